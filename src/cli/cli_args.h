@@ -1,0 +1,26 @@
+/* Command-line parsing helpers: every bad value ends the program with one line
+ * on stderr naming the option and how to fix it, and exit code 2. */
+#ifndef MLPVAR_CLI_ARGS_H
+#define MLPVAR_CLI_ARGS_H
+
+#include "mlpvar/activation.h"
+
+#define EXIT_USAGE 2
+
+/* Prints "mlpvar <cmd>: <message>" and exits with 2. */
+_Noreturn void cli_die(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict parses: the whole token must be a number in [lo, hi]. */
+long cli_long(const char *cmd, const char *opt, const char *s, long lo, long hi);
+double cli_double(const char *cmd, const char *opt, const char *s, double lo, double hi);
+
+/* "1,2,4" or "1..8" or a mix ("1..4,8,16"); each value in [lo, hi]. Returns a
+ * malloc'd array and sets *n. */
+int *cli_int_list(const char *cmd, const char *opt, const char *s, long lo, long hi, int *n);
+long *cli_long_list(const char *cmd, const char *opt, const char *s, long lo, long hi, int *n);
+mlpv_activation *cli_activation_list(const char *cmd, const char *s, int *n);
+
+/* The value after an option, or die if it is missing. */
+const char *cli_value(const char *cmd, int argc, char **argv, int *i);
+
+#endif

@@ -1,0 +1,8 @@
+/* The subcommands; each returns the process exit code. */
+#ifndef MLPVAR_COMMANDS_H
+#define MLPVAR_COMMANDS_H
+
+int cmd_measure(int argc, char **argv);
+int cmd_landscape(int argc, char **argv);
+
+#endif

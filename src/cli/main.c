@@ -1,0 +1,37 @@
+/* mlpvar: will this MLP train? Variability and collapse at init. */
+#include "commands.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: mlpvar COMMAND [options]\n\n"
+        "commands:\n"
+        "  measure     variability and collapse to constant of random MLPs (or --weights FILE)\n"
+        "  landscape   a network's output landscape as CSV, or a gallery PNG of random ones\n"
+        "  version     versions of mlpvar and the libraries it was built with\n\n"
+        "'mlpvar COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "measure")) return cmd_measure(argc - 1, argv + 1);
+    if (!strcmp(cmd, "landscape")) return cmd_landscape(argc - 1, argv + 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        int maj, min;
+        MPI_Get_version(&maj, &min);
+        printf("mlpvar %s (MPI %d.%d, libyaml %s)\n", MLPVAR_VERSION, maj, min, yaml_get_version_string());
+        return 0;
+    }
+    fprintf(stderr, "mlpvar: unknown command '%s'; run 'mlpvar --help' for the list\n", cmd);
+    return 2;
+}
