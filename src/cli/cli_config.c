@@ -91,9 +91,9 @@ int net_options_parse(const char *cmd, net_options *o, int argc, char **argv, in
     return 1;
 }
 
-void net_options_check(const char *cmd, const net_options *o)
+void net_options_check(const char *cmd, const net_options *o, int computes_variability)
 {
-    if (o->grid <= o->order)
+    if (computes_variability && o->grid <= o->order)
         cli_die(cmd, "--grid %d is too small for --order %d: the k-th difference needs grid > order; "
                 "raise --grid (default 128)", o->grid, o->order);
     if (o->n_budgets && o->n_widths)

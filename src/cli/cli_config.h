@@ -28,8 +28,9 @@ typedef struct { mlpv_spec spec; long budget; } config_row;
 void net_options_defaults(net_options *o);
 /* If argv[*i] is a shared option, parses it (advancing *i) and returns 1; else 0. */
 int net_options_parse(const char *cmd, net_options *o, int argc, char **argv, int *i);
-/* Checks cross-option constraints (grid > order, ...); dies with exit 2 on error. */
-void net_options_check(const char *cmd, const net_options *o);
+/* Checks cross-option constraints (grid > order when V_k is computed, ...); dies
+ * with exit 2 on error. */
+void net_options_check(const char *cmd, const net_options *o, int computes_variability);
 /* Expands to rows, budget/width-major, then activation, then depth; dies if a budget
  * is below the smallest network at some depth. */
 config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows);

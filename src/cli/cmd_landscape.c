@@ -108,7 +108,7 @@ int cmd_landscape(int argc, char **argv)
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
         else cli_die(CMD, "unknown option '%s'; see 'mlpvar landscape --help'", a);
     }
-    net_options_check(CMD, &o);
+    net_options_check(CMD, &o, png != NULL);
     if (!csv && !png) cli_die(CMD, "nothing to write; give --csv OUT or --png OUT");
     if (csv && png) cli_die(CMD, "give one of --csv and --png, not both");
     if (png && o.weights) cli_die(CMD, "--png draws random networks; for a weight file use --csv");

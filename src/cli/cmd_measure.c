@@ -190,7 +190,7 @@ int cmd_measure(int argc, char **argv)
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
         else cli_die(CMD, "unknown option '%s'; see 'mlpvar measure --help'", a);
     }
-    net_options_check(CMD, &o);
+    net_options_check(CMD, &o, 1);
     if (o.weights) { int rc = measure_weights(&o, json); net_options_free(&o); return rc; }
 
     int n_rows;

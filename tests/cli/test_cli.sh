@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Command-line behaviour of mlpvar: bad input gives exactly one line on stderr and
+# exit code 2 (never a crash), and good input gives the documented outputs.
+# usage: test_cli.sh PATH/TO/mlpvar
+set -u
+MLPVAR=${1:?path to mlpvar}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_usage_error WORD ARGS...: exit 2, one stderr line containing WORD, empty stdout.
+expect_usage_error() {
+    local word=$1; shift
+    "$MLPVAR" "$@" >"$T/out" 2>"$T/err"
+    local rc=$? lines
+    lines=$(wc -l <"$T/err")
+    if [ "$rc" -ne 2 ]; then bad "mlpvar $* -> exit $rc, want 2"; return; fi
+    if [ "$lines" -ne 1 ]; then bad "mlpvar $* -> $lines stderr lines, want 1: $(cat "$T/err")"; return; fi
+    if ! grep -qi -- "$word" "$T/err"; then bad "mlpvar $* -> '$(cat "$T/err")' lacks '$word'"; return; fi
+    if [ -s "$T/out" ]; then bad "mlpvar $* -> wrote to stdout"; return; fi
+    ok
+}
+
+M="measure --quiet --n 2 --grid 16"
+expect_usage_error "unknown activation 'swish'" $M --activation relu,swish
+expect_usage_error "relu, abs"                  $M --activation swish
+expect_usage_error "--depth"                    $M --depth 0
+expect_usage_error "--depth"                    $M --depth -3
+expect_usage_error "--width"                    $M --width 0
+expect_usage_error "smaller than the smallest"  $M --budget 5 --depth 4
+expect_usage_error "--grid 3 is too small"      $M --grid 3 --order 3
+expect_usage_error "--order"                    $M --order 0
+expect_usage_error "--n"                        $M --n 0
+expect_usage_error "not an integer"             $M --depth 2x
+expect_usage_error "not an integer"             $M --budget ten
+expect_usage_error "not a finite number"        $M --bias-std abc
+expect_usage_error "not a finite number"        $M --tau nan
+expect_usage_error "--init"                     $M --init glorot
+expect_usage_error "--precision"                $M --precision half
+expect_usage_error "range 8..2 is empty"        $M --depth 8..2
+expect_usage_error "needs a value"              $M --depth
+expect_usage_error "unknown option '--bogus'"   $M --bogus
+expect_usage_error "--budget and --width"       $M --budget 100 --width 4
+expect_usage_error "unknown command"            frobnicate
+expect_usage_error "nothing to write"           landscape --activation relu --depth 2 --width 4
+expect_usage_error "one landscape"              landscape --activation relu,abs --depth 2 --width 4 --csv "$T/x.csv"
+
+# Weight files: missing, truncated, inconsistent, NaN -> one line naming the file.
+W="$T/w.txt"
+expect_usage_error "$T/missing.txt" measure --weights "$T/missing.txt"
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 2 2\n1 2 3\n' >"$W"
+expect_usage_error "w.txt" measure --weights "$W"
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 2 2\n1 0 0 1\n0 0\nlayer 3 1\n1 1 1\n0\n' >"$W"
+expect_usage_error "w.txt" measure --weights "$W"
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 2 2\n1 nan 0 1\n0 0\nlayer 2 1\n1 1\n0\n' >"$W"
+expect_usage_error "w.txt" measure --weights "$W"
+expect_usage_error "w.txt" landscape --weights "$W" --csv "$T/x.csv"
+
+# A good weight file: f(x1, x2) = relu(x1) + relu(x2) - 1 (by hand).
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 2 2\n1 0\n0 1\n0 0\nlayer 2 1\n1 1\n-1\n' >"$W"
+if "$MLPVAR" landscape --weights "$W" --grid 3 --csv "$T/l.csv" 2>"$T/err"; then
+    want=$'-1,-1,0\n-1,-1,0\n0,0,1'
+    if [ "$(cat "$T/l.csv")" = "$want" ]; then ok; else bad "landscape csv: $(cat "$T/l.csv")"; fi
+else bad "landscape --weights failed: $(cat "$T/err")"; fi
+if "$MLPVAR" measure --weights "$W" --json --grid 9 >"$T/j" 2>"$T/err"; then
+    for k in '"variability":' '"collapse_ratio":' '"grid":9' '"order":3'; do
+        grep -q "$k" "$T/j" && ok || bad "measure --weights --json lacks $k: $(cat "$T/j")"
+    done
+else bad "measure --weights failed: $(cat "$T/err")"; fi
+
+# JSON rows: one per (activation, depth) with every documented key.
+if "$MLPVAR" measure --quiet --activation relu,abs --budget 500 --depth 1,3 --n 4 --grid 16 --json >"$T/rows" 2>"$T/err"; then
+    [ "$(wc -l <"$T/rows")" -eq 4 ] && ok || bad "want 4 JSON rows, got $(wc -l <"$T/rows")"
+    for k in activation depth width params activations activation_ratio grid order n \
+             variability_median variability_mean variability_q25 variability_q75 \
+             collapse_ratio_median c2c_probability c2c_ci_low c2c_ci_high; do
+        [ "$(grep -c "\"$k\":" "$T/rows")" -eq 4 ] && ok || bad "JSON rows lack key $k"
+    done
+else bad "measure --json failed: $(cat "$T/err")"; fi
+
+# Results do not depend on the number of threads.
+"$MLPVAR" measure --quiet --budget 800 --depth 2,6 --n 6 --grid 24 --json --threads 1 >"$T/t1" 2>/dev/null
+"$MLPVAR" measure --quiet --budget 800 --depth 2,6 --n 6 --grid 24 --json --threads 2 >"$T/t2" 2>/dev/null
+cmp -s "$T/t1" "$T/t2" && ok || bad "--threads 1 and --threads 2 differ"
+
+# CSV export matches the rows requested.
+if "$MLPVAR" measure --quiet --budget 500 --depth 1,2,3 --activation tanh --n 3 --grid 16 --csv "$T/m.csv" >/dev/null 2>&1; then
+    [ "$(wc -l <"$T/m.csv")" -eq 4 ] && head -1 "$T/m.csv" | grep -q '^activation,depth,width' && ok || bad "csv: $(cat "$T/m.csv")"
+else bad "measure --csv failed"; fi
+
+# Progress goes to stderr with done/total.
+"$MLPVAR" measure --activation relu --budget 500 --depth 1 --n 3 --grid 16 >/dev/null 2>"$T/err"
+grep -q "3/3 networks" "$T/err" && ok || bad "no progress line: $(cat "$T/err")"
+
+# Gallery PNG (needs gnuplot).
+if command -v gnuplot >/dev/null; then
+    if "$MLPVAR" landscape --activation relu,abs --budget 500 --depth 1,4 --grid 32 --png "$T/g.png" 2>"$T/err" &&
+       [ "$(head -c 4 "$T/g.png" | od -An -c | tr -d ' ')" = "211PNG" ]; then ok; else bad "gallery png: $(cat "$T/err")"; fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
