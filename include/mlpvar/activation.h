@@ -24,7 +24,8 @@ double mlpv_dphi(mlpv_activation a, double x);   /* derivative; 0 at a kink's le
 void mlpv_phi_apply_f(mlpv_activation a, float *x, size_t n);
 void mlpv_phi_apply_d(mlpv_activation a, double *x, size_t n);
 
-/* E[phi(z)^2] and E[phi'(z)^2], z ~ N(0,1), by Gauss-Hermite quadrature. */
+/* E[phi(z)^2] and E[phi'(z)^2], z ~ N(0,1): Gauss-Hermite quadrature for activations
+ * smooth at 0, half-line Gauss-Legendre panels for kinked ones (activation.c). */
 double mlpv_phi_second_moment(mlpv_activation a);
 double mlpv_dphi_second_moment(mlpv_activation a);
 

@@ -11,4 +11,14 @@ int mlpv_gauss_hermite(int n, double *x, double *w);
 #define MLPV_GH_POINTS 160
 double mlpv_gaussian_expect(double (*f)(double z, const void *ctx), const void *ctx);
 
+/* E[f(z)] as two half-line integrals, each by Gauss-Legendre panels on
+ * [0, 40] (the normal tail beyond is below 1e-300). For functions smooth on each
+ * side of 0 but not across it (ELU's phi', kinks in general), where the
+ * Gauss-Hermite rule converges slowly. */
+double mlpv_gaussian_expect_halves(double (*f)(double z, const void *ctx), const void *ctx);
+
+/* Nodes x[n] and weights w[n] of the n-point Gauss-Legendre rule on [-1, 1]
+ * (Golub-Welsch). Returns 0 or -1. */
+int mlpv_gauss_legendre(int n, double *x, double *w);
+
 #endif

@@ -10,7 +10,7 @@ static void key(json_obj *j, const char *k)
 
 static void num(FILE *f, double v)
 {
-    if (isfinite(v)) fprintf(f, "%.9g", v); else fputs("null", f);
+    if (isfinite(v)) fprintf(f, "%.17g", v); else fputs("null", f);
 }
 
 void json_begin(json_obj *j, FILE *f) { j->f = f; j->first = 1; fputc('{', f); }

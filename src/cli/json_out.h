@@ -1,4 +1,4 @@
-/* Minimal JSON-lines writer: one object per line, numbers as %.9g, NaN as null. */
+/* Minimal JSON-lines writer: one object per line, numbers as %.17g (exact round trip), NaN as null. */
 #ifndef MLPVAR_JSON_OUT_H
 #define MLPVAR_JSON_OUT_H
 

@@ -3,6 +3,7 @@
 #include "mlpvar/gauss_hermite.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #define LEAKY_SLOPE 0.01   /* PyTorch's nn.LeakyReLU default */
@@ -111,14 +112,45 @@ static double dphi_sq(double z, const void *ctx)
     return v * v;
 }
 
+/* Activations that are not smooth at 0 (a kink in phi or phi'). Gauss-Hermite
+ * is exact for relu, abs and leaky relu by symmetry, but converges slowly for
+ * ELU (E[phi'^2] off by 3e-3 at 160 nodes): these integrate each half line
+ * separately. The smooth ones use Gauss-Hermite. */
+static int kinked_at_zero(mlpv_activation a)
+{
+    return a == MLPV_RELU || a == MLPV_ABS || a == MLPV_LEAKY_RELU || a == MLPV_ELU;
+}
+
+static double expect(mlpv_activation a, double (*f)(double, const void *))
+{
+    return kinked_at_zero(a) ? mlpv_gaussian_expect_halves(f, &a) : mlpv_gaussian_expect(f, &a);
+}
+
+/* Moments are computed once per activation: network init asks for the gain of
+ * every layer of every draw. */
+static double moments[MLPV_ACTIVATION_COUNT][2];
+static pthread_once_t moments_once = PTHREAD_ONCE_INIT;
+
+static void moments_init(void)
+{
+    for (int a = 0; a < MLPV_ACTIVATION_COUNT; a++) {
+        moments[a][0] = expect((mlpv_activation)a, phi_sq);
+        moments[a][1] = expect((mlpv_activation)a, dphi_sq);
+    }
+}
+
 double mlpv_phi_second_moment(mlpv_activation a)
 {
-    return mlpv_gaussian_expect(phi_sq, &a);
+    if (a < 0 || a >= MLPV_ACTIVATION_COUNT) return NAN;
+    pthread_once(&moments_once, moments_init);
+    return moments[a][0];
 }
 
 double mlpv_dphi_second_moment(mlpv_activation a)
 {
-    return mlpv_gaussian_expect(dphi_sq, &a);
+    if (a < 0 || a >= MLPV_ACTIVATION_COUNT) return NAN;
+    pthread_once(&moments_once, moments_init);
+    return moments[a][1];
 }
 
 double mlpv_auto_gain(mlpv_activation a)

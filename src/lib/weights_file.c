@@ -82,13 +82,13 @@ static int wf_next(wf_reader *r)
     int c;
     errno = 0;
     for (;;) {
-        c = getc(r->f);
+        c = getc_unlocked(r->f);
         if (c == EOF)
             break;
         if (c == '\n') {
             r->line++;
         } else if (c == '#') {
-            while ((c = getc(r->f)) != EOF && c != '\n')
+            while ((c = getc_unlocked(r->f)) != EOF && c != '\n')
                 ;
             if (c == EOF)
                 break;
@@ -110,7 +110,7 @@ static int wf_next(wf_reader *r)
         if (r->tok_len + 1 < sizeof r->tok)
             r->tok[r->tok_len] = (char)c;
         r->tok_len++;
-        c = getc(r->f);
+        c = getc_unlocked(r->f);
     }
     r->tok[r->tok_len < sizeof r->tok ? r->tok_len : sizeof r->tok - 1] = '\0';
     if (c == '\n')
@@ -517,7 +517,7 @@ mlpv_net *mlpv_weights_read(const char *path, char *err, size_t errlen)
     if (!f) {
         int e = errno;
         if (err && errlen)
-            snprintf(err, errlen, "%s:0: cannot open the weight file: %s; check the path and "
+            snprintf(err, errlen, "%s: cannot open the weight file: %s; check the path and "
                      "its permissions", path, strerror(e));
         return NULL;
     }
