@@ -29,7 +29,8 @@ typedef struct {
 int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F,
                    mlpv_layer_diag *diag);
 
-/* The input point x [in_dim] of grid node (i, j) under the options (for tests, exports). */
+/* The input point x [in_dim] of grid node (i, j) under the options and the slice
+ * directions u, v [in_dim] (non-NULL; the unit axes for d = 2). For tests, exports. */
 void mlpv_grid_point(const mlpv_grid_opts *o, int in_dim, const double *u, const double *v,
                      int i, int j, double *x);
 
