@@ -32,7 +32,9 @@ void mlpv_net_free(mlpv_net *net);
 double mlpv_layer_gain(const mlpv_spec *s, int l);
 
 /* Called after every hidden layer on every chunk with its post-activations
- * h [rows x width] (float* or double* by precision); row0 = first row's index. */
+ * h [width x rows], unit-major: unit u's values over the chunk's points are
+ * h[u*rows .. u*rows + rows-1] (float* or double* by precision); row0 = the
+ * chunk's first point's index. */
 typedef void (*mlpv_layer_hook)(void *ctx, int layer, const void *h, int rows,
                                 int width, long row0, mlpv_precision p);
 

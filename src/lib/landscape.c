@@ -55,22 +55,24 @@ typedef struct {
     double *absmax;            /* [depth x width]: max |h|, 0 for a dead unit */
 } diag_acc;
 
-/* Branch-free inner loops over units so the compiler vectorises them: this runs
- * on every hidden value of every grid point. */
+/* h is unit-major [width x rows]: each unit's values are contiguous, so the
+ * sums are plain vectorisable reductions. This runs on every hidden value of
+ * every grid point. */
 #define DIAG_ACCUMULATE(T)                                                        \
     do {                                                                          \
-        const T *restrict hv = h;                                                 \
-        if (row0 == 0)                                                            \
-            for (int u = 0; u < width; u++) shift[u] = hv[u];                     \
-        for (int r = 0; r < rows; r++) {                                          \
-            const T *restrict row = hv + (size_t)r * width;                       \
-            for (int u = 0; u < width; u++) {                                     \
-                double v = (double)row[u], dv = v - shift[u];                     \
-                s1[u] += dv;                                                      \
-                s2[u] += dv * dv;                                                 \
-                double av = fabs(v);                                              \
-                absmax[u] = av > absmax[u] ? av : absmax[u];                      \
+        for (int u = 0; u < width; u++) {                                         \
+            const T *restrict row = (const T *)h + (size_t)u * rows;              \
+            if (row0 == 0) shift[u] = row[0];                                     \
+            double k = shift[u], a1 = 0, a2 = 0, amax = absmax[u];                \
+            for (int r = 0; r < rows; r++) {                                      \
+                double v = (double)row[r], dv = v - k, av = fabs(v);              \
+                a1 += dv;                                                         \
+                a2 += dv * dv;                                                    \
+                amax = av > amax ? av : amax;                                     \
             }                                                                     \
+            s1[u] += a1;                                                          \
+            s2[u] += a2;                                                          \
+            absmax[u] = amax;                                                     \
         }                                                                         \
     } while (0)
 

@@ -1,7 +1,6 @@
-/* Random MLPs and the forward pass. Rows are points: a layer maps
- * H_in [rows x fan_in] to H_out [rows x fan_out] = phi(H_in W^T + b), one GEMM
- * per layer on a chunk of points that stays in cache, then one fused pass for
- * bias and activation. */
+/* Random MLPs and the forward pass: one GEMM per layer on a chunk of points
+ * that stays in cache, then one pass for bias and activation (see FORWARD_BODY
+ * for the layout). */
 #include "mlpvar/network.h"
 #include "mlpvar/rng.h"
 
@@ -119,56 +118,47 @@ long mlpv_forward_work_size(const mlpv_net *net, int rows)
     return (long)rows * w;
 }
 
-static void bias_act_f(mlpv_activation a, float *h, int rows, int n, const float *b, int apply)
-{
-    for (int r = 0; r < rows; r++) {
-        float *row = h + (size_t)r * n;
-        for (int j = 0; j < n; j++) row[j] += b[j];
-        if (apply) mlpv_phi_apply_f(a, row, (size_t)n);
-    }
-}
-
-static void bias_act_d(mlpv_activation a, double *h, int rows, int n, const double *b, int apply)
-{
-    for (int r = 0; r < rows; r++) {
-        double *row = h + (size_t)r * n;
-        for (int j = 0; j < n; j++) row[j] += b[j];
-        if (apply) mlpv_phi_apply_d(a, row, (size_t)n);
-    }
-}
+/* Inside the forward pass activations are unit-major: H [width x rows], so each
+ * layer is one GEMM H_out = W H_in with the long dimension (points) as N, which
+ * OpenBLAS handles far better than a 25-wide N; bias and activation then run
+ * over contiguous rows of points. The public x and y are point-major; the
+ * transposes cost O(rows * (in + out)), nothing next to the layers.
+ * Both precisions come from one body: */
+#define FORWARD_BODY(T, GEMM, WS, BS, APPLY, PREC)                                            \
+    const mlpv_spec *s = &net->spec;                                                          \
+    long half = mlpv_forward_work_size(net, rows);                                            \
+    T *buf[2] = { work, work + half };                                                        \
+    int d = s->in_dim, m = s->out_dim;                                                        \
+    for (int r = 0; r < rows; r++)                 /* x [rows x d] -> buf[1] [d x rows] */    \
+        for (int k = 0; k < d; k++) buf[1][(size_t)k * rows + r] = x[(size_t)r * d + k];      \
+    const T *in = buf[1];                                                                     \
+    for (int l = 0; l < net->n_layers; l++) {                                                 \
+        int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);                      \
+        int last = l == s->depth;                                                             \
+        T *out = buf[l % 2];                                                                  \
+        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi,                         \
+             1, net->WS[l], fi, in, rows, 0, out, rows);                                      \
+        for (int u = 0; u < fo; u++) {                                                        \
+            T bu = net->BS[l][u], *row = out + (size_t)u * rows;                              \
+            for (int r = 0; r < rows; r++) row[r] += bu;                                      \
+        }                                                                                     \
+        if (!last) {                                                                          \
+            APPLY(s->activation, out, (size_t)fo * rows);                                     \
+            if (hook) hook(ctx, l, out, rows, fo, row0, PREC);                                \
+        }                                                                                     \
+        in = out;                                                                             \
+    }                                                                                         \
+    for (int r = 0; r < rows; r++)                 /* [m x rows] -> y [rows x m] */           \
+        for (int k = 0; k < m; k++) y[(size_t)r * m + k] = in[(size_t)k * rows + r];
 
 void mlpv_forward_f(const mlpv_net *net, const float *x, int rows, float *y, float *work,
                     mlpv_layer_hook hook, void *ctx, long row0)
 {
-    const mlpv_spec *s = &net->spec;
-    float *buf[2] = { work, work + mlpv_forward_work_size(net, rows) };
-    const float *in = x;
-    for (int l = 0; l < net->n_layers; l++) {
-        int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        int last = l == s->depth;
-        float *out = last ? y : buf[l % 2];
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi,
-                    1.0f, in, fi, net->Wf[l], fi, 0.0f, out, fo);
-        bias_act_f(s->activation, out, rows, fo, net->bf[l], !last);
-        if (!last && hook) hook(ctx, l, out, rows, fo, row0, MLPV_FLOAT);
-        in = out;
-    }
+    FORWARD_BODY(float, cblas_sgemm, Wf, bf, mlpv_phi_apply_f, MLPV_FLOAT)
 }
 
 void mlpv_forward_d(const mlpv_net *net, const double *x, int rows, double *y, double *work,
                     mlpv_layer_hook hook, void *ctx, long row0)
 {
-    const mlpv_spec *s = &net->spec;
-    double *buf[2] = { work, work + mlpv_forward_work_size(net, rows) };
-    const double *in = x;
-    for (int l = 0; l < net->n_layers; l++) {
-        int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        int last = l == s->depth;
-        double *out = last ? y : buf[l % 2];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi,
-                    1.0, in, fi, net->W[l], fi, 0.0, out, fo);
-        bias_act_d(s->activation, out, rows, fo, net->b[l], !last);
-        if (!last && hook) hook(ctx, l, out, rows, fo, row0, MLPV_DOUBLE);
-        in = out;
-    }
+    FORWARD_BODY(double, cblas_dgemm, W, b, mlpv_phi_apply_d, MLPV_DOUBLE)
 }

@@ -86,8 +86,9 @@ static void record_hook(void *vctx, int layer, const void *h, int rows, int widt
         return;
     for (int r = 0; r < rows; r++)
         for (int u = 0; u < width; u++) {
-            double got = p == MLPV_DOUBLE ? ((const double *)h)[(size_t)r * width + u]
-                                          : (double)((const float *)h)[(size_t)r * width + u];
+            /* h is unit-major: [width x rows] */
+            double got = p == MLPV_DOUBLE ? ((const double *)h)[(size_t)u * rows + r]
+                                          : (double)((const float *)h)[(size_t)u * rows + r];
             double want = c->naive_hidden[(size_t)r * c->depth * width + (size_t)layer * width + u];
             double e = fabs(got - want) / (1 + fabs(want));
             if (e > c->max_err)
@@ -435,7 +436,8 @@ static void grab_hook(void *vctx, int layer, const void *h, int rows, int width,
     grab_ctx *c = vctx;
     (void)row0;
     if (layer == 0 && rows == 2 && width == c->width && p == MLPV_DOUBLE)
-        memcpy(c->h, h, sizeof(double) * 2 * width);
+        for (int r = 0; r < 2; r++)          /* h is unit-major [width x 2] */
+            for (int u = 0; u < width; u++) c->h[(size_t)r * width + u] = ((const double *)h)[(size_t)u * 2 + r];
 }
 
 /* One hidden layer of width 20000, zero biases, auto init (first layer
