@@ -1,0 +1,527 @@
+/* Sweep files: YAML read with libyaml's document API into an mlpv_sweep, every
+ * value validated; each error is one line "FILE:LINE: key 'K': what; how to fix".
+ * Number lists with range strings, and the expansion into configurations and
+ * work items, are in sweep_expand.c; sweep_yaml.h declares what the two share. */
+#include "sweep_file.h"
+#include "sweep_yaml.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 100000L
+#define MAX_WIDTH 1000000L
+#define MAX_BUDGET 1000000000000L
+#ifdef MLPV_TASK_KNOB_MAX
+#define MAX_KNOB MLPV_TASK_KNOB_MAX
+#else
+#define MAX_KNOB 10000
+#endif
+
+/* ---- typed values out of the document (declared in sweep_yaml.h) ---- */
+
+unsigned long sy_line_of(const yaml_node_t *n) { return n ? (unsigned long)n->start_mark.line + 1 : 1; }
+const char *sy_sval(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+yaml_node_t *sy_node_at(sy_ctx *c, int id) { return yaml_document_get_node(c->doc, id); }
+
+/* Writes "PATH:LINE: key 'KEY': message" (no key part when key is NULL), on one line. */
+int sy_fail_line(sy_ctx *c, unsigned long line, const char *key, const char *fmt, ...)
+{
+    char buf[2048];
+    int k = snprintf(buf, sizeof buf, "%s:%lu: ", c->path, line);
+    if (key && k >= 0 && (size_t)k < sizeof buf) k += snprintf(buf + k, sizeof buf - (size_t)k, "key '%s': ", key);
+    if (k >= 0 && (size_t)k < sizeof buf) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
+        va_end(ap);
+    }
+    for (char *p = buf; *p; p++) if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+    if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", buf);
+    return -1;
+}
+
+/* "a, b, c" from a NULL-terminated list, or from a name function over [0, count). */
+const char *sy_join(const char *const *names, const char *(*fn)(int), int count, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; names ? names[i] != NULL : i < count; i++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, len - k, "%s%s", i ? ", " : "", names ? names[i] : fn(i));
+    }
+    return buf;
+}
+
+/* ---- scalars ---- */
+
+int sy_is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
+    const char *s = sy_sval(n);
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* One scalar value where `what` ("a number", "a name") belongs. */
+static int want_scalar(sy_ctx *c, const yaml_node_t *n, const char *key, const char *what)
+{
+    if (n->type == YAML_SEQUENCE_NODE) return SY_FAIL(c, n, key, "a list where %s belongs; give a single value", what);
+    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where %s belongs; give a single value", what);
+    if (sy_is_null(n)) return SY_FAIL(c, n, key, "has no value; give %s", what);
+    return 0;
+}
+
+void sy_int_hint(char *b, size_t len, long lo, long hi)
+{
+    if (hi == SY_NO_MAX) snprintf(b, len, "a whole number >= %ld", lo);
+    else snprintf(b, len, "a whole number from %ld to %ld", lo, hi);
+}
+
+/* Parses a whole number (also written like 1e4); 0 ok, 1 not whole, 2 not a number,
+ * 3 too large for a long. */
+static int to_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end != s && *end == '\0' && errno == 0) { *out = v; return 0; }
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(d)) return 2;
+    if (d != floor(d)) return 1;
+    if (fabs(d) >= 9.0e15) return 3;
+    *out = (long)d;
+    return 0;
+}
+
+int sy_get_long(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, long *out)
+{
+    char hint[96];
+    sy_int_hint(hint, sizeof hint, lo, hi);
+    if (want_scalar(c, n, key, "a number")) return -1;
+    const char *s = sy_sval(n);
+    long v;
+    if (strstr(s, ".."))
+        return SY_FAIL(c, n, key, "a range '%s' where one number belongs; give %s", s, hint);
+    int r = to_long(s, &v);
+    if (r == 2) return SY_FAIL(c, n, key, "'%s' is not a number; give %s", s, hint);
+    if (r == 1) return SY_FAIL(c, n, key, "%s is not a whole number; give %s", s, hint);
+    if (r == 3 || v < lo || v > hi) return SY_FAIL(c, n, key, "%s is out of range; give %s", s, hint);
+    *out = v;
+    return 0;
+}
+
+int sy_get_int(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, int *out)
+{
+    long v = 0;
+    if (sy_get_long(c, n, key, lo, hi, &v)) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* A finite number in the interval lo..hi; *_open excludes the end; hi = INFINITY for none. */
+int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open,
+                  double hi, int hi_open, double *out)
+{
+    char hint[96];
+    if (isinf(hi)) snprintf(hint, sizeof hint, "a number %s %g", lo_open ? ">" : ">=", lo);
+    else snprintf(hint, sizeof hint, "a number in %s%g, %g%s", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
+    if (want_scalar(c, n, key, "a number")) return -1;
+    const char *s = sy_sval(n);
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0') return SY_FAIL(c, n, key, "'%s' is not a number; give %s", s, hint);
+    if (!isfinite(v)) return SY_FAIL(c, n, key, "'%s' is not a finite number; give %s", s, hint);
+    if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
+        return SY_FAIL(c, n, key, "%s is out of range; give %s", s, hint);
+    *out = v;
+    return 0;
+}
+
+int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char **out)
+{
+    if (want_scalar(c, n, key, "a name")) return -1;
+    *out = sy_sval(n);
+    return 0;
+}
+
+/* ---- mappings ---- */
+
+static int key_index(const char *const *valid, const char *k)
+{
+    for (int i = 0; valid[i]; i++) if (!strcmp(valid[i], k)) return i;
+    return -1;
+}
+
+/* Checks that map is a mapping whose keys are known (valid) and given once. */
+int sy_read_section(sy_ctx *c, yaml_node_t *map, const char *what, const char *key, unsigned long line,
+                    const char *const *valid, sy_section *sec)
+{
+    char names[512];
+    memset(sec, 0, sizeof *sec);
+    sec->line = line;
+    if (sy_is_null(map)) return 0;   /* "train:" with nothing under it: every default */
+    if (map->type != YAML_MAPPING_NODE)
+        return SY_FAIL(c, map, key, "%s must be a mapping; write its keys (%s) under it, e.g. {%s: ...}",
+                       what, sy_join(valid, NULL, 0, names, sizeof names), valid[0]);
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = sy_node_at(c, p->key);
+        if (k->type != YAML_SCALAR_NODE)
+            return SY_FAIL(c, k, key, "a key in %s is not a name; write keys as plain names", what);
+        int i = key_index(valid, sy_sval(k));
+        if (i < 0)
+            return SY_FAIL(c, k, sy_sval(k), "unknown key in %s; valid keys: %s", what,
+                           sy_join(valid, NULL, 0, names, sizeof names));
+        if (sec->key[i])
+            return SY_FAIL(c, k, sy_sval(k), "given twice in %s (also on line %lu); keep one", what,
+                           sy_line_of(sec->key[i]));
+        sec->key[i] = k;
+        sec->val[i] = sy_node_at(c, p->value);
+    }
+    return 0;
+}
+
+yaml_node_t *sy_lookup(sy_ctx *c, yaml_node_t *map, const char *k)
+{
+    if (map->type != YAML_MAPPING_NODE) return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = sy_node_at(c, p->key);
+        if (kn->type == YAML_SCALAR_NODE && !strcmp(sy_sval(kn), k)) return sy_node_at(c, p->value);
+    }
+    return NULL;
+}
+
+/* ---- the sections of a sweep file ---- */
+
+static const char *task_name_i(int i) { return mlpv_task_name((mlpv_task_kind)i); }
+static const char *opt_name_i(int i) { return mlpv_optimizer_name((mlpv_optimizer)i); }
+static const char *init_name_i(int i) { return mlpv_init_name((mlpv_init)i); }
+
+static int get_precision(sy_ctx *c, const yaml_node_t *n, const char *key, mlpv_precision *out)
+{
+    const char *s;
+    if (sy_get_string(c, n, key, &s)) return -1;
+    if (!strcmp(s, "float")) *out = MLPV_FLOAT;
+    else if (!strcmp(s, "double")) *out = MLPV_DOUBLE;
+    else return SY_FAIL(c, n, key, "unknown precision '%s'; valid names: float, double", s);
+    return 0;
+}
+
+static int get_activations(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
+{
+    const char *key = "activations";
+    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
+    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [relu, abs]");
+    if (n->type == YAML_SEQUENCE_NODE) { start = n->data.sequence.items.start; top = n->data.sequence.items.top; }
+    if (top == start) return SY_FAIL(c, n, key, "empty list; give at least one activation, e.g. [relu, abs]");
+    s->acts = calloc((size_t)(top - start), sizeof *s->acts);
+    if (!s->acts) return SY_FAIL(c, n, key, "out of memory");
+    for (yaml_node_item_t *it = start; it < top; it++) {
+        const yaml_node_t *m = it == &one ? n : sy_node_at(c, *it);
+        const char *name;
+        mlpv_activation a;
+        if (sy_get_string(c, m, key, &name)) return -1;
+        if (mlpv_activation_parse(name, &a))
+            return SY_FAIL(c, m, key, "unknown activation '%s'; valid names: %s", name, mlpv_activation_names());
+        for (int j = 0; j < s->n_acts; j++)
+            if (s->acts[j] == a) return SY_FAIL(c, m, key, "'%s' is listed twice; list each activation once", name);
+        s->acts[s->n_acts++] = a;
+    }
+    return 0;
+}
+
+static const char *const TOP_KEYS[] = { "name", "activations", "budget", "widths", "depths", "seeds",
+                                        "init", "task", "train", "measure", NULL };
+enum { T_NAME, T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE };
+static const char *const INIT_KEYS[] = { "scheme", "bias_std", NULL };
+static const char *const TRAIN_KEYS[] = { "steps", "lr", "optimizer", "batch", "target_accuracy",
+                                          "momentum", "precision", NULL };
+static const char *const MEASURE_KEYS[] = { "grid", "order", "draws", "tau", "precision", NULL };
+static const char *const CSV_KEYS[] = { "name", "path", "targets", "test_fraction", NULL };
+static const char *const KNOBS[] = { "cells", "rings", "frequency", "turns" };
+static const int KNOB_DEFAULT[] = { 8, 3, 3, 2 };
+
+static int parse_init(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    sy_section sec;
+    if (sy_read_section(c, top->val[T_INIT], "init", "init", sy_line_of(top->key[T_INIT]), INIT_KEYS, &sec)) return -1;
+    if (sec.val[0]) {
+        const char *name;
+        char names[256];
+        if (sy_get_string(c, sec.val[0], "scheme", &name)) return -1;
+        if (mlpv_init_parse(name, &s->init))
+            return SY_FAIL(c, sec.val[0], "scheme", "unknown init scheme '%s'; valid names: %s", name,
+                           sy_join(NULL, init_name_i, MLPV_INIT_COUNT, names, sizeof names));
+    }
+    if (sec.val[1] && sy_get_double(c, sec.val[1], "bias_std", 0, 0, INFINITY, 0, &s->bias_std)) return -1;
+    return 0;
+}
+
+static char *resolve(const char *sweep_path, const char *p)
+{
+    const char *slash = strrchr(sweep_path, '/');
+    if (p[0] == '/' || !slash) return strdup(p);
+    size_t dl = (size_t)(slash - sweep_path) + 1;
+    char *r = malloc(dl + strlen(p) + 1);
+    if (r) { memcpy(r, sweep_path, dl); strcpy(r + dl, p); }
+    return r;
+}
+
+static int parse_task(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    yaml_node_t *map = top->val[T_TASK], *nv = sy_lookup(c, map, "name");
+    unsigned long line = sy_line_of(top->key[T_TASK]);
+    const char *name;
+    char names[256];
+    sy_section sec;
+    if (map->type == YAML_MAPPING_NODE && !nv)
+        return sy_fail_line(c, line, "name", "missing in task; add name: checkerboard (one of %s)",
+                            sy_join(NULL, task_name_i, MLPV_TASK_COUNT, names, sizeof names));
+    if (!nv) return SY_FAIL(c, map, "task", "must be a mapping; write e.g. task: {name: checkerboard, cells: 8}");
+    if (sy_get_string(c, nv, "name", &name)) return -1;
+    if (mlpv_task_parse(name, &s->task))
+        return SY_FAIL(c, nv, "name", "unknown task '%s'; valid names: %s", name,
+                       sy_join(NULL, task_name_i, MLPV_TASK_COUNT, names, sizeof names));
+    s->has_task = 1;
+    if (s->task == MLPV_TASK_CSV) {
+        if (sy_read_section(c, map, "task csv", "task", line, CSV_KEYS, &sec)) return -1;
+        if (!sec.val[1]) return sy_fail_line(c, line, "path", "missing in task csv; add path: data.csv");
+        const char *p;
+        if (sy_get_string(c, sec.val[1], "path", &p)) return -1;
+        s->csv_path = resolve(c->path, p);
+        if (!s->csv_path) return SY_FAIL(c, sec.val[1], "path", "out of memory");
+        if (sec.val[2] && sy_get_int(c, sec.val[2], "targets", 1, 100000, &s->csv_targets)) return -1;
+        if (sec.val[3] && sy_get_double(c, sec.val[3], "test_fraction", 0, 1, 1, 1, &s->test_fraction)) return -1;
+        mlpv_dataset d;
+        char e[1024];
+        memset(&d, 0, sizeof d);
+        if (mlpv_csv_read(s->csv_path, s->csv_targets, &d, e, sizeof e))
+            return SY_FAIL(c, sec.val[1], "path", "cannot use the CSV file: %s", e);
+        s->in_dim = d.in_dim;
+        s->out_dim = d.out_dim;
+        long rows = d.n;
+        mlpv_dataset_free(&d);
+        if (s->in_dim < 1 || s->out_dim != s->csv_targets)
+            return SY_FAIL(c, sec.val[1], "path", "%s has %d input and %d target columns; it needs at least one input "
+                           "column beside the %d targets", s->csv_path, s->in_dim, s->out_dim, s->csv_targets);
+        if (rows < 2) return SY_FAIL(c, sec.val[1], "path", "%s has %ld rows; give at least 2", s->csv_path, rows);
+        return 0;
+    }
+    const char *const valid[] = { "name", KNOBS[s->task], "points", "test_grid", NULL };
+    char what[64];
+    snprintf(what, sizeof what, "task %s", name);
+    if (sy_read_section(c, map, what, "task", line, valid, &sec)) return -1;
+    s->knob = KNOB_DEFAULT[s->task];
+    if (sec.val[1] && sy_get_int(c, sec.val[1], KNOBS[s->task], 1, MAX_KNOB, &s->knob)) return -1;
+    if (sec.val[2] && sy_get_long(c, sec.val[2], "points", 2, 1000000000L, &s->points)) return -1;
+    if (sec.val[3] && sy_get_int(c, sec.val[3], "test_grid", 2, 100000, &s->test_grid)) return -1;
+    return 0;
+}
+
+static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    sy_section sec;
+    mlpv_train_opts *t = &s->train;
+    if (!s->has_task)
+        return SY_FAIL(c, top->key[T_TRAIN], "train", "training needs a task; add task: {name: checkerboard} "
+                       "or remove train for a measure-only sweep");
+    if (sy_read_section(c, top->val[T_TRAIN], "train", "train", sy_line_of(top->key[T_TRAIN]), TRAIN_KEYS, &sec))
+        return -1;
+    s->has_train = 1;
+    if (sec.val[0] && sy_get_int(c, sec.val[0], "steps", 1, 100000000L, &t->steps)) return -1;
+    if (sec.val[1] && sy_get_double(c, sec.val[1], "lr", 0, 1, INFINITY, 0, &t->lr)) return -1;
+    if (sec.val[2]) {
+        const char *name;
+        char names[128];
+        if (sy_get_string(c, sec.val[2], "optimizer", &name)) return -1;
+        if (mlpv_optimizer_parse(name, &t->optimizer))
+            return SY_FAIL(c, sec.val[2], "optimizer", "unknown optimizer '%s'; valid names: %s", name,
+                           sy_join(NULL, opt_name_i, MLPV_OPT_COUNT, names, sizeof names));
+    }
+    if (sec.val[3] && sy_get_long(c, sec.val[3], "batch", 0, SY_NO_MAX, &t->batch)) return -1;
+    if (sec.val[3] && s->task != MLPV_TASK_CSV && t->batch > s->points)
+        return SY_FAIL(c, sec.val[3], "batch", "%ld is more than the %ld training points; give batch <= points, "
+                       "or 0 for full batch", t->batch, s->points);
+    if (sec.val[4] && sy_get_double(c, sec.val[4], "target_accuracy", 0, 0, 1, 0, &t->target_accuracy)) return -1;
+    if (sec.val[5] && sy_get_double(c, sec.val[5], "momentum", 0, 0, 1, 1, &t->momentum)) return -1;
+    if (sec.val[6] && get_precision(c, sec.val[6], "precision", &t->precision)) return -1;
+    return 0;
+}
+
+static int parse_measure(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    sy_section sec;
+    unsigned long line = sy_line_of(top->key[T_MEASURE]);
+    if (sy_read_section(c, top->val[T_MEASURE], "measure", "measure", line, MEASURE_KEYS, &sec)) return -1;
+    if (sec.val[0] && sy_get_int(c, sec.val[0], "grid", 2, 100000, &s->grid)) return -1;
+    if (sec.val[1] && sy_get_int(c, sec.val[1], "order", 1, 1000, &s->order)) return -1;
+    if (sec.val[2] && sy_get_int(c, sec.val[2], "draws", 1, 100000000L, &s->draws)) return -1;
+    if (sec.val[3] && sy_get_double(c, sec.val[3], "tau", 0, 0, 1, 0, &s->tau)) return -1;
+    if (sec.val[4] && get_precision(c, sec.val[4], "precision", &s->precision)) return -1;
+    if (s->grid <= s->order) {
+        int g = sec.val[0] != NULL;
+        return SY_FAIL(c, g ? sec.val[0] : sec.val[1], g ? "grid" : "order",
+                       "grid %d must be larger than order %d (the k-th difference needs k+1 points); "
+                       "raise grid or lower order", s->grid, s->order);
+    }
+    return 0;
+}
+
+static int parse_name(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    const char *name;
+    yaml_node_t *n = top->val[T_NAME];
+    if (!n) return sy_fail_line(c, top->line, "name", "missing; add name: my_sweep");
+    if (sy_get_string(c, n, "name", &name)) return -1;
+    size_t len = strlen(name);
+    int ok = len >= 1 && len <= 200 && name[0] != '.';
+    for (const char *p = name; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             *p == '_' || *p == '-' || *p == '.';
+    if (!ok) return SY_FAIL(c, n, "name", "'%s' is not a valid name (it names output files); use 1 to 200 letters, "
+                            "digits, '_', '-' or '.', not starting with '.'", name);
+    s->name = strdup(name);
+    return s->name ? 0 : SY_FAIL(c, n, "name", "out of memory");
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int parse_seeds(sy_ctx *c, sy_section *top, mlpv_sweep *s)
+{
+    yaml_node_t *n = top->val[T_SEEDS];
+    long count = 1, *l = NULL;
+    int rc = 0;
+    if (n && n->type == YAML_SCALAR_NODE && !strstr(sy_sval(n), "..")) {
+        if (sy_get_long(c, n, "seeds", 1, 1000000, &count)) return -1;
+        n = NULL;
+    }
+    if (n) {
+        int k;
+        if (sy_get_long_list(c, n, "seeds", 0, SY_NO_MAX, &l, &k)) return -1;
+        count = k;
+    }
+    s->seeds = malloc(sizeof *s->seeds * (size_t)count);
+    if (!s->seeds) rc = sy_fail_line(c, top->line, "seeds", "out of memory");
+    for (long i = 0; !rc && i < count; i++) s->seeds[i] = l ? (uint64_t)l[i] : (uint64_t)i;
+    s->n_seeds = (int)count;
+    free(l);
+    if (!rc) qsort(s->seeds, (size_t)count, sizeof *s->seeds, u64_cmp);   /* ascending */
+    return rc;
+}
+
+static int parse_top(sy_ctx *c, yaml_node_t *root, mlpv_sweep *s)
+{
+    sy_section top;
+    if (root->type != YAML_MAPPING_NODE)
+        return SY_FAIL(c, root, NULL, "the top level must be a mapping of keys (name: ..., activations: ...); "
+                       "start from sweeps/reference.yaml");
+    if (sy_read_section(c, root, "the top level", NULL, sy_line_of(root), TOP_KEYS, &top)) return -1;
+    if (parse_name(c, &top, s)) return -1;
+    if (!top.val[T_ACTS]) return sy_fail_line(c, top.line, "activations", "missing; add activations: [relu, abs]");
+    if (get_activations(c, top.val[T_ACTS], s)) return -1;
+    if (top.val[T_BUDGET] && top.val[T_WIDTHS]) {
+        int w_later = sy_line_of(top.key[T_WIDTHS]) >= sy_line_of(top.key[T_BUDGET]);
+        return SY_FAIL(c, top.key[w_later ? T_WIDTHS : T_BUDGET], w_later ? "widths" : "budget",
+                       "budget and widths are both given; keep one (budget solves the width per depth)");
+    }
+    if (!top.val[T_BUDGET] && !top.val[T_WIDTHS])
+        return sy_fail_line(c, top.line, "budget", "missing; add budget: 3000 (parameters) or widths: [16, 32]");
+    if (top.val[T_BUDGET]) {
+        s->budget_line = (int)sy_line_of(top.key[T_BUDGET]);
+        if (sy_get_long_list(c, top.val[T_BUDGET], "budget", 1, MAX_BUDGET, &s->budgets, &s->n_budgets)) return -1;
+    }
+    if (top.val[T_WIDTHS] && sy_get_int_list(c, top.val[T_WIDTHS], "widths", 1, MAX_WIDTH, &s->widths, &s->n_widths))
+        return -1;
+    if (!top.val[T_DEPTHS]) return sy_fail_line(c, top.line, "depths", "missing; add depths: [1, 2, 4, 8] or [\"1..8\"]");
+    if (sy_get_int_list(c, top.val[T_DEPTHS], "depths", 1, MAX_DEPTH, &s->depths, &s->n_depths)) return -1;
+    if (parse_seeds(c, &top, s)) return -1;
+    if (top.val[T_INIT] && parse_init(c, &top, s)) return -1;
+    if (top.val[T_TASK] && parse_task(c, &top, s)) return -1;
+    if (top.val[T_TRAIN] && parse_train(c, &top, s)) return -1;
+    if (top.val[T_MEASURE] && parse_measure(c, &top, s)) return -1;
+    if (!s->draws) s->draws = s->n_seeds;
+    return 0;
+}
+
+static void defaults(mlpv_sweep *s)
+{
+    memset(s, 0, sizeof *s);
+    s->init = MLPV_INIT_AUTO;
+    s->bias_std = 0.1;
+    s->task = MLPV_TASK_CHECKERBOARD;
+    s->knob = 8;
+    s->points = 2048;
+    s->test_grid = 64;
+    s->csv_targets = 1;
+    s->test_fraction = 0.2;
+    s->in_dim = 2;
+    s->out_dim = 1;
+    s->train = mlpv_train_defaults();
+    s->grid = 128;
+    s->order = 3;
+    s->tau = 0.01;
+    s->precision = MLPV_FLOAT;
+}
+
+int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
+{
+    sy_ctx c = { path, NULL, err, errlen };
+    defaults(s);
+    if (err && errlen) err[0] = '\0';
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot open the sweep file: %s; check the path", path, strerror(errno));
+        return -1;
+    }
+    yaml_parser_t p;
+    yaml_document_t doc, more;
+    int rc = -1, loaded = 0;
+    if (!yaml_parser_initialize(&p)) { fclose(f); return sy_fail_line(&c, 1, NULL, "out of memory"); }
+    yaml_parser_set_input_file(&p, f);
+    if (!yaml_parser_load(&p, &doc)) {
+        char where[160] = "";
+        if (p.context)
+            snprintf(where, sizeof where, " (%s that starts on line %lu)", p.context,
+                     (unsigned long)p.context_mark.line + 1);
+        sy_fail_line(&c, (unsigned long)p.problem_mark.line + 1, NULL, "YAML syntax error: %s%s; fix the YAML "
+                     "here (indentation, quotes, brackets, 'key: value')", p.problem ? p.problem : "unreadable", where);
+        goto done;
+    }
+    loaded = 1;
+    c.doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root) { sy_fail_line(&c, 1, NULL, "the sweep file is empty; start from sweeps/reference.yaml"); goto done; }
+    if (!yaml_parser_load(&p, &more)) {
+        sy_fail_line(&c, (unsigned long)p.problem_mark.line + 1, NULL, "YAML syntax error: %s; fix the YAML here",
+                     p.problem ? p.problem : "unreadable");
+        goto done;
+    }
+    int second = yaml_document_get_root_node(&more) != NULL;
+    unsigned long line2 = (unsigned long)more.start_mark.line + 1;
+    yaml_document_delete(&more);
+    if (second) {
+        sy_fail_line(&c, line2, NULL, "a second YAML document ('---'); keep one sweep per file");
+        goto done;
+    }
+    rc = parse_top(&c, root, s);
+    if (rc == 0) {
+        s->path = strdup(path);
+        sweep_config *cf = NULL;
+        int n;
+        rc = s->path ? sweep_configs(s, &cf, &n, err, errlen) : sy_fail_line(&c, 1, NULL, "out of memory");
+        free(cf);
+    }
+done:
+    if (loaded) yaml_document_delete(&doc);
+    yaml_parser_delete(&p);
+    fclose(f);
+    if (rc) sweep_free(s);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* Sweep files (YAML, read with libyaml): what to measure and train, expanded into
+ * configurations and work items. Errors name the file, line and key. */
+#ifndef MLPVAR_SWEEP_FILE_H
+#define MLPVAR_SWEEP_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlpvar/spec.h"
+#include "mlpvar/task.h"
+#include "mlpvar/train.h"
+#include "mlpvar/network.h"
+
+typedef struct {
+    char *name;                              /* name: (required) */
+    mlpv_activation *acts; int n_acts;       /* activations: [..] (required) */
+    long *budgets; int n_budgets;            /* budget: N or [..] ... */
+    int *widths; int n_widths;               /* ... or widths: [..] (exactly one of the two) */
+    int *depths; int n_depths;               /* depths: [1, 2, "4..8"] (required) */
+    uint64_t *seeds; int n_seeds;            /* seeds: N (= 0..N-1) or [..] (default 1): trained seeds */
+    mlpv_init init; double bias_std;         /* init: {scheme: auto, bias_std: 0.1} */
+
+    int has_task;                            /* task: {...} present */
+    mlpv_task_kind task; int knob;           /* name; cells | rings | frequency | turns (default 8, 3, 3, 2) */
+    long points;                             /* training points (default 2048) */
+    int test_grid;                           /* test grid g x g for 2-D tasks (default 64) */
+    char *csv_path; int csv_targets; double test_fraction;   /* task csv: path, targets (1), test_fraction (0.2) */
+    int in_dim, out_dim;                     /* 2 and 1 for 2-D tasks; from the CSV file otherwise */
+
+    int has_train;                           /* train: {...} present (requires task) */
+    mlpv_train_opts train;                   /* steps, lr, optimizer, batch, target_accuracy, momentum, precision */
+
+    int grid, order, draws;                  /* measure: {grid: 128, order: 3, draws: = number of seeds} */
+    double tau;                              /* measure: tau (0.01) */
+    mlpv_precision precision;                /* measure: precision (float) */
+
+    char *path;                              /* the file given to sweep_read (for messages) */
+    int budget_line;                         /* line of budget: in it (for messages), 0 if none */
+} mlpv_sweep;
+
+/* One configuration: a network shape (activation, depth, width) of the sweep. */
+typedef struct {
+    mlpv_spec spec;
+    long budget;                             /* 0 when widths were given */
+} sweep_config;
+
+/* One unit of work: a configuration and a seed. The network is always measured at
+ * init; it is trained when `train` is set (seed among the training seeds and the
+ * sweep has a train section). */
+typedef struct {
+    int config;
+    uint64_t seed;
+    int train;
+} sweep_item;
+
+/* Reads and validates path. Returns 0, or -1 with one line in err:
+ * "FILE:LINE: key 'K': what is wrong; how to fix". */
+int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen);
+void sweep_free(mlpv_sweep *s);
+
+/* Configurations in order budget/width, activation, depth. -1 with err (naming the
+ * budget and depth) when a budget is below the smallest network. */
+int sweep_configs(const mlpv_sweep *s, sweep_config **out, int *n, char *err, size_t errlen);
+
+/* Work items: for each configuration, seeds = union(0..draws-1, training seeds),
+ * ascending. Returns the count; *out is malloc'd. */
+long sweep_items(const mlpv_sweep *s, int n_configs, sweep_item **out);
+
+#endif
