@@ -35,13 +35,17 @@ typedef struct {
 } mlpv_train_result;
 
 /* MSE loss (mean over points and outputs) of net on d, and the accuracy of
- * sign(f) against the +-1 labels (NaN if d is not +-1). Double precision. */
+ * sign(f) against the +-1 labels (NaN if d is not +-1). Double precision.
+ * A point counts as correct when every output has its target's sign
+ * (f_k y_k > 0 for all k; an output of exactly 0, or NaN, is wrong), so with
+ * several outputs accuracy is exact-match, not a mean over outputs.
+ * Either pointer may be NULL; both NaN when d does not fit the net. */
 void mlpv_evaluate(const mlpv_net *net, const mlpv_dataset *d, double *loss, double *accuracy);
 
 /* Gradient of the MSE loss on d with respect to every weight and bias, in double:
  * gW[l] [fan_out x fan_in], gb[l] [fan_out] laid out like net->W / net->b in one
  * buffer g of mlpv_net_param_count(net) values (W_0, b_0, W_1, b_1, ...).
- * Returns the loss. */
+ * Returns the loss; NaN (g untouched) when d does not fit the net or on OOM. */
 double mlpv_gradient(const mlpv_net *net, const mlpv_dataset *d, double *g);
 long mlpv_net_param_count(const mlpv_net *net);
 
@@ -49,8 +53,33 @@ long mlpv_net_param_count(const mlpv_net *net);
  * on d at the current weights: for telling vanishing gradients from C2C. */
 void mlpv_layer_grad_norms(const mlpv_net *net, const mlpv_dataset *d, double *norms);
 
+/* The order of the points in epoch e (0-based) of minibatch training:
+ * perm[0..n-1] is a permutation of 0..n-1, a Fisher-Yates shuffle of the
+ * identity whose k-th swap (k = 0..n-2) exchanges i = n-1-k with
+ * j = floor(u_k (i + 1)), u_k = value k of mlpv_rng_uniform(mlpv_mix64(seed),
+ * stream e). Step s uses batch s mod ceil(n/B) of epoch s div ceil(n/B):
+ * perm[b B .. min((b+1) B, n) - 1], the last batch of an epoch being partial. */
+void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm);
+
 /* Trains net in place on train; evaluates on test (may be NULL). The batch
- * order depends only on seed. Returns 0, or -1 on a bad option / OOM. */
+ * order depends only on seed. Returns 0, or -1 on a bad option / OOM.
+ *
+ * Precision: MLPV_DOUBLE trains W/b and then syncs Wf/bf. MLPV_FLOAT syncs
+ * Wf/bf from W/b, trains Wf/bf as the float master (optimiser state in float,
+ * as a float32 PyTorch model) and copies them into W/b at the end.
+ * Each step computes the batch's loss and gradient at the current weights,
+ * then updates; if that loss is NaN or Inf the run stops before updating and
+ * diverged = 1 (steps = updates applied). diverged is also set when the final
+ * train loss is not finite. A diverged net is left as it was and its metrics
+ * are evaluated honestly in double: typically final_loss NaN/Inf, and NaN
+ * outputs counted as wrong (accuracy 0), so a diverged run reads as failed.
+ * Early stop (target_accuracy > 0 and +-1 labels): after k updates, k a
+ * multiple of check_every below steps, if the train-set accuracy in the
+ * training precision is >= target_accuracy, the run stops with steps = k.
+ * (Full batch: the accuracy comes free from step k+1's forward pass.)
+ * final_loss / train_accuracy / test_* are mlpv_evaluate in double on the
+ * final weights (test_* NaN when test is NULL). seconds: CLOCK_MONOTONIC
+ * wall time of setup + loop + write-back, not the final evaluation. */
 int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test,
                const mlpv_train_opts *o, uint64_t seed, mlpv_train_result *res);
 

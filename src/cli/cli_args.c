@@ -7,8 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under mpirun or srun every rank parses the same command line: only rank 0
+ * speaks, so a bad option is one line, not one per rank. */
+int cli_is_secondary_rank(void)
+{
+    static const char *const vars[] = { "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && atoi(v) > 0) return 1;
+    }
+    return 0;
+}
+
 void cli_die(const char *cmd, const char *fmt, ...)
 {
+    if (cli_is_secondary_rank()) exit(EXIT_USAGE);
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "mlpvar %s: ", cmd);
@@ -86,6 +99,7 @@ mlpv_activation *cli_activation_list(const char *cmd, const char *s, int *n)
     int count = 0;
     for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
         if (mlpv_activation_parse(tok, &out[count]) != 0) {
+            if (cli_is_secondary_rank()) exit(EXIT_USAGE);
             fprintf(stderr, "mlpvar %s: --activation: unknown activation '%s'; choose from %s\n",
                     cmd, tok, mlpv_activation_names());
             exit(EXIT_USAGE);

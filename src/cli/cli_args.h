@@ -7,7 +7,10 @@
 
 #define EXIT_USAGE 2
 
-/* Prints "mlpvar <cmd>: <message>" and exits with 2. */
+/* 1 when this process is an MPI rank other than 0 (from the launcher's environment). */
+int cli_is_secondary_rank(void);
+
+/* Prints "mlpvar <cmd>: <message>" (on rank 0 only) and exits with 2. */
 _Noreturn void cli_die(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Strict parses: the whole token must be a number in [lo, hi]. */

@@ -4,5 +4,8 @@
 
 int cmd_measure(int argc, char **argv);
 int cmd_landscape(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_results(int argc, char **argv);
 
 #endif

@@ -4,7 +4,7 @@
 
 static void key(json_obj *j, const char *k)
 {
-    fprintf(j->f, "%s\"%s\":", j->first ? "" : ",", k);
+    fprintf(j->f, "%s\"%s\": ", j->first ? "" : ", ", k);
     j->first = 0;
 }
 
@@ -35,7 +35,7 @@ void json_array(json_obj *j, const char *k, const double *v, int n)
 {
     key(j, k);
     fputc('[', j->f);
-    for (int i = 0; i < n; i++) { if (i) fputc(',', j->f); num(j->f, v[i]); }
+    for (int i = 0; i < n; i++) { if (i) fputs(", ", j->f); num(j->f, v[i]); }
     fputc(']', j->f);
 }
 

@@ -1,4 +1,5 @@
-/* Minimal JSON-lines writer: one object per line, numbers as %.17g (exact round trip), NaN as null. */
+/* Minimal JSON-lines writer: one object per line, numbers as %.17g (exact round
+ * trip), NaN as null, ", " and ": " separators (so a line is also valid YAML). */
 #ifndef MLPVAR_JSON_OUT_H
 #define MLPVAR_JSON_OUT_H
 

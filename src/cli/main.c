@@ -13,6 +13,9 @@ static void usage(FILE *f)
         "commands:\n"
         "  measure     variability and collapse to constant of random MLPs (or --weights FILE)\n"
         "  landscape   a network's output landscape as CSV, or a gallery PNG of random ones\n"
+        "  train       measure at init, then train, networks of one configuration on a task\n"
+        "  sweep       the MPI parameter sweep of a YAML sweep file, resumable (mpirun -np P ...)\n"
+        "  results     summarise or export a sweep's results folder\n"
         "  version     versions of mlpvar and the libraries it was built with\n\n"
         "'mlpvar COMMAND --help' for a command's options.\n");
 }
@@ -26,6 +29,9 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "measure")) return cmd_measure(argc - 1, argv + 1);
     if (!strcmp(cmd, "landscape")) return cmd_landscape(argc - 1, argv + 1);
+    if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep")) return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "results")) return cmd_results(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         int maj, min;
         MPI_Get_version(&maj, &min);

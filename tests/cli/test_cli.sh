@@ -65,7 +65,7 @@ if "$MLPVAR" landscape --weights "$W" --grid 3 --csv "$T/l.csv" 2>"$T/err"; then
     if [ "$(cat "$T/l.csv")" = "$want" ]; then ok; else bad "landscape csv: $(cat "$T/l.csv")"; fi
 else bad "landscape --weights failed: $(cat "$T/err")"; fi
 if "$MLPVAR" measure --weights "$W" --json --grid 9 >"$T/j" 2>"$T/err"; then
-    for k in '"variability":' '"collapse_ratio":' '"grid":9' '"order":3'; do
+    for k in '"variability": ' '"collapse_ratio": ' '"grid": 9' '"order": 3'; do
         grep -q "$k" "$T/j" && ok || bad "measure --weights --json lacks $k: $(cat "$T/j")"
     done
 else bad "measure --weights failed: $(cat "$T/err")"; fi

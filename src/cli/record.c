@@ -1,0 +1,185 @@
+/* Computing and writing one sweep record. */
+#include "record.h"
+#include "json_out.h"
+#include "store.h"
+
+#include "mlpvar/measure.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int sweep_data_load(const mlpv_sweep *s, sweep_data *d, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    if (s->has_task && s->task == MLPV_TASK_CSV)
+        return mlpv_csv_read(s->csv_path, s->csv_targets, &d->csv, err, errlen);
+    return 0;
+}
+
+void sweep_data_free(sweep_data *d)
+{
+    mlpv_dataset_free(&d->csv);
+}
+
+/* Every setting a record depends on, as text; %.17g keeps doubles exact. */
+static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
+{
+    const mlpv_train_opts *t = &s->train;
+    int n = snprintf(buf, len, "mlpvar-record-1|init=%s,%.17g|measure=%d,%d,%.17g,%d",
+                     mlpv_init_name(s->init), s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
+    if (s->has_task && n > 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, "|task=%s,%d,%ld,%d,%s,%d,%.17g", mlpv_task_name(s->task),
+                      s->knob, s->points, s->test_grid, s->csv_path ? s->csv_path : "", s->csv_targets,
+                      s->test_fraction);
+    if (s->has_train && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, "|train=%s,%.17g,%d,%ld,%.17g,%d,%.17g,%.17g,%.17g,%.17g,%d",
+                 mlpv_optimizer_name(t->optimizer), t->lr, t->steps, t->batch, t->target_accuracy,
+                 t->check_every, t->beta1, t->beta2, t->eps, t->momentum, (int)t->precision);
+}
+
+void sweep_identity(const mlpv_sweep *s, char *out, size_t len)
+{
+    char buf[2048], full[2400];
+    settings_text(s, buf, sizeof buf);
+    snprintf(full, sizeof full, "%s|name=%s", buf, s->name);
+    snprintf(out, len, "%016llx", (unsigned long long)store_hash(full));
+}
+
+uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it)
+{
+    char buf[2048], full[2600];
+    settings_text(s, buf, sizeof buf);
+    const mlpv_spec *p = &c->spec;
+    snprintf(full, sizeof full, "%s|net=%s,%d,%d,%d,%d|seed=%llu|trained=%d", buf,
+             mlpv_activation_name(p->activation), p->depth, p->width, p->in_dim, p->out_dim,
+             (unsigned long long)it->seed, it->train);
+    return store_hash(full);
+}
+
+void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it,
+                    const sweep_data *data, sweep_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->item_valid = 1;
+    r->config = it->config;
+    r->seed = it->seed;
+    r->trained = it->train;
+    r->has_task = s->has_task;
+    int L = c->spec.depth;
+    double t0 = now();
+    mlpv_net *net = mlpv_net_random(&c->spec, it->seed);
+    mlpv_layer_diag *diag = malloc(sizeof(mlpv_layer_diag) * (size_t)L);
+    mlpv_grid_opts g = mlpv_grid_defaults(s->grid);
+    g.precision = s->precision;
+    g.slice_seed = it->seed;
+    mlpv_measurement m;
+    if (!net || !diag || mlpv_measure_net(net, &g, s->order, s->tau, &m, diag) != 0) {
+        r->status = 1;
+        goto done;
+    }
+    r->variability = m.variability;
+    r->collapse_ratio = m.collapse_ratio;
+    r->collapsed = m.collapsed;
+    for (int l = 0; l < L; l++) { r->layer_dead[l] = diag[l].dead_fraction; r->layer_rho[l] = diag[l].collapse_ratio; }
+    r->measure_seconds = now() - t0;
+    r->init_loss = r->init_accuracy = r->final_loss = r->train_accuracy = NAN;
+    r->test_loss = r->test_accuracy = NAN;
+    if (s->has_task) {
+        mlpv_dataset train = { 0 }, test = { 0 };
+        int rc = s->task == MLPV_TASK_CSV
+                   ? mlpv_dataset_split(&data->csv, s->test_fraction, it->seed, &train, &test)
+                   : (mlpv_task_sample(s->task, s->knob, s->points, it->seed, &train) ||
+                      mlpv_task_grid(s->task, s->knob, s->test_grid, &test));
+        if (rc != 0) r->status = 1;
+        else {
+            mlpv_layer_grad_norms(net, &train, r->layer_grad);
+            mlpv_evaluate(net, &train, &r->init_loss, &r->init_accuracy);
+            if (it->train) {
+                mlpv_train_result res;
+                if (mlpv_train(net, &train, &test, &s->train, it->seed, &res) != 0) r->status = 1;
+                r->final_loss = res.final_loss;
+                r->train_accuracy = res.train_accuracy;
+                r->test_loss = res.test_loss;
+                r->test_accuracy = res.test_accuracy;
+                r->steps = res.steps;
+                r->diverged = res.diverged;
+                r->train_seconds = res.seconds;
+            }
+        }
+        mlpv_dataset_free(&train);
+        mlpv_dataset_free(&test);
+    }
+done:
+    free(diag);
+    mlpv_net_free(net);
+}
+
+char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r,
+                  uint64_t key, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f) return NULL;
+    const mlpv_spec *p = &c->spec;
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
+    json_obj j;
+    json_begin(&j, f);
+    json_str(&j, "key", hex);
+    json_str(&j, "sweep", s->name);
+    json_int(&j, "config", r->config);
+    json_str(&j, "activation", mlpv_activation_name(p->activation));
+    json_int(&j, "depth", p->depth);
+    json_int(&j, "width", p->width);
+    json_int(&j, "budget", c->budget);
+    json_int(&j, "params", mlpv_spec_params(p));
+    json_int(&j, "activations", mlpv_spec_activations(p));
+    json_num(&j, "activation_ratio", mlpv_spec_activation_ratio(p));
+    json_int(&j, "in_dim", p->in_dim);
+    json_int(&j, "out_dim", p->out_dim);
+    json_str(&j, "init", mlpv_init_name(p->init));
+    json_num(&j, "bias_std", p->bias_std);
+    json_int(&j, "seed", (long)r->seed);
+    json_int(&j, "grid", s->grid);
+    json_int(&j, "order", s->order);
+    json_num(&j, "tau", s->tau);
+    json_bool(&j, "ok", r->status == 0);
+    json_num(&j, "variability", r->variability);
+    json_num(&j, "collapse_ratio", r->collapse_ratio);
+    json_bool(&j, "collapsed", r->collapsed);
+    json_array(&j, "layer_dead_fraction", r->layer_dead, p->depth);
+    json_array(&j, "layer_collapse_ratio", r->layer_rho, p->depth);
+    json_num(&j, "measure_seconds", r->measure_seconds);
+    if (s->has_task) {
+        json_str(&j, "task", mlpv_task_name(s->task));
+        json_int(&j, "knob", s->knob);
+        json_array(&j, "layer_grad_norm", r->layer_grad, p->depth + 1);
+        json_num(&j, "init_loss", r->init_loss);
+        json_num(&j, "init_accuracy", r->init_accuracy);
+    }
+    json_bool(&j, "trained", r->trained);
+    if (r->trained) {
+        json_str(&j, "optimizer", mlpv_optimizer_name(s->train.optimizer));
+        json_num(&j, "lr", s->train.lr);
+        json_int(&j, "max_steps", s->train.steps);
+        json_int(&j, "steps", r->steps);
+        json_bool(&j, "diverged", r->diverged);
+        json_num(&j, "final_loss", r->final_loss);
+        json_num(&j, "train_accuracy", r->train_accuracy);
+        json_num(&j, "test_loss", r->test_loss);
+        json_num(&j, "test_accuracy", r->test_accuracy);
+        json_num(&j, "train_seconds", r->train_seconds);
+    }
+    json_end(&j);
+    if (fclose(f) != 0) { free(buf); return NULL; }
+    return buf;
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The sweep engine end to end: 1 rank and 3 ranks give the same records; kill -9
+# of the whole job at random moments, then rerun, repeated, ends with exactly one
+# record per (configuration, seed), equal to an uninterrupted run; SIGTERM stops
+# cleanly; a torn last line is cut; another sweep's folder is refused untouched.
+# usage: test_mpi.sh PATH/TO/mlpvar FIXTURE_DIR
+set -u
+MLPVAR=$(realpath "${1:?mlpvar}")
+FIX=$(realpath "${2:?fixture dir}")
+SWEEP=$FIX/tiny-train.yaml
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+MPIRUN=(mpirun --oversubscribe -np 3)
+TOTAL=24
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# Records without their timings, sorted: what must not depend on ranks or kills.
+normal() { sed -E 's/"(measure|train)_seconds": [^,}]*(, )?//g' "$1/results.jsonl" | sort; }
+keys()   { grep -o '"key": "[0-9a-f]*"' "$1/results.jsonl" | sort; }
+
+"$MLPVAR" sweep "$SWEEP" --out "$T/one" --quiet || bad "serial sweep failed"
+[ "$(wc -l <"$T/one/results.jsonl")" -eq $TOTAL ] && ok || bad "serial: $(wc -l <"$T/one/results.jsonl") records, want $TOTAL"
+grep -q '"trained": true' "$T/one/results.jsonl" && grep -q '"test_accuracy": 0\.' "$T/one/results.jsonl" && ok || bad "no trained records"
+
+"${MPIRUN[@]}" "$MLPVAR" sweep "$SWEEP" --out "$T/three" --quiet || bad "mpirun -np 3 sweep failed"
+if diff <(normal "$T/one") <(normal "$T/three") >/dev/null; then ok; else bad "1 rank and 3 ranks differ"; fi
+
+# A rerun of a finished sweep adds nothing.
+"$MLPVAR" sweep "$SWEEP" --out "$T/one" --quiet
+[ "$(wc -l <"$T/one/results.jsonl")" -eq $TOTAL ] && ok || bad "rerun of a finished sweep added records"
+
+# kill -9 of the whole job (launcher and every rank) at random moments.
+kill_loop() {    # name launcher...
+    local name=$1; shift
+    local out="$T/$name" kills=0 i
+    RANDOM=42
+    for i in $(seq 1 12); do
+        setsid "$@" "$MLPVAR" sweep "$SWEEP" --out "$out" --quiet >/dev/null 2>&1 &
+        local pid=$!
+        # 0.05 .. 0.75 s: the whole run takes ~2 s of work, so most tries are
+        # killed at start-up or mid-run and each one saves only part of it
+        sleep "0.$(printf %02d $(( (RANDOM % 15 + 1) * 5 )))"
+        # the whole session: mpirun puts each rank in its own process group
+        if kill -0 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
+        pkill -9 -s "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    "$@" "$MLPVAR" sweep "$SWEEP" --out "$out" --quiet || bad "$name: final resume failed"
+    local n u
+    n=$(wc -l <"$out/results.jsonl"); u=$(keys "$out" | uniq | wc -l)
+    [ "$n" -eq $TOTAL ] && [ "$u" -eq $TOTAL ] && ok || bad "$name: $n lines, $u unique keys, want $TOTAL"
+    if diff <(normal "$T/one") <(normal "$out") >/dev/null; then ok; else bad "$name: records after kills differ from the clean run"; fi
+    echo "$name: $kills kill -9 during the run, then resumed to $n records"
+}
+kill_loop serial-kill env
+kill_loop mpi-kill "${MPIRUN[@]}"
+
+# SIGTERM: a clean stop after the record in flight, exit 128+15, then resume.
+"$MLPVAR" sweep "$SWEEP" --out "$T/term" >/dev/null 2>"$T/err" &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+if [ "$rc" -eq 143 ] && grep -q "rerun the same command to resume" "$T/err"; then ok
+elif [ "$rc" -eq 0 ]; then echo "note: the sweep finished before SIGTERM"; ok
+else bad "SIGTERM: exit $rc: $(tail -1 "$T/err")"; fi
+tail -c 1 "$T/term/results.jsonl" | od -An -c | grep -q '\\n' && ok || bad "SIGTERM left a torn line"
+"$MLPVAR" sweep "$SWEEP" --out "$T/term" --quiet
+[ "$(keys "$T/term" | uniq | wc -l)" -eq $TOTAL ] && [ "$(wc -l <"$T/term/results.jsonl")" -eq $TOTAL ] && ok || bad "resume after SIGTERM"
+
+# Two sweeps on one folder at once: the second is refused, nothing duplicated.
+"$MLPVAR" sweep "$SWEEP" --out "$T/busy" --quiet &
+pid=$!
+sleep 0.5
+"$MLPVAR" sweep "$SWEEP" --out "$T/busy" --quiet 2>"$T/err"; rc=$?
+wait "$pid"
+if [ "$rc" -eq 2 ] && grep -q "another mlpvar sweep is writing" "$T/err"; then ok
+else bad "concurrent sweep on one folder: exit $rc: $(cat "$T/err")"; fi
+[ "$(wc -l <"$T/busy/results.jsonl")" -eq $TOTAL ] && ok || bad "concurrent: $(wc -l <"$T/busy/results.jsonl") records"
+
+# A torn last line (a kill mid-write) is cut and recomputed, never duplicated.
+cp -r "$T/one" "$T/torn"
+head -n 20 "$T/one/results.jsonl" >"$T/torn/results.jsonl"
+sed -n 21p "$T/one/results.jsonl" | head -c 100 >>"$T/torn/results.jsonl"
+"$MLPVAR" sweep "$SWEEP" --out "$T/torn" 2>"$T/err" >/dev/null || bad "resume after torn line failed"
+grep -q "cut a torn last line" "$T/err" && ok || bad "torn line not reported: $(cat "$T/err")"
+if diff <(normal "$T/one") <(normal "$T/torn") >/dev/null; then ok; else bad "torn: records differ"; fi
+
+# Another sweep's folder: one line, exit 2, nothing touched.
+sum=$(md5sum <"$T/one/results.jsonl")
+"$MLPVAR" sweep "$FIX/other-sweep.yaml" --out "$T/one" >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "different sweep" "$T/err" && ok || bad "other sweep: exit $rc: $(cat "$T/err")"
+[ "$(md5sum <"$T/one/results.jsonl")" = "$sum" ] && ok || bad "other sweep touched results"
+"${MPIRUN[@]}" "$MLPVAR" sweep "$FIX/other-sweep.yaml" --out "$T/one" >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" -ne 0 ] && [ "$(grep -c "different sweep" "$T/err")" -eq 1 ] && ok || bad "other sweep under mpirun: exit $rc: $(cat "$T/err")"
+
+# results: summary and CSV.
+"$MLPVAR" results "$T/one" >"$T/sum" && grep -q "^$TOTAL records" "$T/sum" && ok || bad "results summary: $(cat "$T/sum")"
+"$MLPVAR" results "$T/one" --csv "$T/r.csv" 2>/dev/null && [ "$(wc -l <"$T/r.csv")" -eq $((TOTAL + 1)) ] && ok || bad "results --csv"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
