@@ -17,8 +17,8 @@ typedef enum {
                               * cell) has label (-1)^(i+j), +1 at the corner (-1,-1) */
     MLPV_TASK_RINGS,         /* knob: rings k; label (-1)^m, m = floor(k |x| / sqrt 2):
                               * k rings of equal width out to the corners, +1 innermost */
-    MLPV_TASK_SINES,         /* knob: frequency k; label sign(sin(k pi x1) sin(k pi x2)),
-                              * 0 -> +1: a 2k x 2k checkerboard with +1 on the zero lines */
+    MLPV_TASK_SINES,         /* knob: periods k; a sine-wave boundary: +1 on or above
+                              * x2 = sin(k pi x1) / 2, -1 below (half the area each) */
     MLPV_TASK_SPIRALS,       /* knob: turns k inside the unit disc; in polar (r, theta)
                               * arm A is theta = 2 pi k r, arm B theta = 2 pi k r + pi;
                               * label +1 when the point is angularly nearer arm A (ties +1) */

@@ -1,14 +1,14 @@
 /* The 2-D training tasks (labels, random samples, test grids), data-set
  * splitting and freeing. The CSV reader is in task_csv.c.
  *
- * Exact labels. Checkerboard, rings and sines have rational boundaries
+ * Exact labels. Checkerboard and rings have rational boundaries
  * (x = m / k, |x|^2 = 2 m^2 / k^2), so for double inputs the side of a boundary
  * is decided exactly, not by a rounded formula: (x+1) c / 2 in doubles would,
  * e.g., put the double nearest 1/3 (which lies below 1/3) into the cell above
  * 1/3 on a 3 x 3 board. floor_kx() and ring_index() below are exact and take
- * the fast rounded path whenever the rounding cannot matter. Spirals have
- * transcendental boundaries; their label is the documented formula evaluated
- * in doubles. */
+ * the fast rounded path whenever the rounding cannot matter. Sines and spirals
+ * have transcendental boundaries; their label is the documented formula
+ * evaluated in doubles. */
 #include "mlpvar/task.h"
 
 #include <math.h>
@@ -133,14 +133,12 @@ static long cell_index(int c, double x)
     return i > c - 1 ? c - 1 : i;
 }
 
-/* sign(sin(k pi x1) sin(k pi x2)), 0 -> +1: sin(k pi x) has the sign
- * (-1)^floor(k x) and is 0 exactly when k x is an integer. */
+/* A sine-wave boundary: +1 on or above x2 = sin(k pi x1) / 2, -1 below. k is
+ * the number of periods across [-1, 1]; the +1 area is exactly half (the sine
+ * integrates to 0 over whole periods). */
 static double sines_label(int k, double x1, double x2)
 {
-    int z1, z2;
-    long f1 = floor_kx(k, x1, &z1), f2 = floor_kx(k, x2, &z2);
-    if (z1 || z2) return 1.0;
-    return ((f1 + f2) & 1) ? -1.0 : 1.0;
+    return x2 >= 0.5 * sin((double)k * M_PI * x1) ? 1.0 : -1.0;
 }
 
 /* Two arms in polar (r, theta): A at theta = a(r) = 2 pi k r, B at a(r) + pi. The

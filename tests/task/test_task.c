@@ -138,27 +138,23 @@ END_TEST
 START_TEST(test_sines)
 {
     const mlpv_task_kind S = MLPV_TASK_SINES;
-    ck_assert(lab(S, 1, 0.5, 0.5) == 1.0);
-    ck_assert(lab(S, 1, -0.5, 0.5) == -1.0);
-    ck_assert(lab(S, 1, 0.0, 0.5) == 1.0);       /* zero line */
-    ck_assert(lab(S, 2, 0.75, 0.25) == -1.0);    /* sin(3 pi / 2) sin(pi / 2) */
-    ck_assert(lab(S, 2, 0.5, -0.3) == 1.0);      /* sin(pi) = 0 */
-    ck_assert(lab(S, 2, -1.0, 0.3) == 1.0);
-    /* k = 3 at the double 1.0/3 (below 1/3): 3x in (0,1), sin > 0, although
-     * 3.0 * (1.0/3) rounds to exactly 1 */
-    double t = 1.0 / 3.0;
-    ck_assert(lab(S, 3, t, 0.1) == 1.0);
-    ck_assert(lab(S, 3, nextafter(t, 1.0), 0.1) == -1.0);
+    /* k = 1: the boundary x2 = sin(pi x1)/2 is 0.5 at x1 = 0.5, -0.5 at x1 = -0.5 */
+    ck_assert(lab(S, 1, 0.5, 0.6) == 1.0);
+    ck_assert(lab(S, 1, 0.5, 0.4) == -1.0);
+    ck_assert(lab(S, 1, -0.5, -0.4) == 1.0);
+    ck_assert(lab(S, 1, -0.5, -0.6) == -1.0);
+    ck_assert(lab(S, 1, 0.0, 0.0) == 1.0);        /* on the boundary: +1 */
+    /* k = 2: at x1 = 0.25 the boundary is sin(pi/2)/2 = 0.5; at x1 = 0.75, -0.5 */
+    ck_assert(lab(S, 2, 0.25, 0.45) == -1.0);
+    ck_assert(lab(S, 2, 0.75, -0.45) == 1.0);
+    /* not the checkerboard any more: a whole column x1 = 0.9 above the wave is +1 */
+    ck_assert(lab(S, 3, 0.9, 0.9) == 1.0 && lab(S, 3, 0.9, 0.7) == 1.0);
     double *x = malloc(sizeof(double) * 20000);
     rand_points(10000, 3, 1.0, x);
     for (int k = 1; k <= 7; k++)
         for (int p = 0; p < 10000; p++) {
             double a = x[2 * p], b = x[2 * p + 1];
-            double s1 = sin(k * M_PI * a), s2 = sin(k * M_PI * b);
-            if (fabs(s1) < 1e-9 || fabs(s2) < 1e-9) continue;
-            ck_assert(lab(S, k, a, b) == (s1 * s2 > 0 ? 1.0 : -1.0));
-            /* the same pattern as the 2k x 2k checkerboard */
-            ck_assert(lab(S, k, a, b) == lab(MLPV_TASK_CHECKERBOARD, 2 * k, a, b));
+            ck_assert(lab(S, k, a, b) == (b >= 0.5 * sin(k * M_PI * a) ? 1.0 : -1.0));
         }
     free(x);
 }
@@ -221,8 +217,8 @@ START_TEST(test_balance)
         else check_fraction(what, plus, d.n, c % 2 ? (c * c + 1.0) / (2.0 * c * c) : 0.5);
         mlpv_dataset_free(&d);
     }
-    /* sines: sign(sin(k pi x)) is + on half of [-1,1] (2k half periods), the two
-     * coordinates are independent, so P(same sign) = 1/2 for every k */
+    /* sines: the area above x2 = sin(k pi x1)/2 over [-1,1]^2 is
+     * int (1 - sin(k pi x1)/2) dx1 = 2 of 4 (the sine integrates to 0): 1/2 */
     for (int k = 1; k <= 5; k++) {
         ck_assert_int_eq(mlpv_task_sample(MLPV_TASK_SINES, k, N_BAL, 200 + k, &d), 0);
         long plus = 0;
