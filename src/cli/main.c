@@ -1,5 +1,6 @@
 /* mlpvar: will this MLP train? Variability and collapse at init. */
 #include "commands.h"
+#include "openblas_core.h"
 
 #include <mpi.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    openblas_core_fix(argv);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         int maj, min;
         MPI_Get_version(&maj, &min);
-        printf("mlpvar %s (MPI %d.%d, libyaml %s)\n", MLPVAR_VERSION, maj, min, yaml_get_version_string());
+        printf("mlpvar %s (MPI %d.%d, libyaml %s, OpenBLAS kernels %s)\n", MLPVAR_VERSION, maj, min,
+               yaml_get_version_string(), openblas_core_name());
         return 0;
     }
     fprintf(stderr, "mlpvar: unknown command '%s'; run 'mlpvar --help' for the list\n", cmd);

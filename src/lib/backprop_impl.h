@@ -3,7 +3,8 @@
  *   REAL    float | double
  *   SFX     f | d                (suffix of the generated names)
  *   GEMM    cblas_sgemm | cblas_dgemm
- *   TANH    tanhf | tanh
+ *   TANH    tanh of a REAL (float: a rational approximation, see backprop.c)
+ *   SIGMOID sigmoid of a REAL (likewise)
  *   PREC    MLPV_FLOAT | MLPV_DOUBLE
  *   OPS     name of the mlpv_bp_ops table to define
  *
@@ -123,6 +124,7 @@ static void BP(bias_act)(const BP(ws_t) *w, REAL *z, REAL *h, int rows, int n, c
     case MLPV_LEAKY_RELU: BP_INPLACE(v > 0 ? v : slope * v)
     case MLPV_IDENTITY:   BP_INPLACE(v)
     case MLPV_TANH:       BP_INPLACE(TANH(v))
+    case MLPV_SIGMOID:    BP_INPLACE(SIGMOID(v))
     case MLPV_ABS:        BP_KEEPZ(v < 0 ? -v : v)
     default:
         if (w->needs_z) { BP_KEEPZ((REAL)mlpv_phi(a, (double)v)) }
