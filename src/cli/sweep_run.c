@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { TAG_RECORD = 1, TAG_WORK = 2 };
@@ -144,7 +145,15 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     char err[1024], ident[32];
     store st;
     sweep_identity(&p->sweep, ident, sizeof ident);
-    int rc = store_open(&st, o->out_dir, p->sweep.name, ident, err, sizeof err);
+    struct stat sb;
+    int rc;
+    if (o->dry_run && stat(o->out_dir, &sb) != 0) {    /* a dry run creates nothing */
+        memset(&st, 0, sizeof st);
+        st.fd = st.lock_fd = -1;
+        rc = 0;
+    } else {
+        rc = store_open(&st, o->out_dir, p->sweep.name, ident, err, sizeof err);
+    }
     int status = rc == 0 ? 0 : (rc == -2 ? 2 : 1);
     if (status) fprintf(stderr, "mlpvar sweep: %s\n", err);
     long *todo = malloc(sizeof(long) * (size_t)(p->n_items ? p->n_items : 1));

@@ -47,6 +47,54 @@ expect_usage_error "unknown command"            frobnicate
 expect_usage_error "nothing to write"           landscape --activation relu --depth 2 --width 4
 expect_usage_error "one landscape"              landscape --activation relu,abs --depth 2 --width 4 --csv "$T/x.csv"
 
+# train: bad task, knob, optimiser settings, CSV data.
+TR="train --quiet --activation relu --depth 2 --budget 300 --steps 5 --points 16"
+expect_usage_error "give a task"              $TR
+expect_usage_error "unknown task 'moons'"     $TR --task moons
+expect_usage_error "--task"                   $TR --task checkerboard:0
+expect_usage_error "--lr must be > 0"         $TR --task rings --lr 0
+expect_usage_error "--lr"                     $TR --task rings --lr -1
+expect_usage_error "--steps"                  $TR --task rings --steps 0
+expect_usage_error "--optimizer"              $TR --task rings --optimizer rmsprop
+expect_usage_error "csv needs a file"         $TR --task csv
+expect_usage_error "$T/none.csv"              $TR --task csv:"$T/none.csv"
+printf 'a,b,y\n1,2,1\n3,4\n' >"$T/bad.csv"
+expect_usage_error "bad.csv:3"                $TR --task csv:"$T/bad.csv"
+printf '1,2,1\n3,nan,-1\n' >"$T/nan.csv"
+expect_usage_error "nan.csv:2"                $TR --task csv:"$T/nan.csv"
+
+# sweep: broken sweep files name file, line and key; nothing is written.
+S="$T/s.yaml"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ncolour: blue\n' >"$S"
+expect_usage_error "s.yaml:5: key 'colour'"  sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ntask: {name: checkerboard, cells: 0}\n' >"$S"
+expect_usage_error "s.yaml:5: key 'cells'"   sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ntask: {name: rings}\ntrain: {lr: 0}\n' >"$S"
+expect_usage_error "key 'lr'"                sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ntask: {name: rings}\ntrain: {steps: 0}\n' >"$S"
+expect_usage_error "key 'steps'"             sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: [300]\ndepths: one\n' >"$S"
+expect_usage_error "key 'depths'"            sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ntask: {name: moons}\n' >"$S"
+expect_usage_error "key 'name'"              sweep "$S" --out "$T/sw"
+: >"$S"
+expect_usage_error "empty"                   sweep "$S" --out "$T/sw"
+expect_usage_error "give an output folder"   sweep "$S"
+expect_usage_error "$T/missing.yaml"         sweep "$T/missing.yaml" --out "$T/sw"
+[ ! -e "$T/sw" ] && ok || bad "a refused sweep created its output folder"
+expect_usage_error "results.jsonl"           results "$T/nowhere"
+
+# The Slurm script: valid bash, and its command line runs (as a dry run).
+SB="$(dirname "$0")/../../slurm/sweep.sbatch"
+bash -n "$SB" && ok || bad "slurm/sweep.sbatch: bash -n failed"
+line=$(DRY_RUN=1 MLPVAR="$MLPVAR" SWEEP="$(dirname "$0")/../../sweeps/tiny.yaml" OUT="$T/slurm" bash "$SB")
+case "$line" in srun*" sweep "*"--out $T/slurm"*) ok ;; *) bad "sbatch dry run printed: $line" ;; esac
+# run that line without srun, as a plan-only dry run of the sweep
+if eval "${line#srun --kill-on-bad-exit=0 --cpu-bind=cores }" --dry-run 2>"$T/err"; then
+    grep -q "6 configurations, 24 networks" "$T/err" && ok || bad "sbatch line dry run: $(cat "$T/err")"
+    [ ! -e "$T/slurm" ] && ok || bad "--dry-run created the output folder"
+else bad "sbatch line failed: $(cat "$T/err")"; fi
+
 # Weight files: missing, truncated, inconsistent, NaN -> one line naming the file.
 W="$T/w.txt"
 expect_usage_error "$T/missing.txt" measure --weights "$T/missing.txt"
