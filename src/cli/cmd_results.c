@@ -40,10 +40,11 @@ static group *find_group(summary *s, const char *label)
 static void on_record(void *ctx, const result_record *r)
 {
     summary *s = ctx;
-    char label[128];
-    const char *act = result_get(r, "activation");
-    snprintf(label, sizeof label, "%-10s %6.0f %6.0f %8.0f", act ? act : "?", result_num(r, "depth"),
-             result_num(r, "width"), result_num(r, "budget"));
+    char label[128], task[48] = "-";
+    const char *act = result_get(r, "activation"), *t = result_get(r, "task");
+    if (t) snprintf(task, sizeof task, "%s:%.0f", t, result_num(r, "knob"));
+    snprintf(label, sizeof label, "%-10s %6.0f %6.0f %8.0f  %-15s", act ? act : "?", result_num(r, "depth"),
+             result_num(r, "width"), result_num(r, "budget"), task);
     group *g = find_group(s, label);
     if (g->nv == g->cap) { g->cap = g->cap ? 2 * g->cap : 64; g->v = realloc(g->v, sizeof(double) * (size_t)g->cap); }
     g->records++;
@@ -122,8 +123,8 @@ int cmd_results(int argc, char **argv)
     if (s.csv) { write_csv(&s); fclose(s.csv); fprintf(stderr, "wrote %ld records to %s\n", n, csv); }
     else {
         printf("%ld records in %s\n", n, path);
-        printf("%-10s %6s %6s %8s %7s %11s %6s %7s %9s %8s\n", "activation", "depth", "width", "budget",
-               "records", "V median", "C2C", "trained", "test acc", "diverged");
+        printf("%-10s %6s %6s %8s  %-15s %7s %11s %6s %7s %9s %8s\n", "activation", "depth", "width", "budget",
+               "task", "records", "V median", "C2C", "trained", "test acc", "diverged");
         for (int i = 0; i < s.n; i++) {
             group *g = &s.g[i];
             double med = g->nv ? mlpv_summarize(g->v, (size_t)g->nv).median : NAN;

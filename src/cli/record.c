@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "mlpvar/measure.h"
+#include "mlpvar/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -46,12 +47,15 @@ static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
                  t->check_every, t->beta1, t->beta2, t->eps, t->momentum, (int)t->precision);
 }
 
-void sweep_identity(const mlpv_sweep *s, char *out, size_t len)
+void sweep_identity(const mlpv_sweep *parts, int n_parts, char *out, size_t len)
 {
-    char buf[2048], full[2400];
-    settings_text(s, buf, sizeof buf);
-    snprintf(full, sizeof full, "%s|name=%s", buf, s->name);
-    snprintf(out, len, "%016llx", (unsigned long long)store_hash(full));
+    uint64_t h = store_hash(parts[0].name);
+    for (int k = 0; k < n_parts; k++) {
+        char buf[2048];
+        settings_text(&parts[k], buf, sizeof buf);
+        h = mlpv_mix64(h ^ store_hash(buf));
+    }
+    snprintf(out, len, "%016llx", (unsigned long long)h);
 }
 
 uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it)
@@ -137,6 +141,7 @@ char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record
     json_str(&j, "key", hex);
     json_str(&j, "sweep", s->name);
     json_int(&j, "config", r->config);
+    json_int(&j, "part", c->part);
     json_str(&j, "activation", mlpv_activation_name(p->activation));
     json_int(&j, "depth", p->depth);
     json_int(&j, "width", p->width);

@@ -37,9 +37,10 @@ void sweep_data_free(sweep_data *d);
 /* The stable key of an item: a hash of every setting its record depends on and
  * of its seed, not of the rank or the order of work. */
 uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it);
-/* The sweep's identity: a hash of its record-level settings (task, training,
- * measurement, init), not of its lists of shapes and seeds, which may grow. */
-void sweep_identity(const mlpv_sweep *s, char *out, size_t len);
+/* The sweep's identity: a hash of its name and its parts' record-level settings
+ * (task, training, measurement, init), not of its lists of shapes and seeds,
+ * which may grow. */
+void sweep_identity(const mlpv_sweep *parts, int n_parts, char *out, size_t len);
 
 /* Computes an item's record; deterministic in (sweep settings, config, seed). */
 void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it,

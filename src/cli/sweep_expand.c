@@ -182,6 +182,7 @@ int sweep_configs(const mlpv_sweep *s, sweep_config **out, int *n, char *err, si
                 sp.bias_std = s->bias_std;
                 c[k].spec = sp;
                 c[k].budget = budget;
+                c[k].part = s->part;
                 k++;
             }
     *out = c;

@@ -233,8 +233,12 @@ static int get_activations(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
 }
 
 static const char *const TOP_KEYS[] = { "name", "activations", "budget", "widths", "depths", "seeds",
-                                        "init", "task", "train", "measure", NULL };
-enum { T_NAME, T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE };
+                                        "init", "task", "train", "measure", "parts", NULL };
+enum { T_NAME, T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE, T_PARTS };
+/* A part may set every top-level key but name and parts. */
+static const char *const PART_KEYS[] = { "activations", "budget", "widths", "depths", "seeds", "init",
+                                         "task", "train", "measure", NULL };
+static const int PART_TO_TOP[] = { T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE };
 static const char *const INIT_KEYS[] = { "scheme", "bias_std", NULL };
 static const char *const TRAIN_KEYS[] = { "steps", "lr", "optimizer", "batch", "target_accuracy",
                                           "momentum", "precision", NULL };
@@ -415,14 +419,10 @@ static int parse_seeds(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     return rc;
 }
 
-static int parse_top(sy_ctx *c, yaml_node_t *root, mlpv_sweep *s)
+/* Every key but name and parts, from one (merged) section. */
+static int parse_body(sy_ctx *c, sy_section *sec, mlpv_sweep *s)
 {
-    sy_section top;
-    if (root->type != YAML_MAPPING_NODE)
-        return SY_FAIL(c, root, NULL, "the top level must be a mapping of keys (name: ..., activations: ...); "
-                       "start from sweeps/reference.yaml");
-    if (sy_read_section(c, root, "the top level", NULL, sy_line_of(root), TOP_KEYS, &top)) return -1;
-    if (parse_name(c, &top, s)) return -1;
+    sy_section top = *sec;
     if (!top.val[T_ACTS]) return sy_fail_line(c, top.line, "activations", "missing; add activations: [relu, abs]");
     if (get_activations(c, top.val[T_ACTS], s)) return -1;
     if (top.val[T_BUDGET] && top.val[T_WIDTHS]) {
@@ -449,6 +449,51 @@ static int parse_top(sy_ctx *c, yaml_node_t *root, mlpv_sweep *s)
     return 0;
 }
 
+static void defaults(mlpv_sweep *s);
+
+/* A part's section: the top level's values, overridden by the part's own; budget
+ * and widths count as one key (a part giving either replaces both). */
+static int merge_part(sy_ctx *c, const sy_section *top, yaml_node_t *part, sy_section *out)
+{
+    sy_section own;
+    if (part->type != YAML_MAPPING_NODE)
+        return SY_FAIL(c, part, "parts", "each part must be a mapping of keys (activations: ..., task: ...)");
+    if (sy_read_section(c, part, "a part", "parts", sy_line_of(part), PART_KEYS, &own)) return -1;
+    *out = *top;
+    out->line = own.line;
+    int sizes = own.val[1] || own.val[2];             /* budget or widths */
+    if (sizes) out->key[T_BUDGET] = out->val[T_BUDGET] = out->key[T_WIDTHS] = out->val[T_WIDTHS] = NULL;
+    for (int i = 0; PART_KEYS[i]; i++)
+        if (own.val[i]) { out->key[PART_TO_TOP[i]] = own.key[i]; out->val[PART_TO_TOP[i]] = own.val[i]; }
+    return 0;
+}
+
+/* The top level: one sweep, or with `parts:` one sweep per part sharing the name. */
+static int parse_top(sy_ctx *c, yaml_node_t *root, mlpv_sweep **parts, int *n_parts)
+{
+    sy_section top;
+    if (root->type != YAML_MAPPING_NODE)
+        return SY_FAIL(c, root, NULL, "the top level must be a mapping of keys (name: ..., activations: ...); "
+                       "start from sweeps/reference.yaml");
+    if (sy_read_section(c, root, "the top level", NULL, sy_line_of(root), TOP_KEYS, &top)) return -1;
+    yaml_node_t *pl = top.val[T_PARTS];
+    if (pl && (pl->type != YAML_SEQUENCE_NODE || pl->data.sequence.items.start == pl->data.sequence.items.top))
+        return SY_FAIL(c, pl, "parts", "not a list of parts; give a non-empty list of mappings, e.g. parts: [{task: {name: rings}}]");
+    int n = pl ? (int)(pl->data.sequence.items.top - pl->data.sequence.items.start) : 1;
+    *parts = calloc((size_t)n, sizeof(mlpv_sweep));
+    if (!*parts) return sy_fail_line(c, 1, NULL, "out of memory");
+    *n_parts = n;
+    for (int i = 0; i < n; i++) {
+        mlpv_sweep *s = &(*parts)[i];
+        defaults(s);
+        sy_section sec = top;
+        if (pl && merge_part(c, &top, sy_node_at(c, pl->data.sequence.items.start[i]), &sec)) return -1;
+        if (parse_name(c, &top, s) || parse_body(c, &sec, s)) return -1;
+        s->part = i;
+    }
+    return 0;
+}
+
 static void defaults(mlpv_sweep *s)
 {
     memset(s, 0, sizeof *s);
@@ -469,10 +514,11 @@ static void defaults(mlpv_sweep *s)
     s->precision = MLPV_FLOAT;
 }
 
-int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
+int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen)
 {
     sy_ctx c = { path, NULL, err, errlen };
-    defaults(s);
+    *parts = NULL;
+    *n_parts = 0;
     if (err && errlen) err[0] = '\0';
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -510,8 +556,9 @@ int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
         sy_fail_line(&c, line2, NULL, "a second YAML document ('---'); keep one sweep per file");
         goto done;
     }
-    rc = parse_top(&c, root, s);
-    if (rc == 0) {
+    rc = parse_top(&c, root, parts, n_parts);
+    for (int i = 0; rc == 0 && i < *n_parts; i++) {
+        mlpv_sweep *s = &(*parts)[i];
         s->path = strdup(path);
         sweep_config *cf = NULL;
         int n;
@@ -522,6 +569,28 @@ done:
     if (loaded) yaml_document_delete(&doc);
     yaml_parser_delete(&p);
     fclose(f);
-    if (rc) sweep_free(s);
+    if (rc) { sweep_free_parts(*parts, *n_parts); *parts = NULL; *n_parts = 0; }
     return rc;
+}
+
+void sweep_free_parts(mlpv_sweep *parts, int n)
+{
+    for (int i = 0; parts && i < n; i++) sweep_free(&parts[i]);
+    free(parts);
+}
+
+int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
+{
+    mlpv_sweep *parts;
+    int n;
+    if (sweep_read_parts(path, &parts, &n, err, errlen) != 0) { memset(s, 0, sizeof *s); return -1; }
+    if (n != 1) {
+        snprintf(err, errlen, "%s: the sweep has %d parts; this reader takes a sweep without 'parts:'", path, n);
+        sweep_free_parts(parts, n);
+        memset(s, 0, sizeof *s);
+        return -1;
+    }
+    *s = parts[0];
+    free(parts);
+    return 0;
 }

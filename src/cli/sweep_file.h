@@ -36,12 +36,14 @@ typedef struct {
 
     char *path;                              /* the file given to sweep_read (for messages) */
     int budget_line;                         /* line of budget: in it (for messages), 0 if none */
+    int part;                                /* index among the file's parts (0 without parts:) */
 } mlpv_sweep;
 
 /* One configuration: a network shape (activation, depth, width) of the sweep. */
 typedef struct {
     mlpv_spec spec;
     long budget;                             /* 0 when widths were given */
+    int part;                                /* which part of the sweep file (0 without parts) */
 } sweep_config;
 
 /* One unit of work: a configuration and a seed. The network is always measured at
@@ -57,6 +59,13 @@ typedef struct {
  * "FILE:LINE: key 'K': what is wrong; how to fix". */
 int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen);
 void sweep_free(mlpv_sweep *s);
+
+/* A sweep file may hold `parts:`, a list of mappings each overriding top-level keys
+ * (all but name; budget and widths replace each other): one mlpv_sweep per part,
+ * sharing the name (one part without `parts:`). sweep_read refuses files with
+ * more than one part. */
+int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen);
+void sweep_free_parts(mlpv_sweep *parts, int n);
 
 /* Configurations in order budget/width, activation, depth. -1 with err (naming the
  * budget and depth) when a budget is below the smallest network. */

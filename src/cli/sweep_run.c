@@ -29,36 +29,61 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Everything every rank derives from the sweep file, identically. */
+/* Everything every rank derives from the sweep file, identically: the parts,
+ * their configurations in one list (each knows its part), the work items. */
 typedef struct {
-    mlpv_sweep sweep;
+    mlpv_sweep *parts; int n_parts;
+    sweep_data *data;                 /* per part */
     sweep_config *configs; int n_configs;
     sweep_item *items; long n_items;
-    sweep_data data;
 } plan;
+
+static const mlpv_sweep *part_of(const plan *p, const sweep_item *it)
+{
+    return &p->parts[p->configs[it->config].part];
+}
 
 static int plan_load(plan *p, const char *path, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    if (sweep_read(path, &p->sweep, err, errlen) != 0) return 2;
-    if (sweep_configs(&p->sweep, &p->configs, &p->n_configs, err, errlen) != 0) return 2;
-    for (int c = 0; c < p->n_configs; c++)
-        if (p->configs[c].spec.depth > RECORD_MAX_DEPTH) {
-            snprintf(err, errlen, "%s: depth %d is deeper than mlpvar's limit of %d layers; lower 'depths'",
-                     path, p->configs[c].spec.depth, RECORD_MAX_DEPTH);
-            return 2;
-        }
-    p->n_items = sweep_items(&p->sweep, p->n_configs, &p->items);
-    if (sweep_data_load(&p->sweep, &p->data, err, errlen) != 0) return 2;
+    if (sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen) != 0) return 2;
+    p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
+    if (!p->data) { snprintf(err, errlen, "out of memory"); return 1; }
+    for (int k = 0; k < p->n_parts; k++) {
+        const mlpv_sweep *s = &p->parts[k];
+        sweep_config *cf;
+        sweep_item *it;
+        int nc;
+        if (sweep_configs(s, &cf, &nc, err, errlen) != 0) return 2;
+        for (int c = 0; c < nc; c++)
+            if (cf[c].spec.depth > RECORD_MAX_DEPTH) {
+                snprintf(err, errlen, "%s: depth %d is deeper than mlpvar's limit of %d layers; lower 'depths'",
+                         path, cf[c].spec.depth, RECORD_MAX_DEPTH);
+                free(cf);
+                return 2;
+            }
+        long ni = sweep_items(s, nc, &it);
+        for (long i = 0; i < ni; i++) it[i].config += p->n_configs;
+        p->configs = realloc(p->configs, sizeof(sweep_config) * (size_t)(p->n_configs + nc));
+        p->items = realloc(p->items, sizeof(sweep_item) * (size_t)(p->n_items + ni));
+        memcpy(p->configs + p->n_configs, cf, sizeof(sweep_config) * (size_t)nc);
+        memcpy(p->items + p->n_items, it, sizeof(sweep_item) * (size_t)ni);
+        p->n_configs += nc;
+        p->n_items += ni;
+        free(cf);
+        free(it);
+        if (sweep_data_load(s, &p->data[k], err, errlen) != 0) return 2;
+    }
     return 0;
 }
 
 static void plan_free(plan *p)
 {
-    sweep_data_free(&p->data);
+    for (int k = 0; p->data && k < p->n_parts; k++) sweep_data_free(&p->data[k]);
+    free(p->data);
     free(p->items);
     free(p->configs);
-    sweep_free(&p->sweep);
+    sweep_free_parts(p->parts, p->n_parts);
 }
 
 /* Stores one finished record; returns 0 or -1 on an I/O error. */
@@ -66,9 +91,10 @@ static int save(store *st, const plan *p, const sweep_record *r)
 {
     sweep_item it = { .config = r->config, .seed = r->seed, .train = r->trained };
     const sweep_config *c = &p->configs[r->config];
-    uint64_t key = record_key(&p->sweep, c, &it);
+    const mlpv_sweep *sw = part_of(p, &it);
+    uint64_t key = record_key(sw, c, &it);
     size_t len;
-    char *line = record_json(&p->sweep, c, r, key, &len);
+    char *line = record_json(sw, c, r, key, &len);
     int rc = line ? store_append(st, key, line, len) : -1;
     free(line);
     return rc;
@@ -119,7 +145,7 @@ static void worker_loop(const plan *p)
         MPI_Recv(&idx, 1, MPI_LONG, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (idx == WORK_DONE) break;
         const sweep_item *it = &p->items[idx];
-        record_compute(&p->sweep, &p->configs[it->config], it, &p->data, r);
+        record_compute(part_of(p, it), &p->configs[it->config], it, &p->data[p->configs[it->config].part], r);
         MPI_Send(r, sizeof *r, MPI_BYTE, 0, TAG_RECORD, MPI_COMM_WORLD);
     }
     free(r);
@@ -131,7 +157,7 @@ static int serial_loop(const plan *p, store *st, const long *todo, long n_todo, 
     int rc = 0;
     for (long i = 0; i < n_todo && !stop_signal; i++) {
         const sweep_item *it = &p->items[todo[i]];
-        record_compute(&p->sweep, &p->configs[it->config], it, &p->data, r);
+        record_compute(part_of(p, it), &p->configs[it->config], it, &p->data[p->configs[it->config].part], r);
         if (save(st, p, r) != 0) { rc = -1; break; }
         progress_add(prog, 1);
     }
@@ -144,7 +170,7 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
 {
     char err[1024], ident[32];
     store st;
-    sweep_identity(&p->sweep, ident, sizeof ident);
+    sweep_identity(p->parts, p->n_parts, ident, sizeof ident);
     struct stat sb;
     int rc;
     if (o->dry_run && stat(o->out_dir, &sb) != 0) {    /* a dry run creates nothing */
@@ -152,7 +178,7 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
         st.fd = st.lock_fd = -1;
         rc = 0;
     } else {
-        rc = store_open(&st, o->out_dir, p->sweep.name, ident, err, sizeof err);
+        rc = store_open(&st, o->out_dir, p->parts[0].name, ident, err, sizeof err);
     }
     int status = rc == 0 ? 0 : (rc == -2 ? 2 : 1);
     if (status) fprintf(stderr, "mlpvar sweep: %s\n", err);
@@ -161,13 +187,13 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     if (!status)
         for (long i = 0; i < p->n_items; i++) {
             const sweep_item *it = &p->items[i];
-            if (!store_has(&st, record_key(&p->sweep, &p->configs[it->config], it))) todo[n_todo++] = i;
+            if (!store_has(&st, record_key(part_of(p, it), &p->configs[it->config], it))) todo[n_todo++] = i;
         }
     long already = p->n_items - n_todo;
     if (!status && o->max_items > 0 && n_todo > o->max_items) n_todo = o->max_items;
     if (!status && (o->dry_run || !o->quiet))
         fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s, %ld to run on %d %s%s\n",
-                p->sweep.name, p->n_configs, p->n_items, already, o->out_dir, n_todo, size > 1 ? size - 1 : 1, size > 1 ? "workers" : "rank",
+                p->parts[0].name, p->n_configs, p->n_items, already, o->out_dir, n_todo, size > 1 ? size - 1 : 1, size > 1 ? "workers" : "rank",
                 st.torn_bytes ? " (cut a torn last line)" : "");
     if (o->dry_run) status = status ? status : 3;     /* tell workers to leave; exit 0 below */
     MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -190,7 +216,7 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
                 "rerun the same command to resume\n", (int)stop_signal, prog.done, st.count, st.path);
         exit_code = 128 + (int)stop_signal;
     } else if (!o->quiet) {
-        fprintf(stderr, "sweep '%s': %zu records in %s\n", p->sweep.name, st.count, st.path);
+        fprintf(stderr, "sweep '%s': %zu records in %s\n", p->parts[0].name, st.count, st.path);
     }
     store_close(&st);
     return exit_code;

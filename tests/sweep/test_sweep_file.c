@@ -89,7 +89,7 @@ START_TEST(test_reference_names_every_key)
         "name", "activations", "budget", "widths", "depths", "seeds", "init", "scheme", "bias_std",
         "task", "cells", "rings", "frequency", "turns", "points", "test_grid", "path", "targets",
         "test_fraction", "train", "steps", "lr", "optimizer", "batch", "target_accuracy", "momentum",
-        "precision", "measure", "grid", "order", "draws", "tau", NULL };
+        "precision", "measure", "grid", "order", "draws", "tau", "parts", NULL };
     FILE *f = fopen(SWEEPS_DIR "/reference.yaml", "r");
     ck_assert_ptr_nonnull(f);
     static char text[65536];
@@ -475,6 +475,9 @@ static const broken BROKEN[] = {
     { "bad_bad_name.yaml", 1, "name", "not a valid name" },
     { "bad_batch_points.yaml", 6, "batch", "200 is more than the 100 training points" },
     { "bad_csv_missing_file.yaml", 5, "path", "cannot use the CSV file" },
+    { "bad_parts_not_list.yaml", 5, "parts", "not a list of parts" },
+    { "bad_part_name.yaml", 7, "name", "valid keys: activations, budget" },
+    { "bad_part_value.yaml", 7, "steps", "0 is out of range" },
 };
 #define N_BROKEN ((int)(sizeof BROKEN / sizeof BROKEN[0]))
 
@@ -498,6 +501,44 @@ START_TEST(test_broken)
 }
 END_TEST
 
+/* parts: each part is the top level overridden by its own keys; budget and
+ * widths replace each other; configurations know their part. */
+START_TEST(test_parts)
+{
+    mlpv_sweep *p;
+    int n;
+    ck_assert_int_eq(sweep_read_parts(SWEEP_FILES_DIR "/parts.yaml", &p, &n, err, sizeof err), 0);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(p[0].name, "parts");
+    ck_assert_str_eq(p[1].name, "parts");
+    ck_assert_int_eq(p[0].n_budgets, 2);
+    ck_assert_int_eq(p[0].n_acts, 3);
+    ck_assert_int_eq(p[0].has_task, 0);
+    ck_assert_int_eq(p[0].draws, 8);          /* inherited measure section */
+    ck_assert_int_eq(p[0].grid, 32);
+    ck_assert_int_eq(p[1].n_budgets, 0);      /* widths replaced the top-level budget */
+    ck_assert_int_eq(p[1].n_widths, 1);
+    ck_assert_int_eq(p[1].n_acts, 2);         /* inherited */
+    ck_assert_int_eq(p[1].has_task, 1);
+    ck_assert_int_eq(p[1].knob, 4);
+    ck_assert_int_eq(p[1].has_train, 1);
+    ck_assert_int_eq(p[1].train.steps, 50);
+    ck_assert_int_eq(p[1].n_seeds, 2);
+    ck_assert_int_eq(p[1].part, 1);
+    sweep_config *c;
+    int nc;
+    ck_assert_int_eq(sweep_configs(&p[1], &c, &nc, err, sizeof err), 0);
+    ck_assert_int_eq(nc, 2 * 3);
+    for (int i = 0; i < nc; i++) { ck_assert_int_eq(c[i].part, 1); ck_assert_int_eq(c[i].spec.width, 8); }
+    free(c);
+    sweep_free_parts(p, n);
+    /* sweep_read takes one-part files only */
+    mlpv_sweep one;
+    ck_assert_int_eq(sweep_read(SWEEP_FILES_DIR "/parts.yaml", &one, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "2 parts"));
+}
+END_TEST
+
 /* A tiny error buffer truncates, never overflows. */
 START_TEST(test_small_err_buffer)
 {
@@ -516,6 +557,7 @@ int main(void)
     tcase_add_test(tc, test_reference);
     tcase_add_test(tc, test_reference_names_every_key);
     tcase_add_test(tc, test_tiny);
+    tcase_add_test(tc, test_parts);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_task_and_train_defaults);
     tcase_add_test(tc, test_task_knobs);
