@@ -21,6 +21,7 @@
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L   /* fork, popen, setenv, clock_gettime */
 #endif
+#include "openblas_core.h"
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
@@ -351,6 +352,7 @@ static void blas_core_hint(const char *core)
 
 int main(int argc, char **argv)
 {
+    openblas_core_fix(argv);      /* the kernels mlpvar itself would use */
     int nets_n = 256, sweep_n = -1, passes = 2, sweep_passes = 4, quick = 0, no_torch = 0, mem_grid = 512;
     const char *python = MLPV_BENCH_PYTHON, *script = MLPV_BENCH_TORCH_SCRIPT;
     for (int i = 1; i < argc; i++) {

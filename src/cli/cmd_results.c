@@ -41,8 +41,8 @@ static void on_record(void *ctx, const result_record *r)
 {
     summary *s = ctx;
     char label[128], task[48] = "-";
-    const char *act = result_get(r, "activation"), *t = result_get(r, "task");
-    if (t) snprintf(task, sizeof task, "%s:%.0f", t, result_num(r, "knob"));
+    const char *act = result_get(r, "activation"), *tk = result_get(r, "task");
+    if (tk) snprintf(task, sizeof task, "%s:%.0f", tk, result_num(r, "knob"));
     snprintf(label, sizeof label, "%-10s %6.0f %6.0f %8.0f  %-15s", act ? act : "?", result_num(r, "depth"),
              result_num(r, "width"), result_num(r, "budget"), task);
     group *g = find_group(s, label);
