@@ -41,7 +41,7 @@ static int write_csv(const char *path, const double *F, int g)
 }
 
 /* Writes each landscape as a gnuplot matrix file and one multiplot script. */
-static int gallery(const net_options *o, const config_row *rows, int n_rows, const char *png)
+int landscape_gallery(const net_options *o, const config_row *rows, int n_rows, const char *png)
 {
     int n_acts = o->n_acts ? o->n_acts : 2, cols = n_rows / n_acts;
     char dir[] = "/tmp/mlpvar-gallery-XXXXXX";
@@ -126,7 +126,7 @@ int cmd_landscape(int argc, char **argv)
         o.precision = MLPV_DOUBLE;
     } else {
         rows = net_options_rows(CMD, &o, &n_rows);
-        if (png) { rc = gallery(&o, rows, n_rows, png); goto done; }
+        if (png) { rc = landscape_gallery(&o, rows, n_rows, png); goto done; }
         if (n_rows != 1)
             cli_die(CMD, "--csv writes one landscape but the options give %d networks; "
                     "give one activation, one depth and one budget or width", n_rows);

@@ -1,0 +1,103 @@
+/* mlpvar analyze: what a sweep's records say about the paper's claims.
+ * analysis.c loads DIR/results.jsonl and computes everything below from the data;
+ * report.c writes it out (report.md, report.html, CSV tables, summary.json,
+ * gnuplot figures). Nothing here is written by hand. */
+#ifndef MLPVAR_ANALYSIS_H
+#define MLPVAR_ANALYSIS_H
+
+#include <stddef.h>
+
+#define AN_MAX_LAYERS 512
+
+/* One record of results.jsonl, the fields the analysis uses. */
+typedef struct {
+    char activation[24];
+    int depth, width, part, grid, order;
+    long budget, params, seed;
+    double activation_ratio;
+    char task[24];                 /* "" for at-init-only records */
+    int knob;
+    double variability, collapse_ratio;
+    int collapsed, trained, diverged;
+    double test_accuracy, final_loss;
+    int n_dead, n_grad;            /* lengths of the layer arrays */
+    double *layer_dead, *layer_grad;
+} an_record;
+
+/* At-init aggregate of one shape: (activation, depth, width, budget, grid), draws
+ * pooled over parts and deduplicated by seed (same shape and seed = same network). */
+typedef struct {
+    char activation[24];
+    int depth, width, grid;
+    long budget, params;
+    double activation_ratio;
+    long activations;              /* depth * width */
+    int n;                         /* draws */
+    double *v;                     /* [n] variabilities, sorted ascending */
+    double v_median, v_q25, v_q75;
+    double rho_median;
+    long collapsed;
+    double c2c, c2c_lo, c2c_hi;    /* Wilson 95% */
+    double dead_last;              /* mean dead fraction of the last hidden layer */
+} an_init;
+
+/* Trained aggregate of one (task, knob, activation, depth, width, budget). */
+typedef struct {
+    char task[24];
+    int knob;
+    char activation[24];
+    int depth, width;
+    long budget, params;
+    double activation_ratio;
+    int n;                         /* trained seeds */
+    double acc_mean, acc_lo, acc_hi;          /* bootstrap 95% of the mean */
+    double success, success_lo, success_hi;   /* accuracy >= threshold, Wilson 95% */
+    double diverged_rate;
+    const an_init *init;           /* its at-init aggregate (V3 from every draw), or NULL */
+    double *grad_mean, *dead_mean; int n_layers;   /* per-layer means at init over seeds */
+} an_trained;
+
+typedef enum { AN_HOLDS, AN_FAILS, AN_INCONCLUSIVE, AN_NO_DATA } an_verdict;
+const char *an_verdict_name(an_verdict v);    /* "holds", "does not hold", "inconclusive", "no data" */
+
+/* One claim's test on one slice of the data (e.g. C1 for relu at budget 10000). */
+typedef struct {
+    char claim[4];                 /* "C1".."C5" */
+    char slice[96];                /* "relu, budget 10000" */
+    char statistic[160];           /* what is measured, in words */
+    double value, lo, hi;          /* the statistic and its 95% bootstrap interval */
+    an_verdict verdict;
+    char detail[256];              /* the numbers behind the verdict, in words */
+} an_claim;
+
+/* A row of the predictive-power table. */
+typedef struct {
+    char score[32];                /* "V3", "collapse ratio", "depth", "random", ... */
+    char slice[64];                /* "all", "relu", "checkerboard:8", ... */
+    int n;                         /* configurations */
+    double spearman, sp_lo, sp_hi;
+    double kendall, kd_lo, kd_hi;
+} an_predict;
+
+typedef struct {
+    const char *dir;
+    an_record *rec; long n_rec;
+    an_init *init; int n_init;
+    an_trained *trained; int n_trained;
+    an_claim *claims; int n_claims;
+    an_predict *predict; int n_predict;
+    double success_threshold;      /* accuracy counted as success (default 0.75) */
+    int bootstrap;                 /* resamples (default 1000) */
+    unsigned long long seed;       /* bootstrap seed */
+} analysis;
+
+/* Loads DIR/results.jsonl and computes aggregates, claims and predictive power.
+ * Returns 0, or -1 with one line in err. */
+int analysis_run(analysis *a, const char *dir, char *err, size_t errlen);
+void analysis_free(analysis *a);
+
+/* Writes DIR/report/: report.md, report.html, *.csv, summary.json, *.png.
+ * Returns 0, or -1 with one line in err. The path of report.md goes to *report. */
+int report_write(const analysis *a, const char *out_dir, char *err, size_t errlen);
+
+#endif
