@@ -96,8 +96,27 @@ typedef struct {
 int analysis_run(analysis *a, const char *dir, char *err, size_t errlen);
 void analysis_free(analysis *a);
 
-/* Writes DIR/report/: report.md, report.html, *.csv, summary.json, *.png.
- * Returns 0, or -1 with one line in err. The path of report.md goes to *report. */
+/* Writes out_dir (DIR/report): report.md, report.html, *.csv, summary.json, *.png.
+ * Returns 0, or -1 with one line in err. */
 int report_write(const analysis *a, const char *out_dir, char *err, size_t errlen);
+
+
+/* ---- report: shared by report.c and report_plots.c (added by the report writer) ---- */
+typedef enum { RP_GALLERY, RP_V3_DEPTH, RP_C2C_DEPTH, RP_ACC_DEPTH, RP_V3_ACC, RP_LAYERS, RP_COUNT } report_fig;
+typedef struct {
+    int gnuplot;                   /* 1 when gnuplot was found on PATH */
+    int written[RP_COUNT];         /* 1 when DIR/report/<file> was written */
+    char note[RP_COUNT][200];      /* why a figure is missing ("" when written) */
+    char caption[RP_COUNT][400];   /* what a written figure shows */
+} report_figures;
+/* "gallery.png", "v3_depth.png", ... */
+const char *report_fig_file(report_fig f);
+/* Spearman rho of (median V3 at init, mean test accuracy) over the trained
+ * configurations where both are finite (the data of v3_accuracy.png); *n gets
+ * their count. NaN when n < 2. */
+double report_v3_accuracy_rho(const analysis *a, int *n);
+/* Draws every figure it has data for into out_dir (which must exist) with gnuplot;
+ * never fails: what it could not draw is said in figs->note. */
+void report_plots(const analysis *a, const char *out_dir, report_figures *figs);
 
 #endif

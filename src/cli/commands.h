@@ -7,5 +7,7 @@ int cmd_landscape(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_results(int argc, char **argv);
+int cmd_theory(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

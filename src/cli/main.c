@@ -17,6 +17,8 @@ static void usage(FILE *f)
         "  train       measure at init, then train, networks of one configuration on a task\n"
         "  sweep       the MPI parameter sweep of a YAML sweep file, resumable (mpirun -np P ...)\n"
         "  results     summarise or export a sweep's results folder\n"
+        "  theory      infinite-width theory: fixed points, depth scales, predicted C2C depth\n"
+        "  analyze     judge the paper's claims from a sweep's records; write a report\n"
         "  version     versions of mlpvar and the libraries it was built with\n\n"
         "'mlpvar COMMAND --help' for a command's options.\n");
 }
@@ -34,6 +36,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep")) return cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "results")) return cmd_results(argc - 1, argv + 1);
+    if (!strcmp(cmd, "theory")) return cmd_theory(argc - 1, argv + 1);
+    if (!strcmp(cmd, "analyze")) return cmd_analyze(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         int maj, min;
         MPI_Get_version(&maj, &min);

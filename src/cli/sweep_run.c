@@ -86,6 +86,27 @@ static void plan_free(plan *p)
     sweep_free_parts(p->parts, p->n_parts);
 }
 
+/* Estimated cost of an item in flops: the landscape forward pass, plus training
+ * (6 flops per weight per point per step). Used to hand out the expensive work
+ * first, so ranks finish together, and for the ETA. */
+static double item_cost(const plan *p, const sweep_item *it)
+{
+    const sweep_config *c = &p->configs[it->config];
+    const mlpv_sweep *s = &p->parts[c->part];
+    double params = (double)mlpv_spec_params(&c->spec);
+    double cost = 2.0 * s->grid * s->grid * params;
+    if (it->train) cost += 6.0 * (double)s->points * params * s->train.steps;
+    return cost;
+}
+
+static const plan *sort_plan;
+static int by_cost_desc(const void *x, const void *y)
+{
+    long i = *(const long *)x, j = *(const long *)y;
+    double a = item_cost(sort_plan, &sort_plan->items[i]), b = item_cost(sort_plan, &sort_plan->items[j]);
+    return (a < b) - (a > b) ? (a < b) - (a > b) : (i > j) - (i < j);
+}
+
 /* Stores one finished record; returns 0 or -1 on an I/O error. */
 static int save(store *st, const plan *p, const sweep_record *r)
 {
@@ -125,7 +146,8 @@ static int master_loop(const plan *p, store *st, const long *todo, long n_todo, 
         }
         if (r->item_valid) {
             if (save(st, p, r) != 0) io_error = 1;
-            progress_add(prog, 1);
+            sweep_item it = { .config = r->config, .seed = r->seed, .train = r->trained };
+            progress_add_work(prog, 1, item_cost(p, &it));
         }
         long reply = WORK_DONE;
         if (!stop_signal && !io_error && next < n_todo) reply = todo[next++];
@@ -159,7 +181,7 @@ static int serial_loop(const plan *p, store *st, const long *todo, long n_todo, 
         const sweep_item *it = &p->items[todo[i]];
         record_compute(part_of(p, it), &p->configs[it->config], it, &p->data[p->configs[it->config].part], r);
         if (save(st, p, r) != 0) { rc = -1; break; }
-        progress_add(prog, 1);
+        progress_add_work(prog, 1, item_cost(p, it));
     }
     free(r);
     return rc;
@@ -190,6 +212,8 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
             if (!store_has(&st, record_key(part_of(p, it), &p->configs[it->config], it))) todo[n_todo++] = i;
         }
     long already = p->n_items - n_todo;
+    sort_plan = p;                                   /* longest first; ties in file order */
+    qsort(todo, (size_t)n_todo, sizeof(long), by_cost_desc);
     if (!status && o->max_items > 0 && n_todo > o->max_items) n_todo = o->max_items;
     if (!status && (o->dry_run || !o->quiet))
         fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s, %ld to run on %d %s%s\n",
@@ -204,6 +228,9 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     }
     progress prog;
     progress_start(&prog, "networks", n_todo, o->quiet);
+    double work = 0;
+    for (long i = 0; i < n_todo; i++) work += item_cost(p, &p->items[todo[i]]);
+    progress_set_work(&prog, work);
     int run = size > 1 ? master_loop(p, &st, todo, n_todo, size - 1, &prog) : serial_loop(p, &st, todo, n_todo, &prog);
     progress_finish(&prog);
     free(todo);

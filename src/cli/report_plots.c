@@ -1,0 +1,569 @@
+/* mlpvar analyze, the figures: each one a gnuplot (pngcairo) script and data
+ * files in a temporary folder; the PNG is copied into DIR/report/ and the folder
+ * removed. Without gnuplot nothing is drawn and the report says why. */
+#include "analysis.h"
+#include "cli_config.h"
+
+#include "mlpvar/correlation.h"
+#include "mlpvar/spec.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const FILES[RP_COUNT] = {
+    "gallery.png", "v3_depth.png", "c2c_depth.png", "accuracy_depth.png", "v3_accuracy.png", "layers.png" };
+
+const char *report_fig_file(report_fig f) { return (unsigned)f < RP_COUNT ? FILES[f] : "?"; }
+
+double report_v3_accuracy_rho(const analysis *a, int *n)
+{
+    double *x = malloc(sizeof(double) * ((size_t)a->n_trained + 1)), *y = malloc(sizeof(double) * ((size_t)a->n_trained + 1));
+    int k = 0;
+    for (int i = 0; i < a->n_trained; i++) {
+        const an_trained *t = &a->trained[i];
+        if (!t->init || !isfinite(t->init->v_median) || !isfinite(t->acc_mean)) continue;
+        x[k] = t->init->v_median; y[k] = t->acc_mean; k++;
+    }
+    double rho = k >= 2 ? mlpv_spearman(x, y, (size_t)k) : NAN;
+    free(x); free(y);
+    *n = k;
+    return rho;
+}
+
+/* ---- one gnuplot job: a temporary folder with plot.gp, data files, out.png ---- */
+
+typedef struct { char dir[64]; FILE *gp; int nfiles; } gp_job;
+
+static int gp_open(gp_job *j, int w, int h)
+{
+    snprintf(j->dir, sizeof j->dir, "/tmp/mlpvar-report-XXXXXX");
+    j->nfiles = 0;
+    j->gp = NULL;
+    if (!mkdtemp(j->dir)) return -1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/plot.gp", j->dir);
+    if (!(j->gp = fopen(path, "w"))) { rmdir(j->dir); return -1; }
+    fprintf(j->gp, "set terminal pngcairo noenhanced size %d,%d font ',10'\nset output '%s/out.png'\n", w, h, j->dir);
+    return 0;
+}
+
+static FILE *gp_data(gp_job *j, char *path)
+{
+    snprintf(path, 128, "%s/d%d.dat", j->dir, j->nfiles++);
+    return fopen(path, "w");
+}
+
+static void gp_cleanup(gp_job *j)
+{
+    char path[128];
+    static const char *const fixed[] = { "plot.gp", "log.txt", "out.png" };
+    for (int i = 0; i < 3; i++) { snprintf(path, sizeof path, "%s/%s", j->dir, fixed[i]); unlink(path); }
+    for (int i = 0; i < j->nfiles; i++) { snprintf(path, sizeof path, "%s/d%d.dat", j->dir, i); unlink(path); }
+    rmdir(j->dir);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) return -1;
+    FILE *out = fopen(to, "wb");
+    if (!out) { fclose(in); return -1; }
+    char buf[65536];
+    size_t n, total = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) { total += n; if (fwrite(buf, 1, n, out) != n) break; }
+    fclose(in);
+    return fclose(out) == 0 && total > 0 ? 0 : -1;
+}
+
+/* Copies the job's out.png to out_dir/FILES[f]; on failure sets the note. */
+static void gp_deliver(gp_job *j, const char *out_dir, report_fig f, report_figures *fg)
+{
+    char from[128], to[4096];
+    snprintf(from, sizeof from, "%s/out.png", j->dir);
+    snprintf(to, sizeof to, "%s/%s", out_dir, FILES[f]);
+    if (copy_file(from, to) == 0) fg->written[f] = 1;
+    else snprintf(fg->note[f], sizeof fg->note[f], "could not copy the PNG into %s", out_dir);
+}
+
+/* Runs the script; on success delivers the PNG, else the note gets gnuplot's first error line. */
+static void gp_run(gp_job *j, const char *out_dir, report_fig f, report_figures *fg)
+{
+    fputs("unset multiplot\nunset output\n", j->gp);
+    fclose(j->gp);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "gnuplot '%s/plot.gp' >'%s/log.txt' 2>&1", j->dir, j->dir);
+    int rc = system(cmd);
+    if (rc == 0) {
+        gp_deliver(j, out_dir, f, fg);
+    } else {
+        char path[128], line[256] = "", first[256] = "";
+        snprintf(path, sizeof path, "%s/log.txt", j->dir);
+        FILE *log = fopen(path, "r");
+        while (log && fgets(line, sizeof line, log)) {
+            if (!first[0] && strspn(line, " \t\r\n^") < strlen(line)) snprintf(first, sizeof first, "%s", line);
+            if (strstr(line, "rror")) { snprintf(first, sizeof first, "%s", line); break; }
+        }
+        if (log) fclose(log);
+        first[strcspn(first, "\r\n")] = '\0';
+        snprintf(fg->note[f], sizeof fg->note[f], "gnuplot failed (exit %d): %.150s", rc, first);
+    }
+    gp_cleanup(j);
+}
+
+/* A gnuplot double-quoted string. */
+static void gp_str(FILE *gp, const char *s)
+{
+    fputc('"', gp);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', gp);
+        fputc(*s == '\n' ? ' ' : *s, gp);
+    }
+    fputc('"', gp);
+}
+
+static void gp_panel(FILE *gp, const char *title)
+{
+    fputs("unset logscale\nunset label\nunset arrow\nset autoscale\nset xtics\nset ytics\nset grid\n"
+          "set key below horizontal noopaque\nset style fill solid 1.0 noborder\nset title ", gp);
+    gp_str(gp, title);
+    fputc('\n', gp);
+}
+
+/* A panel that says there is nothing to show. */
+static void gp_empty(FILE *gp, const char *title, const char *why)
+{
+    gp_panel(gp, title);
+    fputs("set xrange [0:1]\nset yrange [0:1]\nunset xtics\nunset ytics\nunset xlabel\nunset ylabel\nunset grid\n"
+          "set label 1 ", gp);
+    gp_str(gp, why);
+    fputs(" at graph 0.5,0.5 center\nplot -1 notitle\nunset label 1\n", gp);
+}
+
+/* A multiplot of `panels` panels, up to 3 across. */
+static int open_layout(gp_job *j, int panels, const char *title)
+{
+    int cols = panels < 3 ? panels : 3, rows = (panels + cols - 1) / cols;
+    if (gp_open(j, 560 * cols, 420 * rows + 50) != 0) return -1;
+    fprintf(j->gp, "set multiplot layout %d,%d title ", rows, cols);
+    gp_str(j->gp, title);
+    fputs(" font ',12'\n", j->gp);
+    return 0;
+}
+
+/* ---- the data's activations, tasks and panels ---- */
+
+#define MAXN 64
+typedef struct { char name[MAXN][64]; int n; } names;
+static int name_index(names *s, const char *x)
+{
+    for (int i = 0; i < s->n; i++) if (!strcmp(s->name[i], x)) return i;
+    if (s->n == MAXN) return MAXN - 1;
+    snprintf(s->name[s->n], sizeof s->name[0], "%s", x);
+    return s->n++;
+}
+
+static const char *const COLOURS[] = { "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
+static const int POINTS[] = { 7, 5, 9, 11, 13, 15, 4, 6, 8, 10 };
+
+/* Activations in a fixed order: relu, abs first, then as they appear. */
+static void activations(const analysis *a, names *acts)
+{
+    acts->n = 0;
+    int has_relu = 0, has_abs = 0;
+    for (int i = 0; i < a->n_init; i++) { has_relu |= !strcmp(a->init[i].activation, "relu"); has_abs |= !strcmp(a->init[i].activation, "abs"); }
+    for (int i = 0; i < a->n_trained; i++) { has_relu |= !strcmp(a->trained[i].activation, "relu"); has_abs |= !strcmp(a->trained[i].activation, "abs"); }
+    if (has_relu) name_index(acts, "relu");
+    if (has_abs) name_index(acts, "abs");
+    for (int i = 0; i < a->n_init; i++) name_index(acts, a->init[i].activation);
+    for (int i = 0; i < a->n_trained; i++) name_index(acts, a->trained[i].activation);
+}
+
+static const char *colour(names *acts, const char *act) { return COLOURS[name_index(acts, act) % 10]; }
+
+/* Panel of an at-init aggregate: its budget, or minus its width for fixed-width sweeps; and its grid. */
+static long init_key(const an_init *g) { return g->budget > 0 ? g->budget : -(long)g->width; }
+
+typedef struct { long key; int grid; } ipanel;
+
+/* Sorts m indices of a->init (or a->trained) by depth. */
+static void by_depth(const analysis *a, int trained, int *idx, int m)
+{
+    for (int i = 1; i < m; i++) {
+        int v = idx[i], k = i;
+        int dv = trained ? a->trained[v].depth : a->init[v].depth;
+        while (k > 0 && (trained ? a->trained[idx[k - 1]].depth : a->init[idx[k - 1]].depth) > dv) { idx[k] = idx[k - 1]; k--; }
+        idx[k] = v;
+    }
+}
+
+static double pos(double v) { return isfinite(v) && v > 0 ? v : NAN; }
+static double or_(double v, double alt) { return isfinite(v) ? v : alt; }
+
+/* v3_depth.png (c2c == 0) and c2c_depth.png (c2c == 1). */
+static void plot_init(const analysis *a, const char *out_dir, int c2c, const char *vk, report_figures *fg)
+{
+    report_fig f = c2c ? RP_C2C_DEPTH : RP_V3_DEPTH;
+    if (!a->n_init) { snprintf(fg->note[f], sizeof fg->note[f], "no at-init measurements"); return; }
+    ipanel *pn = malloc(sizeof(ipanel) * (size_t)a->n_init);
+    int np = 0, grids = 0;
+    for (int i = 0; i < a->n_init; i++) {
+        ipanel p = { init_key(&a->init[i]), a->init[i].grid };
+        int k = 0;
+        while (k < np && (pn[k].key != p.key || pn[k].grid != p.grid)) k++;
+        if (k < np) continue;
+        k = np++;
+        while (k > 0 && (pn[k - 1].grid > p.grid || (pn[k - 1].grid == p.grid && pn[k - 1].key > p.key))) { pn[k] = pn[k - 1]; k--; }
+        pn[k] = p;
+    }
+    for (int k = 1; k < np; k++) grids |= pn[k].grid != pn[0].grid;
+    names acts;
+    activations(a, &acts);
+    gp_job j;
+    char title[256], path[128];
+    if (c2c) snprintf(title, sizeof title, "Probability of collapse to constant vs depth (Wilson 95%% bars)");
+    else snprintf(title, sizeof title, "Median %s at init vs depth (band: quartiles over draws)", vk);
+    if (open_layout(&j, np, title) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); free(pn); return; }
+    int *idx = malloc(sizeof(int) * (size_t)a->n_init), dlo = a->init[0].depth, dhi = dlo;
+    for (int i = 0; i < a->n_init; i++) { dlo = a->init[i].depth < dlo ? a->init[i].depth : dlo; dhi = a->init[i].depth > dhi ? a->init[i].depth : dhi; }
+    int logx = dhi >= 8 * dlo;                  /* log depth axis when the depths span 3 octaves */
+    for (int p = 0; p < np; p++) {
+        char pt[128];
+        if (pn[p].key > 0) snprintf(pt, sizeof pt, "budget %ld", pn[p].key);
+        else snprintf(pt, sizeof pt, "width %ld", -pn[p].key);
+        if (grids) { size_t o = strlen(pt); snprintf(pt + o, sizeof pt - o, ", grid %d", pn[p].grid); }
+        char plot[8192] = "";
+        size_t o = 0;
+        for (int s = 0; s < acts.n; s++) {
+            int m = 0, valid = 0;
+            for (int i = 0; i < a->n_init; i++)
+                if (init_key(&a->init[i]) == pn[p].key && a->init[i].grid == pn[p].grid && !strcmp(a->init[i].activation, acts.name[s]))
+                    idx[m++] = i;
+            if (!m) continue;
+            by_depth(a, 0, idx, m);
+            FILE *d = gp_data(&j, path);
+            if (!d) continue;
+            for (int k = 0; k < m; k++) {
+                const an_init *g = &a->init[idx[k]];
+                fprintf(d, "%d %.9g %.9g %.9g %.9g %.9g %.9g\n", g->depth, pos(g->v_median), pos(g->v_q25), pos(g->v_q75),
+                        g->c2c, or_(g->c2c_lo, g->c2c), or_(g->c2c_hi, g->c2c));
+                valid |= c2c ? isfinite(g->c2c) : isfinite(pos(g->v_median));
+            }
+            fclose(d);
+            if (!valid || o > sizeof plot - 512) continue;
+            const char *lc = colour(&acts, acts.name[s]);
+            if (c2c)
+                o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:5:6:7 with yerrorlines lc rgb '%s' pt 7 ps 0.8 title '%s'",
+                                      o ? ", " : "", path, lc, acts.name[s]);
+            else
+                o += (size_t)snprintf(plot + o, sizeof plot - o,
+                                      "%s'%s' using 1:3:4 with filledcurves lc rgb '%s' fs transparent solid 0.18 notitle, "
+                                      "'%s' using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.8 lw 1.5 title '%s'",
+                                      o ? ", " : "", path, lc, path, lc, acts.name[s]);
+        }
+        if (!o) { gp_empty(j.gp, pt, c2c ? "no data" : "no positive values"); continue; }
+        gp_panel(j.gp, pt);
+        fprintf(j.gp, "%sset xlabel 'depth (hidden layers)'\n", logx ? "set logscale x 2\n" : "");
+        if (c2c) fputs("set yrange [-0.02:1.02]\nset ylabel 'C2C probability'\n", j.gp);
+        else fprintf(j.gp, "set logscale y\nset format y '%%.0e'\nset ylabel 'median %s'\n", vk);
+        fprintf(j.gp, "plot %s\nset format y '%%g'\n", plot);
+    }
+    free(idx);
+    free(pn);
+    if (c2c) snprintf(fg->caption[f], sizeof fg->caption[f],
+                      "Fraction of draws collapsed to constant (collapse ratio below the threshold) vs depth, with Wilson "
+                      "95%% intervals; one colour per activation, one panel per budget.");
+    else snprintf(fg->caption[f], sizeof fg->caption[f],
+                  "Median %s over the draws at init vs depth (log-log), shaded band from the first to the third quartile; "
+                  "one colour per activation, one panel per budget. Draws whose %s is 0 are off the log axis.", vk, vk);
+    gp_run(&j, out_dir, f, fg);
+}
+
+static void task_name(char *buf, size_t len, const an_trained *t) { snprintf(buf, len, "%s:%d", t->task, t->knob); }
+
+static void plot_accuracy(const analysis *a, const char *out_dir, report_figures *fg)
+{
+    report_fig f = RP_ACC_DEPTH;
+    names tasks = { .n = 0 }, acts;
+    activations(a, &acts);
+    char tn[64], path[128];
+    for (int i = 0; i < a->n_trained; i++) { task_name(tn, sizeof tn, &a->trained[i]); name_index(&tasks, tn); }
+    gp_job j;
+    if (open_layout(&j, tasks.n, "Mean test accuracy vs depth (bootstrap 95% bars)") != 0) {
+        snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder");
+        return;
+    }
+    int *idx = malloc(sizeof(int) * (size_t)a->n_trained), dlo = a->trained[0].depth, dhi = dlo;
+    for (int i = 0; i < a->n_trained; i++) { dlo = a->trained[i].depth < dlo ? a->trained[i].depth : dlo; dhi = a->trained[i].depth > dhi ? a->trained[i].depth : dhi; }
+    int logx = dhi >= 8 * dlo;
+    for (int p = 0; p < tasks.n; p++) {
+        char plot[8192] = "";
+        size_t o = 0;
+        int seen_budget = 0;
+        long *bl = malloc(sizeof(long) * (size_t)a->n_trained);
+        for (int i = 0; i < a->n_trained; i++) {
+            task_name(tn, sizeof tn, &a->trained[i]);
+            if (strcmp(tn, tasks.name[p])) continue;
+            int k = 0;
+            while (k < seen_budget && bl[k] != a->trained[i].budget) k++;
+            if (k == seen_budget) bl[seen_budget++] = a->trained[i].budget;
+        }
+        int multi = seen_budget > 1;
+        for (int b = 0; b < seen_budget; b++)
+            for (int s = 0; s < acts.n; s++) {
+                int m = 0, valid = 0;
+                for (int i = 0; i < a->n_trained; i++) {
+                    task_name(tn, sizeof tn, &a->trained[i]);
+                    if (!strcmp(tn, tasks.name[p]) && a->trained[i].budget == bl[b] && !strcmp(a->trained[i].activation, acts.name[s]))
+                        idx[m++] = i;
+                }
+                if (!m) continue;
+                by_depth(a, 1, idx, m);
+                FILE *d = gp_data(&j, path);
+                if (!d) continue;
+                for (int k = 0; k < m; k++) {
+                    const an_trained *t = &a->trained[idx[k]];
+                    fprintf(d, "%d %.9g %.9g %.9g\n", t->depth, t->acc_mean, or_(t->acc_lo, t->acc_mean), or_(t->acc_hi, t->acc_mean));
+                    valid |= isfinite(t->acc_mean);
+                }
+                fclose(d);
+                if (!valid || o > sizeof plot - 512) continue;
+                char st[96];
+                if (multi && bl[b] > 0) snprintf(st, sizeof st, "%s, budget %ld", acts.name[s], bl[b]);
+                else if (multi) snprintf(st, sizeof st, "%s, fixed width", acts.name[s]);
+                else snprintf(st, sizeof st, "%s", acts.name[s]);
+                o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:2:3:4 with yerrorlines lc rgb '%s' pt %d ps 0.8 title '%s'",
+                                      o ? ", " : "", path, colour(&acts, acts.name[s]), POINTS[b % 10], st);
+            }
+        free(bl);
+        if (!o) { gp_empty(j.gp, tasks.name[p], "no finite accuracy"); continue; }
+        gp_panel(j.gp, tasks.name[p]);
+        fprintf(j.gp, "%sset xlabel 'depth (hidden layers)'\nset ylabel 'mean test accuracy'\nset yrange [*:1.02]\n",
+                logx ? "set logscale x 2\n" : "");
+        fprintf(j.gp, "plot %s, %.9g with lines dt 2 lc rgb '#777777' title 'success threshold'\n", plot, a->success_threshold);
+    }
+    free(idx);
+    snprintf(fg->caption[f], sizeof fg->caption[f],
+             "Mean test accuracy over seeds vs depth with bootstrap 95%% intervals; one colour per activation, one "
+             "panel per task (name:knob); dashed: the success threshold %g.", a->success_threshold);
+    gp_run(&j, out_dir, f, fg);
+}
+
+static void plot_v3_accuracy(const analysis *a, const char *out_dir, const char *vk, report_figures *fg)
+{
+    report_fig f = RP_V3_ACC;
+    names tasks = { .n = 0 }, acts;
+    activations(a, &acts);
+    char tn[64], path[128], title[256];
+    for (int i = 0; i < a->n_trained; i++) { task_name(tn, sizeof tn, &a->trained[i]); name_index(&tasks, tn); }
+    int n = 0, zero = 0;
+    double rho = report_v3_accuracy_rho(a, &n);
+    for (int i = 0; i < a->n_trained; i++) {
+        const an_trained *t = &a->trained[i];
+        zero += t->init && isfinite(t->init->v_median) && t->init->v_median <= 0 && isfinite(t->acc_mean);
+    }
+    snprintf(title, sizeof title, "median %s at init vs mean test accuracy: Spearman rho = %.3f (n = %d)", vk, rho, n);
+    gp_job j;
+    if (gp_open(&j, 800, 600) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
+    char plot[8192] = "";
+    size_t o = 0;
+    for (int p = 0; p < tasks.n; p++)
+        for (int s = 0; s < acts.n; s++) {
+            FILE *d = NULL;
+            for (int i = 0; i < a->n_trained; i++) {
+                const an_trained *t = &a->trained[i];
+                task_name(tn, sizeof tn, t);
+                if (strcmp(tn, tasks.name[p]) || strcmp(t->activation, acts.name[s])) continue;
+                if (!t->init || !isfinite(pos(t->init->v_median)) || !isfinite(t->acc_mean)) continue;
+                if (!d && !(d = gp_data(&j, path))) break;
+                fprintf(d, "%.9g %.9g\n", t->init->v_median, t->acc_mean);
+            }
+            if (!d) continue;
+            fclose(d);
+            if (o > sizeof plot - 512) continue;
+            o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:2 with points lc rgb '%s' pt %d ps 1.3 title '%s, %s'",
+                                  o ? ", " : "", path, colour(&acts, acts.name[s]), POINTS[p % 10], acts.name[s], tasks.name[p]);
+        }
+    if (!o) gp_empty(j.gp, title, "no trained configuration with a positive median at init");
+    else {
+        gp_panel(j.gp, title);
+        fprintf(j.gp, "set logscale x\nset format x '%%.0e'\nset xlabel 'median %s at init'\nset ylabel 'mean test accuracy'\n"
+                "plot %s\n", vk, plot);
+    }
+    snprintf(fg->caption[f], sizeof fg->caption[f],
+             "One point per trained configuration: median %s at init (log axis) against mean test accuracy; colour = "
+             "activation, point type = task. Spearman rho = %.3f over n = %d configurations%s.", vk, rho, n,
+             zero ? " (those with a median of 0 are counted but off the log axis)" : "");
+    gp_run(&j, out_dir, f, fg);
+}
+
+static const an_trained *deepest(const analysis *a, const char *act)
+{
+    const an_trained *best = NULL;
+    for (int i = 0; i < a->n_trained; i++) {
+        const an_trained *t = &a->trained[i];
+        if (strcmp(t->activation, act) || (!t->n_layers && !t->dead_mean)) continue;
+        if (!best || t->depth > best->depth) best = t;
+    }
+    return best;
+}
+
+static void plot_layers(const analysis *a, const char *out_dir, report_figures *fg)
+{
+    report_fig f = RP_LAYERS;
+    const an_trained *ts[2] = { deepest(a, "relu"), deepest(a, "abs") };
+    if (!ts[0] && !ts[1]) { snprintf(fg->note[f], sizeof fg->note[f], "no trained relu or abs configuration with per-layer data"); return; }
+    names acts;
+    activations(a, &acts);
+    gp_job j;
+    if (open_layout(&j, 2, "Per-layer diagnostics at init, deepest trained configurations") != 0) {
+        snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder");
+        return;
+    }
+    char plot[2][2048] = { "", "" }, path[128], st[160];
+    int xt = (ts[0] ? ts[0]->depth : 0) <= 16 && (ts[1] ? ts[1]->depth : 0) <= 16;   /* integer tics */
+    size_t o[2] = { 0, 0 };
+    for (int c = 0; c < 2; c++) {
+        const an_trained *t = ts[c];
+        if (!t) continue;
+        snprintf(st, sizeof st, "%s, depth %d, width %d, %s:%d", t->activation, t->depth, t->width, t->task, t->knob);
+        for (int w = 0; w < 2; w++) {         /* 0: dead fraction per hidden layer, 1: gradient norm per weight layer */
+            int m = w ? t->n_layers : (t->dead_mean ? t->depth : 0), valid = 0;
+            const double *v = w ? t->grad_mean : t->dead_mean;
+            if (!m || !v) continue;
+            FILE *d = gp_data(&j, path);
+            if (!d) continue;
+            for (int l = 0; l < m; l++) {
+                double y = w ? pos(v[l]) : v[l];
+                fprintf(d, "%d %.9g\n", l + 1, y);
+                valid |= isfinite(y);
+            }
+            fclose(d);
+            if (!valid) continue;
+            o[w] += (size_t)snprintf(plot[w] + o[w], sizeof plot[w] - o[w], "%s'%s' using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.6 title '%s'",
+                                     o[w] ? ", " : "", path, colour(&acts, t->activation), st);
+        }
+    }
+    if (!o[0]) gp_empty(j.gp, "dead units at init", "no per-layer dead fractions");
+    else {
+        gp_panel(j.gp, "dead units at init");
+        if (xt) fputs("set xtics 1\n", j.gp);
+        fprintf(j.gp, "set xlabel 'hidden layer'\nset ylabel 'fraction of dead units'\nset yrange [-0.02:1.02]\nplot %s\n", plot[0]);
+    }
+    if (!o[1]) gp_empty(j.gp, "weight-gradient norm at init", "no positive gradient norms");
+    else {
+        gp_panel(j.gp, "weight-gradient norm at init");
+        if (xt) fputs("set xtics 1\n", j.gp);
+        fprintf(j.gp, "set logscale y\nset format y '%%.0e'\nset xlabel 'weight layer (last: output)'\nset ylabel 'gradient norm'\nplot %s\nset format y '%%g'\n", plot[1]);
+    }
+    snprintf(fg->caption[f], sizeof fg->caption[f],
+             "Per-layer diagnostics at init, means over seeds, for the deepest trained relu and abs configurations: "
+             "fraction of dead units per hidden layer (left) and the norm of each layer's weight gradient (right, log axis).");
+    gp_run(&j, out_dir, f, fg);
+}
+
+/* gallery.png: relu, abs (+ tanh, gelu when in the data) at the largest budget, 4 depths over the data's range. */
+static void plot_gallery(const analysis *a, const char *out_dir, report_figures *fg)
+{
+    report_fig f = RP_GALLERY;
+    if (!a->n_init) { snprintf(fg->note[f], sizeof fg->note[f], "no at-init measurements"); return; }
+    long budget = 0;
+    int dmin = a->init[0].depth, dmax = a->init[0].depth, width = a->init[0].width, order = 3;
+    for (int i = 0; i < a->n_init; i++) {
+        const an_init *g = &a->init[i];
+        if (g->budget > budget) budget = g->budget;
+        if (g->depth < dmin) dmin = g->depth;
+        if (g->depth > dmax) { dmax = g->depth; width = g->width; }
+    }
+    for (long i = 0; i < a->n_rec; i++) if (isfinite(a->rec[i].variability) && a->rec[i].order > 0) { order = a->rec[i].order; break; }
+    names acts;
+    activations(a, &acts);
+    mlpv_activation av[4];
+    int na = 0;
+    static const char *const want[] = { "relu", "abs", "tanh", "gelu" };
+    for (int k = 0; k < 4; k++) {
+        int present = k < 2;
+        for (int s = 0; s < acts.n && !present; s++) present = !strcmp(acts.name[s], want[k]);
+        if (present && mlpv_activation_parse(want[k], &av[na]) == 0) na++;
+    }
+    int cand[4] = { dmin, dmax / 16, dmax / 4, dmax }, depths[4], nd = 0;
+    for (int k = 0; k < 4; k++) {
+        int dd = cand[k] < dmin ? dmin : cand[k], dup = 0;
+        for (int q = 0; q < nd; q++) dup |= depths[q] == dd;
+        if (dup || (budget > 0 && mlpv_width_for_budget(budget, 2, 1, dd) < 1)) continue;
+        depths[nd++] = dd;
+    }
+    if (!nd) { snprintf(fg->note[f], sizeof fg->note[f], "no depth fits budget %ld", budget); return; }
+    net_options o;
+    net_options_defaults(&o);
+    o.acts = av; o.n_acts = na;
+    long budgets[1] = { budget };
+    int widths[1] = { width };
+    if (budget > 0) { o.budgets = budgets; o.n_budgets = 1; }
+    else { o.widths = widths; o.n_widths = 1; }
+    o.depths = depths; o.n_depths = nd;
+    o.grid = 128; o.order = order; o.seed = 0;
+    int n_rows = 0;
+    config_row *rows = net_options_rows("analyze", &o, &n_rows);  /* cannot die: every depth has width >= 1 */
+    gp_job j;
+    if (gp_open(&j, 16, 16) != 0) { free(rows); snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
+    fclose(j.gp);
+    char png[128];
+    snprintf(png, sizeof png, "%s/out.png", j.dir);
+    /* landscape_gallery talks on stderr ("wrote <temporary file>"): keep that in the job's log */
+    char logp[128];
+    snprintf(logp, sizeof logp, "%s/log.txt", j.dir);
+    fflush(stderr);
+    int saved = dup(2), fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (saved >= 0 && fd >= 0) dup2(fd, 2);
+    if (fd >= 0) close(fd);
+    int rc = landscape_gallery(&o, rows, n_rows, png);
+    fflush(stderr);
+    if (saved >= 0) { dup2(saved, 2); close(saved); }
+    if (rc == 0) gp_deliver(&j, out_dir, f, fg);
+    else {
+        char line[256] = "";
+        FILE *log = fopen(logp, "r");
+        if (log) { if (!fgets(line, sizeof line, log)) line[0] = '\0'; fclose(log); }
+        line[strcspn(line, "\r\n")] = '\0';
+        snprintf(fg->note[f], sizeof fg->note[f], "the landscape gallery failed: %.150s", line);
+    }
+    gp_cleanup(&j);
+    free(rows);
+    char dl[128] = "", al[64] = "";
+    for (int k = 0, w = 0; k < nd; k++) w += snprintf(dl + w, sizeof dl - (size_t)w, "%s%d", k ? ", " : "", depths[k]);
+    for (int k = 0, w = 0; k < na; k++) w += snprintf(al + w, sizeof al - (size_t)w, "%s%s", k ? ", " : "", mlpv_activation_name(av[k]));
+    if (budget > 0)
+        snprintf(fg->caption[f], sizeof fg->caption[f], "Random landscapes at init on [-1,1]^2 (seed 0, grid 128), budget %ld: "
+                 "rows %s, columns depths %s; each title gives V%d and the collapse ratio rho.", budget, al, dl, order);
+    else
+        snprintf(fg->caption[f], sizeof fg->caption[f], "Random landscapes at init on [-1,1]^2 (seed 0, grid 128), width %d: "
+                 "rows %s, columns depths %s; each title gives V%d and the collapse ratio rho.", width, al, dl, order);
+}
+
+void report_plots(const analysis *a, const char *out_dir, report_figures *fg)
+{
+    memset(fg, 0, sizeof *fg);
+    fg->gnuplot = system("command -v gnuplot >/dev/null 2>&1") == 0;
+    if (!fg->gnuplot) {
+        for (int f = 0; f < RP_COUNT; f++) snprintf(fg->note[f], sizeof fg->note[f], "gnuplot not found");
+        return;
+    }
+    char vk[16] = "V3";
+    for (long i = 0; i < a->n_rec; i++)
+        if (isfinite(a->rec[i].variability) && a->rec[i].order > 0) { snprintf(vk, sizeof vk, "V%d", a->rec[i].order); break; }
+    plot_gallery(a, out_dir, fg);
+    plot_init(a, out_dir, 0, vk, fg);
+    plot_init(a, out_dir, 1, vk, fg);
+    if (!a->n_trained) {
+        for (int f = RP_ACC_DEPTH; f <= RP_LAYERS; f++) snprintf(fg->note[f], sizeof fg->note[f], "no trained networks");
+        return;
+    }
+    plot_accuracy(a, out_dir, fg);
+    plot_v3_accuracy(a, out_dir, vk, fg);
+    plot_layers(a, out_dir, fg);
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Each verdict rule of `mlpvar analyze` on synthetic records built to hold, to
+# fail and to be inconclusive; then an end-to-end tiny sweep + analyze with
+# every artefact checked and summary.json agreeing with the CSVs.
+# usage: test_verdicts.sh PATH/TO/mlpvar SWEEP_FIXTURE
+set -u
+MLPVAR=${1:?mlpvar}
+FIXTURE=${2:?tiny sweep with training}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# records.jsonl from rows "activation budget depth width median spread c2c":
+# 64 draws per row, V = median * exp(spread * u), u uniform in [-1, 1] from an
+# LCG (fixed seed), collapsed for the first round(64 * c2c) draws.
+gen() {
+    awk 'BEGIN { s = 12345 }
+         function u() { s = (s * 1103515245 + 12345) % 2147483648; return 2 * s / 2147483648 - 1 }
+         { for (i = 0; i < 64; i++) {
+             v = $5 * exp($6 * u()); col = (i < int($7 * 64 + 0.5)) ? "true" : "false";
+             rho = col == "true" ? 0.001 : 0.5
+             printf "{\"key\": \"%016x\", \"activation\": \"%s\", \"depth\": %d, \"width\": %d, \"budget\": %d, \"params\": %d, \"activation_ratio\": 0.1, \"grid\": 64, \"order\": 3, \"seed\": %d, \"variability\": %.10g, \"collapse_ratio\": %g, \"collapsed\": %s, \"trained\": false}\n", NR * 1000 + i + 1, $1, $3, $4, $2, $2, i, v, rho, col
+         } }'
+}
+
+# budget 100: relu rises to a peak and falls, C2C rises, V and C2C anticorrelated
+#             (C1 and C2 hold); abs is 3x relu everywhere, collapses less, peaks deeper (C4 holds)
+# budget 200: relu rises monotonically, no collapse (C1 does not hold)
+# budget 300: relu flat with wide noise (C1 inconclusive)
+cat >"$T/rows" <<'ROWS'
+relu 100 1 50 1e-3 0.3 0
+relu 100 2 30 3e-3 0.3 0
+relu 100 4 20 9e-3 0.3 0
+relu 100 8 14 4e-3 0.3 0.3
+relu 100 16 10 1e-4 0.3 0.9
+abs 100 1 50 3e-3 0.3 0
+abs 100 2 30 9e-3 0.3 0
+abs 100 4 20 2e-2 0.3 0
+abs 100 8 14 4e-2 0.3 0
+abs 100 16 10 1e-2 0.3 0.2
+relu 200 1 70 1e-3 0.3 0
+relu 200 2 40 2e-3 0.3 0
+relu 200 4 28 4e-3 0.3 0
+relu 200 8 20 8e-3 0.3 0
+relu 300 1 80 1e-3 3 0
+relu 300 2 45 1e-3 3 0
+relu 300 4 30 1e-3 3 0
+relu 300 8 22 1e-3 3 0
+ROWS
+mkdir -p "$T/syn"
+gen <"$T/rows" >"$T/syn/results.jsonl"
+"$MLPVAR" analyze "$T/syn" --bootstrap 400 >"$T/out" 2>"$T/err" || bad "analyze synthetic: $(cat "$T/err")"
+verdict() {   # claim slice-prefix statistic-words expected
+    local line
+    line=$(grep -E "^$1 +$2 " "$T/out" | grep -F "$3" | head -1)
+    case "$line" in *" $4 "*) ok ;; *) bad "$1 $2 ($3): want '$4', got: ${line:-no row}" ;; esac
+}
+verdict C1 "relu, budget 100" "min log" "holds"
+verdict C1 "relu, budget 200" "min log" "does not hold"
+verdict C1 "relu, budget 300" "min log" "inconclusive"
+verdict C2 "relu, budget 100" "deepest minus" "holds"
+verdict C2 "relu, budget 100" "Spearman(median V3, C2C" "holds"
+verdict C2 "relu, budget 200" "deepest minus" "inconclusive"
+verdict C3 "relu, budget 100" "Spearman(number of activations" "holds"
+verdict C4 "relu vs abs, budget 100" "log(V3 abs / V3 relu)" "holds"
+verdict C4 "relu vs abs, budget 100" "C2C(abs) - C2C(relu)" "holds"
+verdict C4 "relu vs abs, budget 100" "peak" "holds"
+grep -qE "^C1 +overall +does not hold" "$T/out" && ok || bad "C1 overall should not hold: $(grep -E '^C1 +overall' "$T/out")"
+
+# End to end: a tiny sweep with training, analyzed; every artefact present.
+"$MLPVAR" sweep "$FIXTURE" --out "$T/tiny" --quiet || bad "tiny sweep failed"
+if "$MLPVAR" analyze "$T/tiny" --bootstrap 200 >"$T/out2" 2>"$T/err2"; then ok; else bad "analyze tiny: $(cat "$T/err2")"; fi
+R="$T/tiny/report"
+for f in report.md report.html summary.json init_configs.csv trained_configs.csv claims.csv predictive.csv; do
+    [ -s "$R/$f" ] && ok || bad "missing or empty $f"
+done
+if command -v gnuplot >/dev/null; then
+    for f in gallery.png v3_depth.png c2c_depth.png accuracy_depth.png v3_accuracy.png layers.png; do
+        [ "$(head -c 4 "$R/$f" 2>/dev/null | od -An -c | tr -d ' ')" = "211PNG" ] && ok || bad "figure $f"
+    done
+fi
+grep -q "report: $R/report.md" "$T/out2" && ok || bad "analyze does not print the report path"
+# every number of claims.csv and predictive.csv appears verbatim in summary.json
+missing=0
+for f in claims.csv predictive.csv init_configs.csv; do
+    tail -n +2 "$R/$f" | tr ',' '\n' | grep -E '^-?[0-9]+\.[0-9]+([eE][-+]?[0-9]+)?$' | sort -u >"$T/nums"
+    while read -r x; do grep -qF -- "$x" "$R/summary.json" || { missing=$((missing + 1)); echo "not in summary.json: $f $x"; }; done <"$T/nums"
+done
+[ "$missing" -eq 0 ] && ok || bad "$missing CSV numbers missing from summary.json"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
