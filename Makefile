@@ -6,6 +6,13 @@ PACKAGES := gcc make meson ninja-build pkg-config libopenblas-dev liblapacke-dev
             libopenmpi-dev openmpi-bin libyaml-dev gnuplot-nox python3 python3-torch
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT      ?= out
+# One MPI rank per core plus the master, which mostly sleeps.
+NP       ?= $(shell echo $$(( $$(nproc) + 1 )))
+MPIRUN   ?= mpirun --oversubscribe -np $(NP)
+ifeq ($(shell id -u),0)
+export OMPI_ALLOW_RUN_AS_ROOT=1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+endif
 
 .PHONY: all deps build test demo bench asan clean
 
@@ -27,17 +34,18 @@ test: build
 	  p=$$(grep -c '"result": "OK"' $$log); f=$$(grep -vc '"result": "\(OK\|SKIP\)"' $$log); \
 	  echo "$$p passed, $$f failed"; exit $$rc
 
-# The main job (until the sweep engine lands): variability and collapse to
-# constant against depth for ReLU and abs at a budget of 10000 parameters.
+# The main job: the reproduction sweep on this machine's cores, then the
+# analysis and its report. Interrupted, the same command resumes the sweep.
 demo: build
 	@mkdir -p $(OUT)
-	$(MLPVAR) measure --activation relu,abs --budget 10000 \
-	  --depth 1,2,3,4,6,8,12,16,24,32,48,64 --n 64 --grid 128 --csv $(OUT)/measure.csv
-	$(MLPVAR) landscape --activation relu,abs --budget 10000 --depth 1,4,16,64 --png $(OUT)/gallery.png
-	@echo "results: $(OUT)/measure.csv and $(OUT)/gallery.png"
+	$(MPIRUN) $(MLPVAR) sweep sweeps/reproduce-small.yaml --out $(OUT)/reproduce-small
+	$(MLPVAR) analyze $(OUT)/reproduce-small
+	@echo "report: $(OUT)/reproduce-small/report/report.md (open report.html in a browser)"
 
 bench: build
 	$(BUILD)/bench/bench_forward
+	$(BUILD)/bench/bench_train
+	bench/bench_scaling.sh $(MLPVAR)
 
 # The suite under AddressSanitizer and UBSan.
 asan: deps
