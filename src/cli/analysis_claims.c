@@ -351,10 +351,24 @@ static void claim_c5(analysis *a, const char *task, int knob, uint64_t stream)
     double *x = malloc(sizeof(double) * (size_t)(a->n_trained + 1)), *y = malloc(sizeof(double) * (size_t)(a->n_trained + 1));
     double *d = malloc(sizeof(double) * (size_t)(a->n_trained + 1));
     size_t n = 0;
+    int best = -1;
     for (int i = 0; i < a->n_trained; i++) {
         const an_trained *t = &a->trained[i];
         if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
         x[n] = t->init->v_median; y[n] = t->acc_mean; d[n] = t->depth; n++;
+        if (best < 0 || t->acc_mean > a->trained[best].acc_mean) best = i;
+    }
+    /* Where the most accurate configuration falls in `mlpvar advise`'s ranking
+     * (score = median V3 x (1 - C2C probability)) among these configurations. */
+    int rank = 1;
+    if (best >= 0) {
+        const an_trained *b = &a->trained[best];
+        double sb = b->init->v_median * (1.0 - b->init->c2c);
+        for (int i = 0; i < a->n_trained; i++) {
+            const an_trained *t = &a->trained[i];
+            if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
+            rank += t->init->v_median * (1.0 - t->init->c2c) > sb;
+        }
     }
     char slice[96];
     if (task) snprintf(slice, sizeof slice, "task %s:%d", task, knob);
@@ -365,8 +379,10 @@ static void claim_c5(analysis *a, const char *task, int knob, uint64_t stream)
     if (n < 4) lo = hi = NAN;
     an_claim *c = add_claim(a, "C5", slice, "Spearman(V3 at init, mean test accuracy) over configurations",
                             v, lo, hi, n < 4 ? AN_NO_DATA : verdict_of(v, lo, hi, +1, 0));
-    snprintf(c->detail, sizeof c->detail, "%zu configurations; depth alone gives %.2f", n,
-             n >= 2 ? mlpv_spearman(d, y, n) : NAN);
+    if (best >= 0)
+        snprintf(c->detail, sizeof c->detail, "%zu configurations; depth alone gives %.2f; the most accurate (%s, "
+                 "depth %d, %.3f) ranks %d of %zu by the advise score", n, n >= 2 ? mlpv_spearman(d, y, n) : NAN,
+                 a->trained[best].activation, a->trained[best].depth, a->trained[best].acc_mean, rank, n);
     free(x); free(y); free(d);
 }
 

@@ -9,5 +9,6 @@ int cmd_sweep(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static void usage(FILE *f)
         "  results     summarise or export a sweep's results folder\n"
         "  theory      infinite-width theory: fixed points, depth scales, predicted C2C depth\n"
         "  analyze     judge the paper's claims from a sweep's records; write a report\n"
+        "  advise      rank depth, width and activation for a budget, from measurements at init\n"
         "  version     versions of mlpvar and the libraries it was built with\n\n"
         "'mlpvar COMMAND --help' for a command's options.\n");
 }
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "results")) return cmd_results(argc - 1, argv + 1);
     if (!strcmp(cmd, "theory")) return cmd_theory(argc - 1, argv + 1);
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc - 1, argv + 1);
+    if (!strcmp(cmd, "advise")) return cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         int maj, min;
         MPI_Get_version(&maj, &min);

@@ -337,7 +337,7 @@ double mlpv_corr_map(mlpv_activation a, double q1, double q2, double c, double s
     double n1 = mlpv_length_map(a, q1, sw2, sb2), n2 = mlpv_length_map(a, q2, sw2, sb2);
     double e = mlpv_gauss_pair(a, q1, q2, c);
     if (!(n1 > 0) || !(n2 > 0)) return NAN;
-    return (sw2 * e + sb2) / sqrt(n1 * n2);
+    return (sw2 * e + sb2) / (sqrt(n1) * sqrt(n2));
 }
 
 /* ---- fixed points -------------------------------------------------------- */
@@ -452,7 +452,7 @@ static int pair_step(mlpv_activation a, double sw2, pair_state *st)
     double n1 = mlpv_length_map(a, st->q1, sw2, st->b), n2 = mlpv_length_map(a, st->q2, sw2, st->b);
     double e = mlpv_gauss_pair(a, st->q1, st->q2, st->c);
     if (!(n1 > 0) || !(n2 > 0) || !isfinite(n1) || !isfinite(n2) || !isfinite(e)) return -1;
-    double c = (sw2 * e + st->b) / sqrt(n1 * n2);
+    double c = (sw2 * e + st->b) / (sqrt(n1) * sqrt(n2));
     st->c = fmax(-1.0, fmin(1.0, c));
     st->q1 = n1;
     st->q2 = n2;

@@ -95,6 +95,20 @@ if eval "${line#srun --kill-on-bad-exit=0 --cpu-bind=cores }" --dry-run 2>"$T/er
     [ ! -e "$T/slurm" ] && ok || bad "--dry-run created the output folder"
 else bad "sbatch line failed: $(cat "$T/err")"; fi
 
+# advise: bad input, then a ranking best first with the documented keys.
+expect_usage_error "give a parameter budget"   advise --quiet
+expect_usage_error "smaller than the smallest" advise --quiet --budget 3 --max-depth 4
+expect_usage_error "unknown activation 'relu6'" advise --quiet --budget 500 --activation relu6
+expect_usage_error "--width is not an advise"  advise --quiet --budget 500 --width 4
+if "$MLPVAR" advise --quiet --budget 600 --activation relu,abs --max-depth 6 --draws 4 --grid 16 --json >"$T/adv" 2>"$T/err"; then
+    [ "$(wc -l <"$T/adv")" -eq 12 ] && ok || bad "advise: want 12 candidates, got $(wc -l <"$T/adv")"
+    for k in activation depth width score; do
+        [ "$(grep -c "\"$k\": " "$T/adv")" -eq 12 ] && ok || bad "advise JSON lacks $k"
+    done
+    # scores are non-increasing down the list
+    grep -o '"score": [^,]*' "$T/adv" | awk '{ if (NR > 1 && $2 > prev) bad = 1; prev = $2 } END { exit bad }' && ok || bad "advise is not best first"
+else bad "advise failed: $(cat "$T/err")"; fi
+
 # Weight files: missing, truncated, inconsistent, NaN -> one line naming the file.
 W="$T/w.txt"
 expect_usage_error "$T/missing.txt" measure --weights "$T/missing.txt"

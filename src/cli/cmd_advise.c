@@ -1,0 +1,178 @@
+/* mlpvar advise: for a parameter budget, rank (activation, depth, width) by
+ * predicted trainability from measurements at init only: no training.
+ *
+ * The score is the median V3 over random draws times the fraction of draws that
+ * did not collapse to constant, (1 - C2C probability): variability is what
+ * predicts accuracy where depth helps (README, Results), and a configuration
+ * whose draws collapse is penalised for the draws it loses. Beside it, the
+ * evidence: V3 quartiles, C2C probability with its Wilson interval, and the
+ * infinite-width theory's trainable depth (6 xi_c) and predicted C2C depth for
+ * the "auto" init. */
+#include "cli_args.h"
+#include "cli_config.h"
+#include "commands.h"
+#include "json_out.h"
+#include "progress.h"
+
+#include "mlpvar/measure.h"
+#include "mlpvar/theory.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const CMD = "advise";
+
+static void usage(void)
+{
+    printf("usage: mlpvar advise --budget B [--activation relu,abs,...] [--in-dim d] [--max-depth D]\n"
+           "                    [--draws N] [--grid G] [--top K] [--json]\n\n"
+           "Ranks (activation, depth, width) at a parameter budget by predicted trainability,\n"
+           "from random networks at init only (no training): score = median V3 x (1 - C2C\n"
+           "probability) over N draws. Prints the evidence beside each candidate: V3 quartiles,\n"
+           "C2C probability [Wilson 95%%], and the infinite-width theory's trainable depth (6 xi_c)\n"
+           "and predicted collapse depth for the auto init (null where the theory has no finite\n"
+           "value). Best first.\n\n"
+           "options:\n"
+           "  --budget B        parameter budget (required)\n"
+           "  --activation L    candidates (default relu,abs)\n"
+           "  --in-dim d        input dimension (default 2; > 2 measures on a random 2-D slice)\n"
+           "  --max-depth D     depths 1..D (default 64)\n"
+           "  --depth LIST      explicit depths instead of 1..D\n"
+           "  --draws N         random networks per candidate (default 64)\n"
+           "  --grid G          landscape grid (default 64; V3 depends on it, the ranking little)\n"
+           "  --top K           print the best K (default all)\n"
+           "  --seed S          first seed (default 0)\n"
+           "  --threads T       worker threads (default: all cores)\n"
+           "  --json            one JSON object per candidate, best first\n"
+           "  --quiet           no progress\n");
+}
+
+typedef struct {
+    mlpv_spec spec;
+    long budget;
+    mlpv_config_summary sum;
+    double score, trainable_depth;
+    int c2c_depth;
+} candidate;
+
+static int by_score(const void *x, const void *y)
+{
+    const candidate *a = x, *b = y;
+    if (a->score != b->score) return a->score < b->score ? 1 : -1;
+    return a->spec.depth - b->spec.depth;
+}
+
+int cmd_advise(int argc, char **argv)
+{
+    net_options o;
+    net_options_defaults(&o);
+    o.grid = 64;
+    int draws = 64, json = 0, quiet = 0, top = 0, max_depth = 64, have_budget = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--max-depth")) max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000);
+        else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
+        else if (!strcmp(a, "--top")) top = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
+        else if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--quiet")) quiet = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
+        else if (!strcmp(a, "--width") || !strcmp(a, "--weights") || !strcmp(a, "--out-dim"))
+            cli_die(CMD, "%s is not an advise option: advise solves the width from --budget", a);
+        else if (net_options_parse(CMD, &o, argc, argv, &i)) have_budget |= !strcmp(a, "--budget");
+        else cli_die(CMD, "unknown option '%s'; see 'mlpvar advise --help'", a);
+    }
+    if (!have_budget) cli_die(CMD, "give a parameter budget: --budget 10000");
+    if (!o.n_depths) {
+        o.depths = malloc(sizeof(int) * (size_t)max_depth);
+        for (int d = 0; d < max_depth; d++) o.depths[d] = d + 1;
+        o.n_depths = max_depth;
+    }
+    net_options_check(CMD, &o, 1);
+    /* depths the budget cannot fit are dropped, not an error: advise explores */
+    int n_all = 0;
+    candidate *c = calloc((size_t)(o.n_budgets * (o.n_acts ? o.n_acts : 2) * o.n_depths), sizeof *c);
+    for (int b = 0; b < o.n_budgets; b++)
+        for (int a = 0; a < (o.n_acts ? o.n_acts : 2); a++)
+            for (int d = 0; d < o.n_depths; d++) {
+                int w = mlpv_width_for_budget(o.budgets[b], o.in_dim, 1, o.depths[d]);
+                if (w < 1) continue;
+                mlpv_activation act = o.n_acts ? o.acts[a] : (a ? MLPV_ABS : MLPV_RELU);
+                c[n_all].spec = mlpv_spec_default(act, o.depths[d], w);
+                c[n_all].spec.in_dim = o.in_dim;
+                c[n_all].spec.init = o.init;
+                c[n_all].spec.bias_std = o.bias_std;
+                c[n_all].budget = o.budgets[b];
+                n_all++;
+            }
+    if (!n_all) cli_die(CMD, "--budget %ld is smaller than the smallest network at every depth; raise it", o.budgets[0]);
+
+    mlpv_grid_opts g = net_options_grid(&o);
+    mlpv_measurement *m = malloc(sizeof(mlpv_measurement) * (size_t)n_all * draws);
+    openblas_set_num_threads(1);
+    progress p;
+    progress_start(&p, "networks", (long)n_all * draws, quiet);
+    long total = (long)n_all * draws;
+    #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
+    for (long t = 0; t < total; t++) {
+        if (mlpv_measure_draw(&c[t / draws].spec, o.seed + (uint64_t)(t % draws), &g, o.order, o.tau, &m[t], NULL) != 0)
+            m[t].variability = m[t].collapse_ratio = NAN;
+        #pragma omp critical(progress)
+        progress_add(&p, 1);
+    }
+    progress_finish(&p);
+    for (int i = 0; i < n_all; i++) {
+        c[i].sum = mlpv_summarize_draws(m + (size_t)i * draws, (size_t)draws);
+        c[i].score = c[i].sum.variability.median * (1.0 - c[i].sum.c2c_probability);
+        mlpv_mean_field mf;
+        double sw2 = mlpv_auto_gain(c[i].spec.activation), sb2 = c[i].spec.bias_std * c[i].spec.bias_std;
+        c[i].trainable_depth = mlpv_mean_field_solve(c[i].spec.activation, sw2, sb2, &mf) == 0 ? mf.trainable_depth : NAN;
+        c[i].c2c_depth = mlpv_predicted_c2c_depth(c[i].spec.activation, sw2, sb2, o.tau, 100000);
+    }
+    qsort(c, (size_t)n_all, sizeof *c, by_score);
+    int shown = top && top < n_all ? top : n_all;
+    if (!json)
+        printf("# budget %ld: %d candidates, %d draws each, V%d on a %dx%d grid; score = median V x (1 - C2C)\n"
+               "%4s %-10s %6s %6s %8s %10s  %-23s %-21s %9s %9s\n", o.budgets[0], n_all, draws, o.order, o.grid,
+               o.grid, "rank", "activation", "depth", "width", "params", "score", "V [q25, q75]", "C2C [95% CI]",
+               "6 xi_c", "C2C depth");
+    for (int i = 0; i < shown; i++) {
+        const candidate *k = &c[i];
+        if (json) {
+            json_obj j;
+            json_begin(&j, stdout);
+            json_int(&j, "rank", i + 1);
+            json_str(&j, "activation", mlpv_activation_name(k->spec.activation));
+            json_int(&j, "depth", k->spec.depth);
+            json_int(&j, "width", k->spec.width);
+            json_int(&j, "budget", k->budget);
+            json_int(&j, "params", mlpv_spec_params(&k->spec));
+            json_num(&j, "score", k->score);
+            json_num(&j, "variability_median", k->sum.variability.median);
+            json_num(&j, "variability_q25", k->sum.variability.q25);
+            json_num(&j, "variability_q75", k->sum.variability.q75);
+            json_num(&j, "c2c_probability", k->sum.c2c_probability);
+            json_num(&j, "c2c_ci_low", k->sum.c2c_ci_low);
+            json_num(&j, "c2c_ci_high", k->sum.c2c_ci_high);
+            json_num(&j, "theory_trainable_depth", k->trainable_depth);
+            json_num(&j, "theory_c2c_depth", k->c2c_depth > 0 ? (double)k->c2c_depth : NAN);
+            json_int(&j, "draws", draws);
+            json_int(&j, "grid", o.grid);
+            json_end(&j);
+        } else {
+            char td[16] = "-", cd[16] = "-";
+            if (isfinite(k->trainable_depth)) snprintf(td, sizeof td, "%.1f", k->trainable_depth);
+            if (k->c2c_depth > 0) snprintf(cd, sizeof cd, "%d", k->c2c_depth);
+            printf("%4d %-10s %6d %6d %8ld %10.3e  [%9.3e, %9.3e] %5.3f [%5.3f, %5.3f] %9s %9s\n", i + 1,
+                   mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width, mlpv_spec_params(&k->spec),
+                   k->score, k->sum.variability.q25, k->sum.variability.q75, k->sum.c2c_probability,
+                   k->sum.c2c_ci_low, k->sum.c2c_ci_high, td, cd);
+        }
+    }
+    free(m);
+    free(c);
+    net_options_free(&o);
+    return 0;
+}
