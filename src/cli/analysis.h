@@ -77,6 +77,7 @@ typedef struct {
     int n;                         /* configurations */
     double spearman, sp_lo, sp_hi;
     double kendall, kd_lo, kd_hi;
+    double partial, pa_lo, pa_hi;  /* Spearman partial correlation controlling for depth */
 } an_predict;
 
 typedef struct {

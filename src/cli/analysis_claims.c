@@ -441,7 +441,7 @@ static const struct { const char *name; score_fn fn; } SCORES[] = {
 static void predict_slice(analysis *a, const char *slice, int (*in)(const an_trained *, const void *), const void *ctx)
 {
     size_t cap = (size_t)a->n_trained + 1;
-    double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap);
+    double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *z = malloc(sizeof(double) * cap);
     for (size_t k = 0; k < sizeof SCORES / sizeof SCORES[0]; k++) {
         size_t n = 0;
         for (int i = 0; i < a->n_trained; i++) {
@@ -449,7 +449,7 @@ static void predict_slice(analysis *a, const char *slice, int (*in)(const an_tra
             if (!in(t, ctx)) continue;
             double s = SCORES[k].fn(t, i, a);
             if (isnan(s)) continue;
-            x[n] = s; y[n] = t->acc_mean; n++;
+            x[n] = s; y[n] = t->acc_mean; z[n] = t->depth; n++;
         }
         if (n < 4) continue;
         a->predict = realloc(a->predict, sizeof(an_predict) * (size_t)(a->n_predict + 1));
@@ -461,9 +461,14 @@ static void predict_slice(analysis *a, const char *slice, int (*in)(const an_tra
         uint64_t seed = a->seed + 7919 * (uint64_t)a->n_predict;
         p->spearman = mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->sp_lo, &p->sp_hi, NULL);
         p->kendall = mlpv_bootstrap_ci(mlpv_stat_kendall_tau_b, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->kd_lo, &p->kd_hi, NULL);
+        p->partial = p->pa_lo = p->pa_hi = NAN;
+        if (SCORES[k].fn != sc_depth)
+            p->partial = mlpv_bootstrap_ci(mlpv_stat_partial_spearman, x, y, z, n, a->bootstrap, seed, 0.95,
+                                           &p->pa_lo, &p->pa_hi, NULL);
     }
     free(x);
     free(y);
+    free(z);
 }
 
 static int in_all(const an_trained *t, const void *ctx) { (void)t; (void)ctx; return 1; }

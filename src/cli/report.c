@@ -78,6 +78,7 @@ static int predict_cells(const an_predict *p, cell *c)
     S_("score", p->score); S_("slice", p->slice); I_("n", p->n);
     D_("spearman", p->spearman); D_("spearman_lo", p->sp_lo); D_("spearman_hi", p->sp_hi);
     D_("kendall", p->kendall); D_("kendall_lo", p->kd_lo); D_("kendall_hi", p->kd_hi);
+    D_("partial_given_depth", p->partial); D_("partial_lo", p->pa_lo); D_("partial_hi", p->pa_hi);
     return n;
 }
 
@@ -486,16 +487,20 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     if (a->n_predict) {
         doc_p(d, "Rank correlation, across configurations, between an at-init score and the mean test accuracy, "
               "with 95%% bootstrap intervals over configurations; trivial baselines (depth, width, P, AR, a "
-              "random score) beside %s. n = configurations.", vk);
-        static const char *const h[] = { "Score", "Slice", "n", "Spearman rho [95% CI]", "Kendall tau-b [95% CI]" };
-        doc_table(d, 5, h);
+              "random score) beside %s. n = configurations. The last column is the Spearman partial "
+              "correlation controlling for depth, so that no score is credited for merely encoding depth "
+              "(empty for depth itself).", vk);
+        static const char *const h[] = { "Score", "Slice", "n", "Spearman rho [95% CI]", "Kendall tau-b [95% CI]",
+                                         "partial rho given depth [95% CI]" };
+        doc_table(d, 6, h);
         for (int i = 0; i < a->n_predict; i++) {
             const an_predict *p = &a->predict[i];
             snprintf(c[0], CELL, "%s", p->score); snprintf(c[1], CELL, "%s", p->slice);
             snprintf(c[2], CELL, "%d", p->n);
             ci(c[3], g3(x[0], p->spearman), p->sp_lo, p->sp_hi);
             ci(c[4], g3(x[1], p->kendall), p->kd_lo, p->kd_hi);
-            doc_row(d, 5, c, NULL);
+            ci(c[5], g3(x[2], p->partial), p->pa_lo, p->pa_hi);
+            doc_row(d, 6, c, NULL);
         }
         doc_table_end(d);
     } else {
