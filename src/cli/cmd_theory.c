@@ -46,6 +46,13 @@ static void usage(void)
         "                     about sqrt(mean(1 - c)), so rho < tau matches 1 - c < tau^2.\n"
         "  --max-depth N      deepest network for the predicted C2C depth (default 1000)\n"
         "  --json             one JSON object per line per activation instead of the table\n\n"
+        "Finite against infinite width:\n"
+        "  mlpvar theory --compare [--activation LIST] [--depth L] [--wide W] [--budget B]\n"
+        "                [--draws N] [--pair x1,y1:x2,y2] [--bias-std S] [--png FILE] [--json]\n"
+        "  the correlation of two inputs' pre-activations at every hidden layer: predicted by the\n"
+        "  maps, and measured (mean and SE over N draws, auto init) in networks of width W\n"
+        "  (default 1000) and of the width budget B gives at depth L (defaults 10000, 32); pair\n"
+        "  default (1,1):(1,-1), 16 draws; --png draws it.\n\n"
         "Empty values (\"-\" in the table, null in JSON):\n"
         "  - q diverges (has_q_star false): then q*, c*, chi_c, xi_q, xi_c and trainable_depth\n"
         "    are empty. E.g. relu at sw2 = 2 with sb2 > 0 (q grows by sb2 per layer), relu at\n"
@@ -82,6 +89,8 @@ static void cell(double v)
 
 int cmd_theory(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--compare")) return cmd_theory_compare(argc, argv);
     const char *acts = "relu,abs";
     double sw2 = NAN, sb2 = SB2_DEFAULT, tau = TAU_DEFAULT;
     long max_depth = MAX_DEPTH_DEFAULT;

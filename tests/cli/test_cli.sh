@@ -109,6 +109,16 @@ if "$MLPVAR" advise --quiet --budget 600 --activation relu,abs --max-depth 6 --d
     grep -o '"score": [^,]*' "$T/adv" | awk '{ if (NR > 1 && $2 > prev) bad = 1; prev = $2 } END { exit bad }' && ok || bad "advise is not best first"
 else bad "advise failed: $(cat "$T/err")"; fi
 
+# theory --compare: measured wide-network correlations agree with the maps within
+# 5 standard errors over draws plus 5/width (the finite-width bias is O(1/width)).
+if "$MLPVAR" theory --compare --activation relu,abs --depth 6 --wide 400 --draws 8 --budget 600 --json >"$T/cmp" 2>"$T/err"; then
+    [ "$(wc -l <"$T/cmp")" -eq 12 ] && ok || bad "theory --compare: want 12 rows, got $(wc -l <"$T/cmp")"
+    sed -E 's/.*"theory": ([^,]*),.*"wide_mean": ([^,]*), "wide_se": ([^,]*),.*/\1 \2 \3/' "$T/cmp" |
+        awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 5 * $3 + 5 / 400) { print "off:", $0; bad = 1 } } END { exit bad }' \
+        && ok || bad "theory --compare: wide networks disagree with the theory"
+else bad "theory --compare failed: $(cat "$T/err")"; fi
+expect_usage_error "--pair"                    theory --compare --pair 1,2
+
 # Weight files: missing, truncated, inconsistent, NaN -> one line naming the file.
 W="$T/w.txt"
 expect_usage_error "$T/missing.txt" measure --weights "$T/missing.txt"
