@@ -1,0 +1,53 @@
+/* Internal to libmlpvar (and tests/rivals): the pieces behind rivals.h.
+ * rivals.c holds the API, the forward cache and the grid / circle / weight
+ * scores; rivals_ntk.c the per-point backward pass and the N x N kernels
+ * (jacob_cov, naswot, ntk_cond). All arrays are row-major, point-major. */
+#ifndef MLPVAR_RIVALS_INTERNAL_H
+#define MLPVAR_RIVALS_INTERNAL_H
+
+#include "mlpvar/network.h"
+#include "mlpvar/rivals.h"
+
+/* Forward pass on up to rows_max points keeping every hidden layer's
+ * pre-activations Z[l] and post-activations H[l] ([rows x width] each) and the
+ * output out [rows x out_dim]. */
+typedef struct {
+    int rows_max;
+    double **Z, **H;
+    double *out;
+    double *mem;
+} mlpv_rv_cache;
+
+int mlpv_rv_cache_init(mlpv_rv_cache *c, const mlpv_spec *s, int rows_max);  /* 0 / -1 (OOM) */
+void mlpv_rv_cache_free(mlpv_rv_cache *c);
+void mlpv_rv_forward(mlpv_rv_cache *c, const mlpv_net *net, const double *x, int rows);
+
+/* The activation pattern bits (z > 0 of every hidden unit, layer by layer) of
+ * the rows in the cache, packed little-endian into words_per_code 64-bit words
+ * per row: bit u of the code (u = l * width + j) is bit u % 64 of word u / 64. */
+int mlpv_rv_code_words(const mlpv_spec *s);
+void mlpv_rv_codes(const mlpv_rv_cache *c, const mlpv_spec *s, int rows, uint64_t *codes);
+
+/* J [N x in_dim]: the gradient of the sum of the outputs w.r.t. the input at each of the N points. */
+int mlpv_rv_input_jacobian(const mlpv_net *net, const double *x, int N, double *J);
+/* Theta [N x N]: the empirical NTK of the sum of the outputs over all weights and biases. */
+int mlpv_rv_ntk(const mlpv_net *net, const double *x, int N, double *Theta);
+/* K [N x N]: K[i][j] = number of hidden units whose pattern bits agree at points i and j. */
+int mlpv_rv_naswot_kernel(const mlpv_net *net, const double *x, int N, double *K);
+
+/* -sum_i [log(lambda_i + k) + 1/(lambda_i + k)] over the eigenvalues of the
+ * correlation matrix of J's rows (centred over the d columns when center)
+ * into *out. 0, or -1 on OOM / LAPACK failure. */
+int mlpv_rv_jacob_cov_from_J(const double *J, int N, int d, double k, int center, double *out);
+/* jacob_cov, naswot or ntk_cond (rivals.h) at the N points x into *out: 0, or -1 (OOM). */
+int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int N,
+                         const mlpv_rival_opts *o, double *out);
+/* Ascending eigenvalues of the symmetric A [n x n] (copied; A is kept): 0 or -1. */
+int mlpv_rv_eigvals(const double *A, int n, double *w);
+
+/* The 2-D slice for in_dim d: given u, v, the unit axes for d = 2, else the
+ * random orthonormal pair mlpv_landscape draws from slice_seed. */
+void mlpv_rv_slice(const double *u_in, const double *v_in, uint64_t slice_seed, int d,
+                   double *u, double *v);
+
+#endif
