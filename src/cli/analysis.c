@@ -5,6 +5,7 @@
 #include "results_file.h"
 
 #include "mlpvar/correlation.h"
+#include "mlpvar/rivals.h"
 #include "mlpvar/stats.h"
 
 #include <math.h>
@@ -79,6 +80,11 @@ static void on_record(void *vctx, const result_record *r)
     e->diverged = is_true(r, "diverged");
     e->test_accuracy = result_num(r, "test_accuracy");
     e->final_loss = result_num(r, "final_loss");
+    for (int k = 0; k < 16; k++) {
+        char key[48];
+        snprintf(key, sizeof key, "rival_%s", k < MLPV_RIVAL_COUNT ? mlpv_rival_name((mlpv_rival)k) : "");
+        e->rival[k] = k < MLPV_RIVAL_COUNT ? result_num(r, key) : NAN;
+    }
     e->layer_dead = parse_list(result_get(r, "layer_dead_fraction"), &e->n_dead);
     e->layer_grad = parse_list(result_get(r, "layer_grad_norm"), &e->n_grad);
 }
@@ -186,10 +192,14 @@ static void build_trained(analysis *a)
         t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
         t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
         long success = 0, diverged = 0;
+        double *rv[16];
+        int nrv[16] = { 0 };
+        for (int k = 0; k < 16; k++) rv[k] = malloc(sizeof(double) * (size_t)(a->n_rec + 1));
         for (long j = i; j < a->n_rec; j++) {
             const an_record *r = &a->rec[j];
             if (used[j] || !same_trained(r, t)) continue;
             used[j] = 1;
+            for (int k = 0; k < 16; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
             int failed = r->diverged || !isfinite(r->test_accuracy);
             acc[t->n] = failed ? 0.5 : r->test_accuracy;
             success += !failed && r->test_accuracy >= a->success_threshold;
@@ -197,6 +207,10 @@ static void build_trained(analysis *a)
             for (int l = 0; l < t->n_layers && l < r->n_grad; l++) t->grad_mean[l] += r->layer_grad[l];
             for (int l = 0; l < r->depth && l < r->n_dead; l++) t->dead_mean[l] += r->layer_dead[l];
             t->n++;
+        }
+        for (int k = 0; k < 16; k++) {     /* undefined draws (e.g. NASWOT's -inf) are left out */
+            t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
+            free(rv[k]);
         }
         for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= t->n;
         for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= t->n;

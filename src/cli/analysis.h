@@ -20,6 +20,7 @@ typedef struct {
     double variability, collapse_ratio;
     int collapsed, trained, diverged;
     double test_accuracy, final_loss;
+    double rival[16];              /* rival at-init scores (rivals.h order), NaN when absent */
     int n_dead, n_grad;            /* lengths of the layer arrays */
     double *layer_dead, *layer_grad;
 } an_record;
@@ -54,6 +55,7 @@ typedef struct {
     double success, success_lo, success_hi;   /* accuracy >= threshold, Wilson 95% */
     double diverged_rate;
     const an_init *init;           /* its at-init aggregate (V3 from every draw), or NULL */
+    double rival[16];              /* median over seeds of each rival score (NaN when absent) */
     double *grad_mean, *dead_mean; int n_layers;   /* per-layer means at init over seeds */
 } an_trained;
 
@@ -72,7 +74,7 @@ typedef struct {
 
 /* A row of the predictive-power table. */
 typedef struct {
-    char score[32];                /* "V3", "collapse ratio", "depth", "random", ... */
+    char score[40];                /* "V3", "collapse ratio", "depth", "random", a rival, ... */
     char slice[64];                /* "all", "relu", "checkerboard:8", ... */
     int n;                         /* configurations */
     double spearman, sp_lo, sp_hi;

@@ -37,11 +37,11 @@ static void print_tables(const analysis *a)
     }
     if (a->n_predict) {
         printf("\npredictive power for mean test accuracy (Spearman and Kendall tau-b, 95%% bootstrap CI)\n");
-        printf("%-18s %-16s %4s  %-24s %-24s %-24s\n", "score", "slice", "n", "Spearman", "Kendall",
+        printf("%-24s %-16s %4s  %-24s %-24s %-24s\n", "score", "slice", "n", "Spearman", "Kendall",
                "partial | depth");
         for (int i = 0; i < a->n_predict; i++) {
             const an_predict *p = &a->predict[i];
-            printf("%-18s %-16s %4d  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]\n", p->score,
+            printf("%-24s %-16s %4d  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]\n", p->score,
                    p->slice, p->n, p->spearman, p->sp_lo, p->sp_hi, p->kendall, p->kd_lo, p->kd_hi, p->partial,
                    p->pa_lo, p->pa_hi);
         }

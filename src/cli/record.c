@@ -5,6 +5,7 @@
 
 #include "mlpvar/measure.h"
 #include "mlpvar/rng.h"
+#include "mlpvar/rivals.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
     const mlpv_train_opts *t = &s->train;
     int n = snprintf(buf, len, "mlpvar-record-1|init=%s,%.17g|measure=%d,%d,%.17g,%d",
                      mlpv_init_name(s->init), s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
+    if (s->rivals && n > 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, "|rivals=%x", s->rivals);
     if (s->has_task && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, "|task=%s,%d,%ld,%d,%s,%d,%.17g", mlpv_task_name(s->task),
                       s->knob, s->points, s->test_grid, s->csv_path ? s->csv_path : "", s->csv_targets,
@@ -69,6 +72,17 @@ uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     return store_hash(full);
 }
 
+/* The rivals the sweep asks for, on the network at init; batch: the training
+ * points (or uniform points when there is no task). */
+static void rival_scores(const mlpv_sweep *s, const mlpv_net *net, const mlpv_dataset *batch, uint64_t seed,
+                         sweep_record *r)
+{
+    mlpv_rival_opts o = mlpv_rival_defaults();
+    o.slice_seed = seed;
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+        if (s->rivals & (1u << k)) mlpv_rival_score((mlpv_rival)k, net, batch, &o, &r->rival[k]);
+}
+
 void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it,
                     const sweep_data *data, sweep_record *r)
 {
@@ -97,6 +111,7 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     r->measure_seconds = now() - t0;
     r->init_loss = r->init_accuracy = r->final_loss = r->train_accuracy = NAN;
     r->test_loss = r->test_accuracy = NAN;
+    for (int k = 0; k < 16; k++) r->rival[k] = NAN;
     if (s->has_task) {
         mlpv_dataset train = { 0 }, test = { 0 };
         int rc = s->task == MLPV_TASK_CSV
@@ -105,6 +120,7 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
                       mlpv_task_grid(s->task, s->knob, s->test_grid, &test));
         if (rc != 0) r->status = 1;
         else {
+            rival_scores(s, net, &train, it->seed, r);
             mlpv_layer_grad_norms(net, &train, r->layer_grad);
             mlpv_evaluate(net, &train, &r->init_loss, &r->init_accuracy);
             if (it->train) {
@@ -121,6 +137,11 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
         }
         mlpv_dataset_free(&train);
         mlpv_dataset_free(&test);
+    } else if (s->rivals) {
+        /* no task: the rivals that read inputs get uniform points (targets unused) */
+        mlpv_dataset pts = { 0 };
+        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, 256, it->seed, &pts) == 0) rival_scores(s, net, &pts, it->seed, r);
+        mlpv_dataset_free(&pts);
     }
 done:
     free(diag);
@@ -164,6 +185,12 @@ char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record
     json_array(&j, "layer_dead_fraction", r->layer_dead, p->depth);
     json_array(&j, "layer_collapse_ratio", r->layer_rho, p->depth);
     json_num(&j, "measure_seconds", r->measure_seconds);
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+        if (s->rivals & (1u << k)) {
+            char key[48];
+            snprintf(key, sizeof key, "rival_%s", mlpv_rival_name((mlpv_rival)k));
+            json_num(&j, key, r->rival[k]);
+        }
     if (s->has_task) {
         json_str(&j, "task", mlpv_task_name(s->task));
         json_int(&j, "knob", s->knob);

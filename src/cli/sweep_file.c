@@ -5,6 +5,8 @@
 #include "sweep_file.h"
 #include "sweep_yaml.h"
 
+#include "mlpvar/rivals.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -242,7 +244,7 @@ static const int PART_TO_TOP[] = { T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS
 static const char *const INIT_KEYS[] = { "scheme", "bias_std", NULL };
 static const char *const TRAIN_KEYS[] = { "steps", "lr", "optimizer", "batch", "target_accuracy",
                                           "momentum", "precision", NULL };
-static const char *const MEASURE_KEYS[] = { "grid", "order", "draws", "tau", "precision", NULL };
+static const char *const MEASURE_KEYS[] = { "grid", "order", "draws", "tau", "precision", "rivals", NULL };
 static const char *const CSV_KEYS[] = { "name", "path", "targets", "test_fraction", NULL };
 static const char *const KNOBS[] = { "cells", "rings", "frequency", "turns" };
 static const int KNOB_DEFAULT[] = { 8, 3, 3, 2 };
@@ -354,6 +356,26 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     return 0;
 }
 
+/* measure: rivals: a list of rival at-init score names (rivals.h). */
+static int get_rivals(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
+{
+    const char *key = "rivals";
+    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
+    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [snip, naswot]");
+    if (n->type == YAML_SEQUENCE_NODE) { start = n->data.sequence.items.start; top = n->data.sequence.items.top; }
+    for (yaml_node_item_t *it = start; it < top; it++) {
+        const yaml_node_t *m = it == &one ? n : sy_node_at(c, *it);
+        const char *name;
+        mlpv_rival r;
+        if (sy_get_string(c, m, key, &name)) return -1;
+        if (mlpv_rival_parse(name, &r))
+            return SY_FAIL(c, m, key, "unknown rival '%s'; valid names: %s", name, mlpv_rival_names());
+        if (s->rivals & (1u << r)) return SY_FAIL(c, m, key, "'%s' is listed twice; list each rival once", name);
+        s->rivals |= 1u << r;
+    }
+    return 0;
+}
+
 static int parse_measure(sy_ctx *c, sy_section *top, mlpv_sweep *s)
 {
     sy_section sec;
@@ -364,6 +386,11 @@ static int parse_measure(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     if (sec.val[2] && sy_get_int(c, sec.val[2], "draws", 1, 100000000L, &s->draws)) return -1;
     if (sec.val[3] && sy_get_double(c, sec.val[3], "tau", 0, 0, 1, 0, &s->tau)) return -1;
     if (sec.val[4] && get_precision(c, sec.val[4], "precision", &s->precision)) return -1;
+    if (sec.val[5] && get_rivals(c, sec.val[5], s)) return -1;
+    for (int r = 0; r < MLPV_RIVAL_COUNT; r++)
+        if ((s->rivals & (1u << r)) && (mlpv_rival_needs((mlpv_rival)r) & MLPV_RIVAL_NEEDS_TARGETS) && !top->val[T_TASK])
+            return SY_FAIL(c, sec.val[5], "rivals", "'%s' needs the targets of a task; add task: {name: "
+                           "checkerboard} or drop it", mlpv_rival_name((mlpv_rival)r));
     if (s->grid <= s->order) {
         int g = sec.val[0] != NULL;
         return SY_FAIL(c, g ? sec.val[0] : sec.val[1], g ? "grid" : "order",

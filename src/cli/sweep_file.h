@@ -33,6 +33,7 @@ typedef struct {
     int grid, order, draws;                  /* measure: {grid: 128, order: 3, draws: = number of seeds} */
     double tau;                              /* measure: tau (0.01) */
     mlpv_precision precision;                /* measure: precision (float) */
+    unsigned rivals;                         /* measure: rivals [..]: bit r set for mlpv_rival r */
 
     char *path;                              /* the file given to sweep_read (for messages) */
     int budget_line;                         /* line of budget: in it (for messages), 0 if none */

@@ -65,6 +65,10 @@ expect_usage_error "nan.csv:2"                $TR --task csv:"$T/nan.csv"
 
 # sweep: broken sweep files name file, line and key; nothing is written.
 S="$T/s.yaml"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\nmeasure: {rivals: [snip, zen]}\n' >"$S"
+expect_usage_error "unknown rival 'zen'"    sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\nmeasure: {rivals: [snip]}\n' >"$S"
+expect_usage_error "'snip' needs the targets of a task" sweep "$S" --out "$T/sw"
 printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ncolour: blue\n' >"$S"
 expect_usage_error "s.yaml:5: key 'colour'"  sweep "$S" --out "$T/sw"
 printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\ntask: {name: checkerboard, cells: 0}\n' >"$S"
