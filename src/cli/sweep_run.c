@@ -251,11 +251,11 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
 
 int sweep_run(const sweep_run_opts *o, int *argc, char ***argv)
 {
+    catch_signals();              /* before MPI_Init: a TERM during start-up still stops cleanly */
     MPI_Init(argc, argv);
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    catch_signals();
     openblas_set_num_threads(1);
     plan p;
     char err[1024];

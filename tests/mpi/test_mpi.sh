@@ -61,7 +61,10 @@ kill_loop mpi-kill "${MPIRUN[@]}"
 # SIGTERM: a clean stop after the record in flight, exit 128+15, then resume.
 "$MLPVAR" sweep "$SWEEP" --out "$T/term" >/dev/null 2>"$T/err" &
 pid=$!
-sleep 0.5
+for i in $(seq 1 200); do      # TERM once the first record is stored (start-up is slow under ASan)
+    [ -s "$T/term/results.jsonl" ] && break
+    sleep 0.05
+done
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 if [ "$rc" -eq 143 ] && grep -q "rerun the same command to resume" "$T/err"; then ok
