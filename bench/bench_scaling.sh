@@ -190,6 +190,17 @@ for r in "${runs[@]}"; do
         'BEGIN { print ((bw / w) * bk / k >= 0.85) ? 1 : 0 }')
     printf '  %-44s %-22s %-10s %s\n' "efficiency, $workers workers vs $base_workers" "$e" ">= 0.85" "$(yn "$ok")"
 done
+base_cpu=""
+for r in "${runs[@]}"; do
+    read -r np wall _ _ _ _ _ _ wuser wsys _ <<<"$r"
+    cpu=$(awk -v wu="$wuser" -v ws="$wsys" 'BEGIN { printf "%.2f", wu + ws }')
+    if [ -z "$base_cpu" ]; then
+        base_cpu=$cpu
+    else
+        x=$(awk -v c="$cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f (%.1f s / %.1f s)", c / b, c, b }')
+        printf '  %-44s %-22s %-10s %s\n' "workers CPU time, -np $np / -np $first" "$x" "-" "-"
+    fi
+done
 for r in "${runs[@]}"; do
     read -r np wall _ _ _ _ _ _ wuser wsys _ <<<"$r"
     b=$(awk -v w="$wall" -v k=$((np - 1)) -v wu="$wuser" -v ws="$wsys" 'BEGIN { printf "%.2f", (wu + ws) / (w * k) }')
@@ -202,6 +213,8 @@ master_ok=$(awk -v w="$wall" -v mu="$muser" -v ms="$msys" 'BEGIN { print ((mu + 
 printf '  %-44s %-22s %-10s %s\n' "master CPU (user+sys), -np $np" "$mm" "< 5%" "$(yn "$master_ok")"
 printf '  %-44s %-22s %-10s %s\n' "records equal across runs" "$([ "$same" = 1 ] && echo "yes ($nrec)" || echo no)" \
     "equal" "$(yn "$same")"
+echo "  (efficiency = busy / busy_first / CPU-time ratio: the same work costing more CPU"
+echo "   when more workers run, e.g. cores slowing each other down, lowers it too)"
 if [ "$busy_low" = 1 ]; then
     echo "  (workers busy < 0.90: the workers got less than their cores, i.e. other work shared"
     echo "   the machine, or a worker sat idle at the end; the efficiency then understates)"
