@@ -29,6 +29,11 @@ typedef struct {
 int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F,
                    mlpv_layer_diag *diag);
 
+/* The slice directions u, v [d]: u_in/v_in when given, the unit axes for d = 2,
+ * else a random orthonormal pair (Gram-Schmidt on two Gaussian vectors) drawn
+ * from slice_seed: the slice mlpv_landscape uses. */
+void mlpv_slice_basis(const double *u_in, const double *v_in, uint64_t slice_seed, int d, double *u, double *v);
+
 /* The input point x [in_dim] of grid node (i, j) under the options and the slice
  * directions u, v [in_dim] (non-NULL; the unit axes for d = 2). For tests, exports. */
 void mlpv_grid_point(const mlpv_grid_opts *o, int in_dim, const double *u, const double *v,

@@ -29,13 +29,11 @@ void mlpv_grid_point(const mlpv_grid_opts *o, int in_dim, const double *u, const
         x[d] = (o->center ? o->center[d] : 0.0) + o->radius * (s * u[d] + t * v[d]);
 }
 
-/* The slice directions: given, the unit axes for d = 2, or a random orthonormal
- * pair (Gram-Schmidt on two Gaussian vectors). */
-static void slice_basis(const mlpv_grid_opts *o, int d, double *u, double *v)
+void mlpv_slice_basis(const double *u_in, const double *v_in, uint64_t slice_seed, int d, double *u, double *v)
 {
-    if (o->u && o->v) { memcpy(u, o->u, sizeof(double) * d); memcpy(v, o->v, sizeof(double) * d); return; }
+    if (u_in && v_in) { memcpy(u, u_in, sizeof(double) * d); memcpy(v, v_in, sizeof(double) * d); return; }
     if (d == 2) { u[0] = 1; u[1] = 0; v[0] = 0; v[1] = 1; return; }
-    uint64_t key = mlpv_mix64(o->slice_seed ^ 0x5117CEull);
+    uint64_t key = mlpv_mix64(slice_seed ^ 0x5117CEull);
     mlpv_rng_normal(key, 0, 0, (size_t)d, u);
     mlpv_rng_normal(key, 1, 0, (size_t)d, v);
     double uu = 0, uv = 0, vv = 0;
@@ -128,7 +126,7 @@ int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F, mlpv
     int rc = -1;
     if (!x || !y || !work || !u || (diag && !acc.shift)) goto done;
     if (diag) { acc.s1 = acc.shift + nd; acc.s2 = acc.shift + 2 * nd; acc.absmax = acc.shift + 3 * nd; }
-    slice_basis(o, d, u, v);
+    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, u, v);
 
     for (long p0 = 0; p0 < npts; p0 += chunk) {
         int rows = (int)(npts - p0 < chunk ? npts - p0 : chunk);

@@ -144,24 +144,6 @@ void mlpv_rv_codes(const mlpv_rv_cache *c, const mlpv_spec *s, int rows, uint64_
         }
 }
 
-/* Mirrors landscape.c's slice_basis so both see the same slice. */
-void mlpv_rv_slice(const double *u_in, const double *v_in, uint64_t slice_seed, int d,
-                   double *u, double *v)
-{
-    if (u_in && v_in) { memcpy(u, u_in, sizeof(double) * d); memcpy(v, v_in, sizeof(double) * d); return; }
-    if (d == 2) { u[0] = 1; u[1] = 0; v[0] = 0; v[1] = 1; return; }
-    uint64_t key = mlpv_mix64(slice_seed ^ 0x5117CEull);
-    mlpv_rng_normal(key, 0, 0, (size_t)d, u);
-    mlpv_rng_normal(key, 1, 0, (size_t)d, v);
-    double uu = 0, uv = 0, vv = 0;
-    for (int k = 0; k < d; k++) uu += u[k] * u[k];
-    for (int k = 0; k < d; k++) u[k] /= sqrt(uu);
-    for (int k = 0; k < d; k++) uv += u[k] * v[k];
-    for (int k = 0; k < d; k++) v[k] -= uv * u[k];
-    for (int k = 0; k < d; k++) vv += v[k] * v[k];
-    for (int k = 0; k < d; k++) v[k] /= sqrt(vv);
-}
-
 /* ---- grad_norm and snip ------------------------------------------------ */
 
 static int grad_score(const mlpv_net *net, const mlpv_dataset *d, int snip, double *out)
@@ -316,7 +298,7 @@ static int linear_regions(const mlpv_net *net, const mlpv_rival_opts *o, double 
     double *uv = malloc(sizeof(double) * 2 * (size_t)d);
     int rc = -1;
     if (!codes || !x || !uv) goto done;
-    mlpv_rv_slice(o->u, o->v, o->slice_seed, d, uv, uv + d);
+    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d);   /* the landscape's slice */
     mlpv_grid_opts go = mlpv_grid_defaults(g);
     go.lo = o->lo;
     go.hi = o->hi;
@@ -354,7 +336,7 @@ static int trajectory(const mlpv_net *net, const mlpv_rival_opts *o, double *out
     double *uv = malloc(sizeof(double) * 2 * (size_t)d);
     int rc = -1;
     if (!x || !y || !work || !uv) goto done;
-    mlpv_rv_slice(o->u, o->v, o->slice_seed, d, uv, uv + d);
+    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d);   /* the landscape's slice */
     for (int k0 = 0; k0 < M; k0 += chunk) {
         int rows = M - k0 < chunk ? M - k0 : chunk;
         for (int i = 0; i < rows; i++) {

@@ -45,9 +45,4 @@ int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int
 /* Ascending eigenvalues of the symmetric A [n x n] (copied; A is kept): 0 or -1. */
 int mlpv_rv_eigvals(const double *A, int n, double *w);
 
-/* The 2-D slice for in_dim d: given u, v, the unit axes for d = 2, else the
- * random orthonormal pair mlpv_landscape draws from slice_seed. */
-void mlpv_rv_slice(const double *u_in, const double *v_in, uint64_t slice_seed, int d,
-                   double *u, double *v);
-
 #endif
