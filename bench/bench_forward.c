@@ -21,6 +21,7 @@
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L   /* fork, popen, setenv, clock_gettime */
 #endif
+#include "bench_util.h"
 #include "openblas_core.h"
 #include <cblas.h>
 #include <errno.h>
@@ -48,46 +49,10 @@
 #define SGEMM_N 2048
 #define BLOCK 32            /* nets per timed block in the headline passes */
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "bench_forward: out of memory (%zu bytes)\n", n);
-        exit(2);
-    }
-    return p;
-}
 
 /* ---------------------------------------------------------------- 1. sgemm */
 
-static double sgemm_rate(int n, int reps)
-{
-    size_t nn = (size_t)n * (size_t)n;
-    float *A = xmalloc(nn * sizeof *A), *B = xmalloc(nn * sizeof *B), *C = xmalloc(nn * sizeof *C);
-    unsigned s = 12345u;
-    for (size_t i = 0; i < nn; i++) {
-        s = s * 1664525u + 1013904223u;
-        A[i] = (float)(s >> 8) / 16777216.0f - 0.5f;
-        s = s * 1664525u + 1013904223u;
-        B[i] = (float)(s >> 8) / 16777216.0f - 0.5f;
-    }
-    double best = 1e300;
-    for (int r = 0; r < reps; r++) {
-        double t = now_s();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A, n, B, n, 0.0f, C, n);
-        t = now_s() - t;
-        if (t < best) best = t;
-    }
-    free(A); free(B); free(C);
-    return 2.0 * (double)n * n * n / best / 1e9;
-}
 
 /* ------------------------------------------------------- 2. the workload */
 
@@ -192,10 +157,6 @@ static double ref_best(mlpv_net **nets, int n, int g, int chunk, int layout, dou
 typedef struct { int status; double seconds, gflops, best_pass; char note[256], line[256]; } torch_result;
 enum { TORCH_OK, TORCH_SKIPPED };
 
-static int shell_safe(const char *p)
-{
-    return strchr(p, '\'') == NULL;
-}
 
 static torch_result run_torch(const char *python, const char *script, int nets, int depth,
                               int width, int grid, int passes)
@@ -303,55 +264,13 @@ static void usage(FILE *f)
         MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_SCRIPT);
 }
 
-static int parse_int(const char *opt, const char *v, int lo)
-{
-    char *e;
-    long x = v ? strtol(v, &e, 10) : 0;
-    if (!v || *e || x < lo || x > 1000000) {
-        fprintf(stderr, "bench_forward: %s needs an integer >= %d, got '%s'\n", opt, lo, v ? v : "");
-        exit(2);
-    }
-    return (int)x;
-}
 
-/* The 1-minute load average, or -1: a busy machine makes every timing noisy. */
-static double loadavg1(void)
-{
-    double l = -1;
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf", &l) != 1) l = -1;
-        fclose(f);
-    }
-    return l;
-}
 
-static const char *met_str(int ok) { return ok ? "yes" : "NO"; }
 
-static void blas_core_hint(const char *core)
-{
-    static const char *generic[] = { "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem",
-                                     "Atom", "Katmai", "Coppermine", "Northwood", "Banias" };
-    int is_generic = 0;
-    for (size_t i = 0; i < sizeof generic / sizeof *generic; i++)
-        if (core && strcmp(core, generic[i]) == 0) is_generic = 1;
-    if (!is_generic) return;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    const char *better = NULL;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) better = "SkylakeX";
-    else if (__builtin_cpu_supports("avx2")) better = "Haswell";
-    else if (__builtin_cpu_supports("avx")) better = "Sandybridge";
-    if (better)
-        printf("  NOTE: OpenBLAS chose the generic '%s' kernels on a CPU with better SIMD\n"
-               "        (this OpenBLAS does not know the CPU model). Every number below,\n"
-               "        torch's included, is several times higher with\n"
-               "        OPENBLAS_CORETYPE=%s in the environment.\n", core, better);
-#endif
-}
 
 int main(int argc, char **argv)
 {
+    bench_prog = "bench_forward";
     openblas_core_fix(argv);      /* the kernels mlpvar itself would use */
     int nets_n = 256, sweep_n = -1, passes = 2, sweep_passes = 4, quick = 0, no_torch = 0, mem_grid = 512;
     const char *python = MLPV_BENCH_PYTHON, *script = MLPV_BENCH_TORCH_SCRIPT;

@@ -37,6 +37,7 @@
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L   /* popen, setenv, mkdtemp, clock_gettime */
 #endif
+#include "bench_util.h"
 #include "openblas_core.h"   /* src/cli: the kernel choice mlpvar itself makes */
 #include <cblas.h>
 #include <errno.h>
@@ -64,22 +65,7 @@
 #define LR 3e-3
 #define SGEMM_N 2048
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "bench_train: out of memory (%zu bytes)\n", n);
-        exit(2);
-    }
-    return p;
-}
 
 static void die(const char *what)
 {
@@ -89,27 +75,6 @@ static void die(const char *what)
 
 /* ---------------------------------------------------------------- 1. sgemm */
 
-static double sgemm_rate(int n, int reps)
-{
-    size_t nn = (size_t)n * (size_t)n;
-    float *A = xmalloc(nn * sizeof *A), *B = xmalloc(nn * sizeof *B), *C = xmalloc(nn * sizeof *C);
-    unsigned s = 12345u;
-    for (size_t i = 0; i < nn; i++) {
-        s = s * 1664525u + 1013904223u;
-        A[i] = (float)(s >> 8) / 16777216.0f - 0.5f;
-        s = s * 1664525u + 1013904223u;
-        B[i] = (float)(s >> 8) / 16777216.0f - 0.5f;
-    }
-    double best = 1e300;
-    for (int r = 0; r < reps; r++) {
-        double t = now_s();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, A, n, B, n, 0.0f, C, n);
-        t = now_s() - t;
-        if (t < best) best = t;
-    }
-    free(A); free(B); free(C);
-    return 2.0 * (double)n * n * n / best / 1e9;
-}
 
 /* ------------------------------------------------------- 2. the workload */
 
@@ -352,10 +317,6 @@ typedef struct {
 } torch_result;
 enum { TORCH_OK, TORCH_SKIPPED };
 
-static int shell_safe(const char *p)
-{
-    return strchr(p, '\'') == NULL;
-}
 
 /* Writes, for nets 0..T-1, the float initial parameters (mlpv_net's flat layout), then
  * x [points x in] and y [points x out] in float, little-endian as the machine's. */
@@ -472,52 +433,9 @@ static void usage(FILE *f)
         MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_TRAIN_SCRIPT);
 }
 
-static int parse_int(const char *opt, const char *v, int lo)
-{
-    char *e;
-    long x = v ? strtol(v, &e, 10) : 0;
-    if (!v || *e || x < lo || x > 1000000) {
-        fprintf(stderr, "bench_train: %s needs an integer >= %d, got '%s'\n", opt, lo, v ? v : "");
-        exit(2);
-    }
-    return (int)x;
-}
 
-/* The 1-minute load average, or -1: a busy machine makes every timing noisy. */
-static double loadavg1(void)
-{
-    double l = -1;
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf", &l) != 1) l = -1;
-        fclose(f);
-    }
-    return l;
-}
 
-static const char *met_str(int ok) { return ok ? "yes" : "NO"; }
 
-static void blas_core_hint(const char *core)
-{
-    static const char *generic[] = { "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem",
-                                     "Atom", "Katmai", "Coppermine", "Northwood", "Banias" };
-    int is_generic = 0;
-    for (size_t i = 0; i < sizeof generic / sizeof *generic; i++)
-        if (core && strcmp(core, generic[i]) == 0) is_generic = 1;
-    if (!is_generic) return;
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    const char *better = NULL;
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) better = "SkylakeX";
-    else if (__builtin_cpu_supports("avx2")) better = "Haswell";
-    else if (__builtin_cpu_supports("avx")) better = "Sandybridge";
-    if (better)
-        printf("  NOTE: OpenBLAS chose the generic '%s' kernels on a CPU with better SIMD\n"
-               "        (this OpenBLAS does not know the CPU model). Every number below,\n"
-               "        torch's included, is higher with OPENBLAS_CORETYPE=%s in the\n"
-               "        environment.\n", core, better);
-#endif
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -534,6 +452,7 @@ static double median(double *v, int n)
 
 int main(int argc, char **argv)
 {
+    bench_prog = "bench_train";
     openblas_core_fix(argv);      /* the kernels mlpvar itself would use (may re-exec) */
     int nets_n = 64, torch_n = 8, passes = 2, quick = 0, no_torch = 0, no_lever = 0, steps = 200;
     int explicit_nets = 0, explicit_torch = 0;
