@@ -8,12 +8,17 @@
  *   PREC    MLPV_FLOAT | MLPV_DOUBLE
  *   OPS     name of the mlpv_bp_ops table to define
  *
- * Layout: rows are points. Layer l maps H_{l-1} [rows x fan_in] to
- * Z_l = H_{l-1} W_l^T + b_l, H_l = phi(Z_l) (one GEMM, one fused bias +
- * activation pass). Backward, with delta_l = dLoss/dZ_l [rows x fan_out]:
- *   dW_l += delta_l^T H_{l-1}            (GEMM, k = rows)
- *   db_l += column sums of delta_l       (fused into the pass that makes delta_l)
- *   delta_{l-1} = (delta_l W_l) .* phi'(Z_{l-1})   (GEMM + one fused pass)
+ * Layout: features-major, as the forward engine (network.c, FORWARD_BODY).
+ * A chunk of `rows` points is transposed once into X^T [in_dim x rows] (and
+ * Y^T [out_dim x rows]); every activation is [units x rows], row u = unit u
+ * over the chunk's points, leading dimension rows. Layer l maps H_{l-1}
+ * [fan_in x rows] to Z_l = W_l H_{l-1} + b_l, H_l = phi(Z_l): one GEMM with
+ * the points as the long N dimension, then one flat bias + activation pass
+ * per unit row. Backward, with delta_l = dLoss/dZ_l [fan_out x rows]:
+ *   dW_l += delta_l H_{l-1}^T            (GEMM, k = rows)
+ *   db_l += row sums of delta_l          (fused into the pass that makes delta_l,
+ *                                         16 partial sums so that it vectorises)
+ *   delta_{l-1} = (W_l^T delta_l) .* phi'(Z_{l-1})   (GEMM + one fused pass)
  * Z_l is kept apart from H_l only for activations whose derivative cannot be
  * had from phi's value (abs, gelu, silu, sin); otherwise phi' comes from H_l
  * (relu: h > 0, tanh: 1 - h^2, sigmoid: h (1 - h), elu: h > 0 ? 1 : h + 1,
@@ -30,10 +35,10 @@ typedef struct {
     REAL slope;            /* leaky relu's negative slope */
     long n_params;
     long *offW, *offb;     /* [depth + 1] */
-    REAL **H, **Z;         /* [depth]: post- and pre-activations of hidden layer l */
-    REAL *out;             /* [rows_max x out_dim] */
-    REAL *D[2];            /* deltas, [rows_max x max(width, out_dim)] */
-    REAL *xg, *yg;         /* gathered rows of a shuffled batch */
+    REAL **H, **Z;         /* [depth]: post- and pre-activations of hidden layer l, [width x rows] */
+    REAL *out;             /* [out_dim x rows] */
+    REAL *D[2];            /* deltas, [max(width, out_dim) x rows] */
+    REAL *xt, *yt;         /* the chunk's points transposed: [in_dim x rows], [out_dim x rows] */
     REAL *buf;             /* the one aligned allocation behind the arrays above */
 } BP(ws_t);
 
@@ -95,28 +100,30 @@ static mlpv_bp_ws *BP(ws_alloc)(const mlpv_spec *s, int rows_max)
     w->out = p;  p += BP(pad)(R * (size_t)m);
     w->D[0] = p; p += BP(pad)(R * (size_t)dw);
     w->D[1] = p; p += BP(pad)(R * (size_t)dw);
-    w->xg = p;   p += BP(pad)(R * (size_t)s->in_dim);
-    w->yg = p;
+    w->xt = p;   p += BP(pad)(R * (size_t)s->in_dim);
+    w->yt = p;
     return (mlpv_bp_ws *)w;
 }
 
-/* z [rows x n] += b; h = phi(z). z == h unless needs_z. */
+/* z [n x rows] += b (per unit row); h = phi(z). z == h unless needs_z. */
 static void BP(bias_act)(const BP(ws_t) *w, REAL *z, REAL *h, int rows, int n, const REAL *b)
 {
     mlpv_activation a = w->s.activation;
     const REAL slope = w->slope;
 /* In place (z == h): only h is written. */
 #define BP_INPLACE(EXPR)                                                        \
-    for (int r = 0; r < rows; r++) {                                            \
-        REAL *hr = h + (size_t)r * n;                                           \
-        for (int j = 0; j < n; j++) { REAL v = hr[j] + b[j]; hr[j] = (EXPR); }  \
+    for (int u = 0; u < n; u++) {                                               \
+        REAL *restrict hr = h + (size_t)u * rows;                               \
+        const REAL bu = b[u];                                                   \
+        for (int r = 0; r < rows; r++) { REAL v = hr[r] + bu; hr[r] = (EXPR); } \
     }                                                                           \
     return;
 /* Pre-activation kept: z and h are distinct buffers. */
 #define BP_KEEPZ(EXPR)                                                          \
-    for (int r = 0; r < rows; r++) {                                            \
-        REAL *restrict zr = z + (size_t)r * n, *restrict hr = h + (size_t)r * n; \
-        for (int j = 0; j < n; j++) { REAL v = zr[j] + b[j]; zr[j] = v; hr[j] = (EXPR); } \
+    for (int u = 0; u < n; u++) {                                               \
+        REAL *restrict zr = z + (size_t)u * rows, *restrict hr = h + (size_t)u * rows; \
+        const REAL bu = b[u];                                                   \
+        for (int r = 0; r < rows; r++) { REAL v = zr[r] + bu; zr[r] = v; hr[r] = (EXPR); } \
     }                                                                           \
     return;
     switch (a) {
@@ -134,49 +141,74 @@ static void BP(bias_act)(const BP(ws_t) *w, REAL *z, REAL *h, int rows, int n, c
 #undef BP_KEEPZ
 }
 
-/* d [rows x n] .*= phi'(Z_l) (from Z_l or H_l), and gb += column sums of the result. */
+/* d [n x rows] .*= phi'(Z_l) (from Z_l or H_l), and gb[u] += the sum of row u of
+ * the result, taken with 16 partial sums (no serial add chain: GCC vectorises
+ * the loop without reassociating anything itself). */
 static void BP(dphi_mul)(const BP(ws_t) *w, int l, REAL *d, int rows, int n, REAL *gb)
 {
     mlpv_activation a = w->s.activation;
     const REAL *z = w->Z[l], *h = w->H[l];
     const REAL slope = w->slope;
 #define BP_DLOOP(EXPR)                                                          \
-    for (int r = 0; r < rows; r++) {                                            \
-        REAL *restrict dr = d + (size_t)r * n;                                  \
-        const REAL *zr = z + (size_t)r * n, *hr = h + (size_t)r * n;            \
-        (void)zr; (void)hr;                                                     \
-        for (int j = 0; j < n; j++) { REAL v = (EXPR); dr[j] = v; gb[j] += v; } \
+    for (int u = 0; u < n; u++) {                                               \
+        REAL *restrict dr = d + (size_t)u * rows;                               \
+        const REAL *zr = z + (size_t)u * rows, *hr = h + (size_t)u * rows;      \
+        REAL acc[16] = { 0 };                                                   \
+        int i = 0;                                                              \
+        for (; i + 16 <= rows; i += 16)                                         \
+            for (int j = 0; j < 16; j++) {                                      \
+                const int k = i + j;                                            \
+                const REAL dv = dr[k], hv = hr[k], zv = zr[k];                  \
+                (void)hv; (void)zv;                                             \
+                REAL v = (EXPR);                                                \
+                dr[k] = v;                                                      \
+                acc[j] += v;                                                    \
+            }                                                                   \
+        for (; i < rows; i++) {                                                 \
+            const REAL dv = dr[i], hv = hr[i], zv = zr[i];                      \
+            (void)hv; (void)zv;                                                 \
+            REAL v = (EXPR);                                                    \
+            dr[i] = v;                                                          \
+            acc[0] += v;                                                        \
+        }                                                                       \
+        REAL sum = 0;                                                           \
+        for (int j = 0; j < 16; j++) sum += acc[j];                             \
+        gb[u] += sum;                                                           \
     }                                                                           \
     return;
     switch (a) {
-    case MLPV_RELU:       BP_DLOOP(hr[j] > 0 ? dr[j] : (REAL)0)
-    case MLPV_LEAKY_RELU: BP_DLOOP(hr[j] > 0 ? dr[j] : slope * dr[j])
-    case MLPV_ABS:        BP_DLOOP(zr[j] > 0 ? dr[j] : (zr[j] < 0 ? -dr[j] : (REAL)0))
-    case MLPV_TANH:       BP_DLOOP(dr[j] * ((REAL)1 - hr[j] * hr[j]))
-    case MLPV_SIGMOID:    BP_DLOOP(dr[j] * (hr[j] * ((REAL)1 - hr[j])))
-    case MLPV_ELU:        BP_DLOOP(hr[j] > 0 ? dr[j] : dr[j] * (hr[j] + (REAL)1))
-    case MLPV_SOFTPLUS:   BP_DLOOP(dr[j] * (REAL)(-expm1(-(double)hr[j])))
-    case MLPV_IDENTITY:   BP_DLOOP(dr[j])
-    default:              BP_DLOOP(dr[j] * (REAL)mlpv_dphi(a, (double)zr[j]))
+    case MLPV_RELU:       BP_DLOOP(hv > 0 ? dv : (REAL)0)
+    case MLPV_LEAKY_RELU: BP_DLOOP(hv > 0 ? dv : slope * dv)
+    case MLPV_ABS:        BP_DLOOP(zv > 0 ? dv : (zv < 0 ? -dv : (REAL)0))
+    case MLPV_TANH:       BP_DLOOP(dv * ((REAL)1 - hv * hv))
+    case MLPV_SIGMOID:    BP_DLOOP(dv * (hv * ((REAL)1 - hv)))
+    case MLPV_ELU:        BP_DLOOP(hv > 0 ? dv : dv * (hv + (REAL)1))
+    case MLPV_SOFTPLUS:   BP_DLOOP(dv * (REAL)(-expm1(-(double)hv)))
+    case MLPV_IDENTITY:   BP_DLOOP(dv)
+    default:              BP_DLOOP(dv * (REAL)mlpv_dphi(a, (double)zv))
     }
 #undef BP_DLOOP
 }
 
-/* The forward pass of one chunk, caching Z_l / H_l; the output (with bias) in w->out. */
-static void BP(forward)(BP(ws_t) *w, const REAL *P, const REAL *x, int rows)
+/* The forward pass of one chunk from X^T in w->xt, caching Z_l / H_l; the output
+ * (with bias) in w->out [out_dim x rows]. */
+static void BP(forward)(BP(ws_t) *w, const REAL *P, int rows)
 {
     const mlpv_spec *s = &w->s;
-    const REAL *in = x;
+    const REAL *in = w->xt;
     for (int l = 0; l <= s->depth; l++) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
         const REAL *W = P + w->offW[l], *b = P + w->offb[l];
         int last = l == s->depth;
         REAL *z = last ? w->out : w->Z[l];
-        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi,
-             (REAL)1, in, fi, W, fi, (REAL)0, z, fo);
+        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi,
+             (REAL)1, W, fi, in, rows, (REAL)0, z, rows);
         if (last) {
-            for (int r = 0; r < rows; r++)
-                for (int j = 0; j < fo; j++) z[(size_t)r * fo + j] += b[j];
+            for (int u = 0; u < fo; u++) {
+                REAL *zr = z + (size_t)u * rows;
+                const REAL bu = b[u];
+                for (int r = 0; r < rows; r++) zr[r] += bu;
+            }
         } else {
             BP(bias_act)(w, z, w->H[l], rows, fo, b);
             in = w->H[l];
@@ -184,25 +216,38 @@ static void BP(forward)(BP(ws_t) *w, const REAL *P, const REAL *x, int rows)
     }
 }
 
-/* Squared errors and sign agreement of the chunk's output against y; when
- * delta is not NULL also delta = scale (out - y) into it and its column sums
- * into gb. Returns the sum of squared errors (in double). */
-static double BP(loss_pass)(const BP(ws_t) *w, const REAL *y, int rows, REAL scale,
-                            REAL *delta, REAL *gb, long *correct)
+/* Squared errors and sign agreement of the chunk's output against Y^T in w->yt;
+ * when delta is not NULL also delta = scale (out - y) into it [out_dim x rows]
+ * and its row sums into gb. Returns the sum of squared errors (in double). */
+static double BP(loss_pass)(const BP(ws_t) *w, int rows, REAL scale, REAL *delta, REAL *gb,
+                            long *correct)
 {
     int m = w->s.out_dim;
-    const REAL *out = w->out;
+    const REAL *out = w->out, *y = w->yt;
     double sq = 0;
+    for (int k = 0; k < m; k++) {
+        const REAL *o = out + (size_t)k * rows, *yk = y + (size_t)k * rows;
+        if (delta) {
+            REAL *d = delta + (size_t)k * rows, g = 0;
+            for (int r = 0; r < rows; r++) {
+                REAL e = o[r] - yk[r];
+                sq += (double)e * (double)e;
+                REAL dl = scale * e;
+                d[r] = dl;
+                g += dl;
+            }
+            gb[k] += g;
+        } else {
+            for (int r = 0; r < rows; r++) {
+                REAL e = o[r] - yk[r];
+                sq += (double)e * (double)e;
+            }
+        }
+    }
     long c = 0;
     for (int r = 0; r < rows; r++) {
         int ok = 1;
-        for (int k = 0; k < m; k++) {
-            size_t i = (size_t)r * m + k;
-            REAL e = out[i] - y[i];
-            sq += (double)e * (double)e;
-            ok &= out[i] * y[i] > 0;
-            if (delta) { REAL dl = scale * e; delta[i] = dl; gb[k] += dl; }
-        }
+        for (int k = 0; k < m; k++) ok &= out[(size_t)k * rows + r] * y[(size_t)k * rows + r] > 0;
         c += ok;
     }
     *correct += c;
@@ -210,41 +255,37 @@ static double BP(loss_pass)(const BP(ws_t) *w, const REAL *y, int rows, REAL sca
 }
 
 /* Backward pass of one chunk, from the output delta in w->D[0]; accumulates
- * dW into G (dW_l += delta_l^T H_{l-1}) and db of the hidden layers. */
-static void BP(backward)(BP(ws_t) *w, const REAL *P, const REAL *x, int rows, REAL *G)
+ * dW into G (dW_l += delta_l H_{l-1}^T) and db of the hidden layers. */
+static void BP(backward)(BP(ws_t) *w, const REAL *P, int rows, REAL *G)
 {
     const mlpv_spec *s = &w->s;
     REAL *delta = w->D[0], *next = w->D[1];
     for (int l = s->depth; l >= 0; l--) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        const REAL *hp = l > 0 ? w->H[l - 1] : x;
-        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, rows,
-             (REAL)1, delta, fo, hp, fi, (REAL)1, G + w->offW[l], fi);
+        const REAL *hp = l > 0 ? w->H[l - 1] : w->xt;
+        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, rows,
+             (REAL)1, delta, rows, hp, rows, (REAL)1, G + w->offW[l], fi);
         if (l == 0) break;
-        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, fi, fo,
-             (REAL)1, delta, fo, P + w->offW[l], fi, (REAL)0, next, fi);
+        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fi, rows, fo,
+             (REAL)1, P + w->offW[l], fi, delta, rows, (REAL)0, next, rows);
         BP(dphi_mul)(w, l - 1, next, rows, fi, G + w->offb[l - 1]);
         REAL *t = delta; delta = next; next = t;
     }
 }
 
-/* Points r0..r0+rows-1 of the batch, gathered through idx or taken in place. */
+/* Points first..first+rows-1 of the batch (through idx when not NULL),
+ * transposed into w->xt [in_dim x rows] and w->yt [out_dim x rows]. */
 static void BP(chunk_rows)(BP(ws_t) *w, const REAL *X, const REAL *Y, const long *idx,
-                           long first, int rows, const REAL **xc, const REAL **yc)
+                           long first, int rows)
 {
     int in = w->s.in_dim, m = w->s.out_dim;
-    if (!idx) {
-        *xc = X + (size_t)first * in;
-        *yc = Y + (size_t)first * m;
-        return;
-    }
+    REAL *restrict xt = w->xt, *restrict yt = w->yt;
     for (int r = 0; r < rows; r++) {
-        size_t src = (size_t)idx[first + r];
-        memcpy(w->xg + (size_t)r * in, X + src * in, sizeof(REAL) * (size_t)in);
-        memcpy(w->yg + (size_t)r * m, Y + src * m, sizeof(REAL) * (size_t)m);
+        size_t src = idx ? (size_t)idx[first + r] : (size_t)(first + r);
+        const REAL *xr = X + src * in, *yr = Y + src * m;
+        for (int i = 0; i < in; i++) xt[(size_t)i * rows + r] = xr[i];
+        for (int k = 0; k < m; k++) yt[(size_t)k * rows + r] = yr[k];
     }
-    *xc = w->xg;
-    *yc = w->yg;
 }
 
 static double BP(batch_grad)(mlpv_bp_ws *ws_, const void *params, const void *xv, const void *yv,
@@ -260,11 +301,10 @@ static double BP(batch_grad)(mlpv_bp_ws *ws_, const void *params, const void *xv
     long c = 0;
     for (long r0 = 0; r0 < nrows; r0 += w->rows_max) {
         int rows = (int)(nrows - r0 < w->rows_max ? nrows - r0 : w->rows_max);
-        const REAL *xc, *yc;
-        BP(chunk_rows)(w, X, Y, idx, idx ? r0 : row0 + r0, rows, &xc, &yc);
-        BP(forward)(w, P, xc, rows);
-        sq += BP(loss_pass)(w, yc, rows, scale, w->D[0], G + w->offb[w->s.depth], &c);
-        BP(backward)(w, P, xc, rows, G);
+        BP(chunk_rows)(w, X, Y, idx, idx ? r0 : row0 + r0, rows);
+        BP(forward)(w, P, rows);
+        sq += BP(loss_pass)(w, rows, scale, w->D[0], G + w->offb[w->s.depth], &c);
+        BP(backward)(w, P, rows, G);
     }
     if (correct) *correct = c;
     return sq / ((double)nrows * m);
@@ -279,10 +319,9 @@ static void BP(eval)(mlpv_bp_ws *ws_, const void *params, const void *xv, const 
     long c = 0;
     for (long r0 = 0; r0 < n; r0 += w->rows_max) {
         int rows = (int)(n - r0 < w->rows_max ? n - r0 : w->rows_max);
-        const REAL *xc, *yc;
-        BP(chunk_rows)(w, X, Y, NULL, r0, rows, &xc, &yc);
-        BP(forward)(w, P, xc, rows);
-        sq += BP(loss_pass)(w, yc, rows, 0, NULL, NULL, &c);
+        BP(chunk_rows)(w, X, Y, NULL, r0, rows);
+        BP(forward)(w, P, rows);
+        sq += BP(loss_pass)(w, rows, 0, NULL, NULL, &c);
     }
     *sq_sum = sq;
     if (correct) *correct = c;

@@ -74,15 +74,19 @@ tail -c 1 "$T/term/results.jsonl" | od -An -c | grep -q '\\n' && ok || bad "SIGT
 "$MLPVAR" sweep "$SWEEP" --out "$T/term" --quiet
 [ "$(keys "$T/term" | uniq | wc -l)" -eq $TOTAL ] && [ "$(wc -l <"$T/term/results.jsonl")" -eq $TOTAL ] && ok || bad "resume after SIGTERM"
 
-# Two sweeps on one folder at once: the second is refused, nothing duplicated.
-"$MLPVAR" sweep "$SWEEP" --out "$T/busy" --quiet &
-pid=$!
-sleep 0.5
+# Two sweeps on one folder at once: while another process holds the folder's
+# lock, a sweep is refused with one line and exit 2, and writes nothing.
+mkdir -p "$T/busy"
+( exec 9>"$T/busy/lock"; flock 9; exec sleep 30 ) &   # one process holds the lock: killing it frees it
+holder=$!
+sleep 0.3
 "$MLPVAR" sweep "$SWEEP" --out "$T/busy" --quiet 2>"$T/err"; rc=$?
-wait "$pid"
-if [ "$rc" -eq 2 ] && grep -q "another mlpvar sweep is writing" "$T/err"; then ok
-else bad "concurrent sweep on one folder: exit $rc: $(cat "$T/err")"; fi
-[ "$(wc -l <"$T/busy/results.jsonl")" -eq $TOTAL ] && ok || bad "concurrent: $(wc -l <"$T/busy/results.jsonl") records"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "another mlpvar sweep is writing" "$T/err"; then ok
+else bad "sweep on a locked folder: exit $rc: $(cat "$T/err")"; fi
+[ ! -s "$T/busy/results.jsonl" ] && ok || bad "a refused sweep wrote records"
+"$MLPVAR" sweep "$SWEEP" --out "$T/busy" --quiet || bad "sweep after the lock was released failed"
+[ "$(wc -l <"$T/busy/results.jsonl")" -eq $TOTAL ] && ok || bad "after the lock: $(wc -l <"$T/busy/results.jsonl") records"
 
 # A torn last line (a kill mid-write) is cut and recomputed, never duplicated.
 cp -r "$T/one" "$T/torn"
