@@ -6,11 +6,7 @@
 set -u
 MLPVAR=${1:?mlpvar}
 FIXTURE=${2:?tiny sweep with training}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 # records.jsonl from rows "activation budget depth width median spread c2c":
 # 64 draws per row, V = median * exp(spread * u), u uniform in [-1, 1] from an

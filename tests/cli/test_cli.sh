@@ -4,24 +4,7 @@
 # usage: test_cli.sh PATH/TO/mlpvar
 set -u
 MLPVAR=${1:?path to mlpvar}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_usage_error WORD ARGS...: exit 2, one stderr line containing WORD, empty stdout.
-expect_usage_error() {
-    local word=$1; shift
-    "$MLPVAR" "$@" >"$T/out" 2>"$T/err"
-    local rc=$? lines
-    lines=$(wc -l <"$T/err")
-    if [ "$rc" -ne 2 ]; then bad "mlpvar $* -> exit $rc, want 2"; return; fi
-    if [ "$lines" -ne 1 ]; then bad "mlpvar $* -> $lines stderr lines, want 1: $(cat "$T/err")"; return; fi
-    if ! grep -qi -- "$word" "$T/err"; then bad "mlpvar $* -> '$(cat "$T/err")' lacks '$word'"; return; fi
-    if [ -s "$T/out" ]; then bad "mlpvar $* -> wrote to stdout"; return; fi
-    ok
-}
+. "$(dirname "$0")/../lib.sh"
 
 M="measure --quiet --n 2 --grid 16"
 expect_usage_error "unknown activation 'swish'" $M --activation relu,swish

@@ -8,14 +8,10 @@ set -u
 MLPVAR=$(realpath "${1:?mlpvar}")
 FIX=$(realpath "${2:?fixture dir}")
 SWEEP=$FIX/tiny-train.yaml
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/../lib.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 MPIRUN=(mpirun --oversubscribe -np 3)
 TOTAL=24
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # Records without their timings, sorted: what must not depend on ranks or kills.
 normal() { sed -E 's/"(measure|train)_seconds": [^,}]*(, )?//g' "$1/results.jsonl" | sort; }

@@ -7,53 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "naive_forward.h"
 #include "mlpvar/activation.h"
 #include "mlpvar/landscape.h"
 #include "mlpvar/network.h"
 #include "mlpvar/spec.h"
 
-static int fan_in(const mlpv_net *n, int l)
-{
-    return l == 0 ? n->spec.in_dim : n->spec.width;
-}
-static int fan_out(const mlpv_net *n, int l)
-{
-    return l == n->spec.depth ? n->spec.out_dim : n->spec.width;
-}
 
-/* Naive forward of one input from the double weights (see test_network.c);
- * hidden (optional) gets layer l's post-activations at hidden + l*width. */
-static void naive_forward(const mlpv_net *net, const double *x, double *y, double *hidden)
-{
-    int n = net->spec.width, L = net->spec.depth;
-    int big = n;
-    if (net->spec.in_dim > big)
-        big = net->spec.in_dim;
-    if (net->spec.out_dim > big)
-        big = net->spec.out_dim;
-    double *cur = malloc(sizeof(double) * big), *nxt = malloc(sizeof(double) * big);
-    memcpy(cur, x, sizeof(double) * net->spec.in_dim);
-    for (int l = 0; l <= L; l++) {
-        int fi = fan_in(net, l), fo = fan_out(net, l);
-        for (int o = 0; o < fo; o++) {
-            double z = net->b[l][o];
-            for (int i = 0; i < fi; i++)
-                z += net->W[l][(size_t)o * fi + i] * cur[i];
-            nxt[o] = l < L ? mlpv_phi(net->spec.activation, z) : z;
-        }
-        if (l < L) {
-            if (hidden)
-                memcpy(hidden + (size_t)l * n, nxt, sizeof(double) * n);
-            double *t = cur;
-            cur = nxt;
-            nxt = t;
-        } else {
-            memcpy(y, nxt, sizeof(double) * fo);
-        }
-    }
-    free(cur);
-    free(nxt);
-}
 
 /* For d = 2 the slice directions are the unit axes (mlpv_grid_point takes
  * the resolved directions and needs them non-NULL). */

@@ -6,35 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "naive_forward.h"
 #include "mlpvar/measure.h"
 
-static int fan_in(const mlpv_net *n, int l)
-{
-    return l == 0 ? n->spec.in_dim : n->spec.width;
-}
-static int fan_out(const mlpv_net *n, int l)
-{
-    return l == n->spec.depth ? n->spec.out_dim : n->spec.width;
-}
 
-/* y = W_L phi(... phi(W_0 x + b_0) ...) + b_L from the double weights. */
-static void naive_forward(const mlpv_net *net, const double *x, double *y)
-{
-    int n = net->spec.width, L = net->spec.depth;
-    double cur[64], nxt[64];
-    ck_assert(n <= 64 && net->spec.in_dim <= 64 && net->spec.out_dim <= 64);
-    memcpy(cur, x, sizeof(double) * net->spec.in_dim);
-    for (int l = 0; l <= L; l++) {
-        int fi = fan_in(net, l), fo = fan_out(net, l);
-        for (int o = 0; o < fo; o++) {
-            double z = net->b[l][o];
-            for (int i = 0; i < fi; i++)
-                z += net->W[l][(size_t)o * fi + i] * cur[i];
-            nxt[o] = l < L ? mlpv_phi(net->spec.activation, z) : z;
-        }
-        memcpy(l < L ? cur : y, nxt, sizeof(double) * fo);
-    }
-}
 
 /* V_k and rho straight from DESIGN.md (see test_metrics.c). */
 static void naive_metrics(const double *F, int g, int k, double *V, double *rho)
@@ -92,8 +67,8 @@ START_TEST(test_measure_draw_vs_naive)
         double *F = malloc(sizeof(double) * 2 * g * g);
         for (int i = 0; i < g; i++)
             for (int j = 0; j < g; j++) {
-                double x[2] = {-1 + 2.0 * i / (g - 1), -1 + 2.0 * j / (g - 1)}, y[2];
-                naive_forward(net, x, y);
+                double x[2] = {-1 + 2.0 * i / (g - 1), -1 + 2.0 * j / (g - 1)}, y[2] = {0, 0};
+                naive_forward(net, x, y, NULL);
                 F[i * g + j] = y[0];
                 F[g * g + i * g + j] = y[1];
             }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "naive_forward.h"
 #include "mlpvar/activation.h"
 #include "mlpvar/metrics.h"
 #include "mlpvar/landscape.h"
@@ -22,45 +23,7 @@ static double lcg(uint64_t *st) /* [-1, 1) */
     return (double)(*st >> 11) / 4503599627370496.0 - 1.0;
 }
 
-static int fan_in(const mlpv_net *n, int l)
-{
-    return l == 0 ? n->spec.in_dim : n->spec.width;
-}
-static int fan_out(const mlpv_net *n, int l)
-{
-    return l == n->spec.depth ? n->spec.out_dim : n->spec.width;
-}
 
-/* Naive forward of one input from the double master weights:
- * h_0 = x, h_{l+1} = phi(W_l h_l + b_l) for l < L, y = W_L h_L + b_L.
- * hidden (optional) receives layer l's post-activations at hidden + l*width. */
-static void naive_forward(const mlpv_net *net, const double *x, double *y, double *hidden)
-{
-    int n = net->spec.width, L = net->spec.depth;
-    double *cur = malloc(sizeof(double) * (n > net->spec.in_dim ? n : net->spec.in_dim));
-    double *nxt = malloc(sizeof(double) * (n > net->spec.out_dim ? n : net->spec.out_dim));
-    memcpy(cur, x, sizeof(double) * net->spec.in_dim);
-    for (int l = 0; l <= L; l++) {
-        int fi = fan_in(net, l), fo = fan_out(net, l);
-        for (int o = 0; o < fo; o++) {
-            double z = net->b[l][o];
-            for (int i = 0; i < fi; i++)
-                z += net->W[l][(size_t)o * fi + i] * cur[i];
-            nxt[o] = l < L ? mlpv_phi(net->spec.activation, z) : z;
-        }
-        if (l < L) {
-            if (hidden)
-                memcpy(hidden + (size_t)l * n, nxt, sizeof(double) * n);
-            double *t = cur;
-            cur = nxt;
-            nxt = t;
-        } else {
-            memcpy(y, nxt, sizeof(double) * fo);
-        }
-    }
-    free(cur);
-    free(nxt);
-}
 
 /* ---- forward vs naive ------------------------------------------------- */
 
@@ -175,7 +138,7 @@ START_TEST(test_alloc_zero)
     ck_assert_ptr_nonnull(net);
     ck_assert_int_eq(net->n_layers, 3);
     for (int l = 0; l < 3; l++)
-        for (int i = 0; i < fan_in(net, l) * fan_out(net, l); i++)
+        for (int i = 0; i < naive_fan_in(net, l) * naive_fan_out(net, l); i++)
             ck_assert(net->W[l][i] == 0.0 && net->Wf[l][i] == 0.0f);
     double x[2] = {0.3, -0.7}, y[1] = {1.0};
     double *work = malloc(sizeof(double) * 2 * mlpv_forward_work_size(net, 1));
@@ -191,7 +154,7 @@ END_TEST
 static int nets_identical(const mlpv_net *a, const mlpv_net *b)
 {
     for (int l = 0; l < a->n_layers; l++) {
-        size_t nw = (size_t)fan_in(a, l) * fan_out(a, l), nb = fan_out(a, l);
+        size_t nw = (size_t)naive_fan_in(a, l) * naive_fan_out(a, l), nb = naive_fan_out(a, l);
         if (memcmp(a->W[l], b->W[l], nw * sizeof(double)) || memcmp(a->b[l], b->b[l], nb * sizeof(double)) ||
             memcmp(a->Wf[l], b->Wf[l], nw * sizeof(float)) || memcmp(a->bf[l], b->bf[l], nb * sizeof(float)))
             return 0;
@@ -216,9 +179,9 @@ START_TEST(test_random_deterministic)
     ck_assert_int_eq(same, 0);
     int mismatch = 0;
     for (int l = 0; l < a->n_layers; l++) {
-        for (int i = 0; i < fan_in(a, l) * fan_out(a, l); i++)
+        for (int i = 0; i < naive_fan_in(a, l) * naive_fan_out(a, l); i++)
             mismatch += a->Wf[l][i] != (float)a->W[l][i];
-        for (int i = 0; i < fan_out(a, l); i++)
+        for (int i = 0; i < naive_fan_out(a, l); i++)
             mismatch += a->bf[l][i] != (float)a->b[l][i];
     }
     ck_assert_int_eq(mismatch, 0);
@@ -290,18 +253,18 @@ START_TEST(test_weight_variance_schemes)
                       mlpv_init_name(inits[k]), g1, want_gain[k]);
         mlpv_net *net = mlpv_net_random(&s, 31 + k);
         for (int l = 0; l <= 3; l++) {
-            size_t N = (size_t)fan_in(net, l) * fan_out(net, l);
-            double var = mlpv_layer_gain(&s, l) / fan_in(net, l);
+            size_t N = (size_t)naive_fan_in(net, l) * naive_fan_out(net, l);
+            double var = mlpv_layer_gain(&s, l) / naive_fan_in(net, l);
             if (N >= 400)
                 check_moments(net->W[l], N, var, mlpv_init_name(inits[k]));
         }
         if (inits[k] == MLPV_INIT_TORCH) {
             int out = 0;
             for (int l = 0; l <= 3; l++) {
-                double bound = 1.0 / sqrt((double)fan_in(net, l));
-                for (int i = 0; i < fan_in(net, l) * fan_out(net, l); i++)
+                double bound = 1.0 / sqrt((double)naive_fan_in(net, l));
+                for (int i = 0; i < naive_fan_in(net, l) * naive_fan_out(net, l); i++)
                     out += fabs(net->W[l][i]) > bound;
-                for (int i = 0; i < fan_out(net, l); i++)
+                for (int i = 0; i < naive_fan_out(net, l); i++)
                     out += fabs(net->b[l][i]) > bound;
             }
             ck_assert_msg(out == 0, "torch: %d values outside +-1/sqrt(fan_in)", out);
@@ -329,12 +292,12 @@ START_TEST(test_common_random_numbers)
                 ck_assert(ratio == 1.0);
             if (others[k] == MLPV_ABS && l > 0)
                 ck_assert(fabs(ratio - sqrt(2.0)) < 1e-9);
-            for (int i = 0; i < fan_in(a, l) * fan_out(a, l); i++) {
+            for (int i = 0; i < naive_fan_in(a, l) * naive_fan_out(a, l); i++) {
                 double wa = a->W[l][i], wb = b->W[l][i];
                 if (!(fabs(wa - ratio * wb) <= 1e-13 * fabs(wa)))
                     ck_abort_msg("layer %d: %.17g vs %.17g * %.17g", l, wa, ratio, wb);
             }
-            for (int i = 0; i < fan_out(a, l); i++)
+            for (int i = 0; i < naive_fan_out(a, l); i++)
                 if (!(fabs(a->b[l][i] - b->b[l][i]) <= 1e-15 * fabs(a->b[l][i])))
                     ck_abort_msg("layer %d bias %d differs", l, i);
         }
