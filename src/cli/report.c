@@ -283,18 +283,26 @@ static void doc_h(doc *d, int level, const char *text)
     fprintf(d->html, "</h%d>\n", level);
 }
 
+/* One formatted block of text in both documents: markdown with md_before /
+ * md_after around it, HTML inside the element tag. */
+static void doc_text(doc *d, const char *md_before, const char *md_after, const char *tag, const char *fmt,
+                     va_list ap)
+{
+    char buf[4096];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fprintf(d->md, "%s%s%s", md_before, buf, md_after);
+    fprintf(d->html, "<%s>", tag);
+    html_inline(d->html, buf);
+    fprintf(d->html, "</%s>\n", tag);
+}
+
 static void doc_p(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void doc_p(doc *d, const char *fmt, ...)
 {
-    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    doc_text(d, "", "\n\n", "p", fmt, ap);
     va_end(ap);
-    fprintf(d->md, "%s\n\n", buf);
-    fputs("<p>", d->html);
-    html_inline(d->html, buf);
-    fputs("</p>\n", d->html);
 }
 
 static void doc_list(doc *d, int open) { fputs(open ? "<ul>\n" : "</ul>\n", d->html); if (!open) fputc('\n', d->md); }
@@ -302,15 +310,10 @@ static void doc_list(doc *d, int open) { fputs(open ? "<ul>\n" : "</ul>\n", d->h
 static void doc_li(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void doc_li(doc *d, const char *fmt, ...)
 {
-    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    doc_text(d, "- ", "\n", "li", fmt, ap);
     va_end(ap);
-    fprintf(d->md, "- %s\n", buf);
-    fputs("<li>", d->html);
-    html_inline(d->html, buf);
-    fputs("</li>\n", d->html);
 }
 
 #define CELL 512

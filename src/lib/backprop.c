@@ -61,13 +61,6 @@ static inline double sigmoid_d(double x)
 #define PREC MLPV_FLOAT
 #define OPS mlpv_bp_float
 #include "backprop_impl.h"
-#undef REAL
-#undef SFX
-#undef GEMM
-#undef TANH
-#undef SIGMOID
-#undef PREC
-#undef OPS
 
 #define REAL double
 #define SFX d
@@ -77,13 +70,6 @@ static inline double sigmoid_d(double x)
 #define PREC MLPV_DOUBLE
 #define OPS mlpv_bp_double
 #include "backprop_impl.h"
-#undef REAL
-#undef SFX
-#undef GEMM
-#undef TANH
-#undef SIGMOID
-#undef PREC
-#undef OPS
 
 const mlpv_bp_ops *mlpv_bp_for(mlpv_precision p)
 {

@@ -334,3 +334,10 @@ const mlpv_bp_ops OPS = {
 #undef BP
 #undef BP_CAT
 #undef BP_CAT_
+#undef REAL
+#undef SFX
+#undef GEMM
+#undef TANH
+#undef SIGMOID
+#undef PREC
+#undef OPS
