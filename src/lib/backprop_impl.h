@@ -7,6 +7,7 @@
  *   SIGMOID sigmoid of a REAL (likewise)
  *   PREC    MLPV_FLOAT | MLPV_DOUBLE
  *   OPS     name of the mlpv_bp_ops table to define
+ * defined, and undefines them all at its end.
  *
  * Layout: features-major, as the forward engine (network.c, FORWARD_BODY).
  * A chunk of `rows` points is transposed once into X^T [in_dim x rows] (and
