@@ -7,45 +7,8 @@
 #include <string.h>
 
 #include "naive_forward.h"
+#include "naive_metrics.h"
 #include "mlpvar/measure.h"
-
-
-
-/* V_k and rho straight from DESIGN.md (see test_metrics.c). */
-static void naive_metrics(const double *F, int g, int k, double *V, double *rho)
-{
-    size_t n = (size_t)g * g;
-    double s2 = 0, m = 0, var = 0;
-    for (size_t i = 0; i < n; i++) {
-        s2 += F[i] * F[i];
-        m += F[i];
-    }
-    double r = sqrt(s2 / n);
-    m /= n;
-    for (size_t i = 0; i < n; i++)
-        var += (F[i] - m) * (F[i] - m);
-    *rho = r == 0 ? 0 : sqrt(var / n) / r;
-    if (r == 0) {
-        *V = 0;
-        return;
-    }
-    double binom[16] = {1};
-    for (int j = 1; j <= k; j++)
-        binom[j] = binom[j - 1] * (k - j + 1) / j;
-    double ss = 0, st = 0;
-    for (int i = 0; i + k < g; i++)
-        for (int j = 0; j < g; j++) {
-            double ds = 0, dt = 0;
-            for (int q = 0; q <= k; q++) {
-                double sgn = ((k - q) % 2) ? -1.0 : 1.0;
-                ds += sgn * binom[q] * F[(size_t)(i + q) * g + j] / r;
-                dt += sgn * binom[q] * F[(size_t)j * g + i + q] / r;
-            }
-            ss += fabs(ds);
-            st += fabs(dt);
-        }
-    *V = 0.5 * (ss + st) / ((double)(g - k) * g);
-}
 
 /* mlpv_measure_draw = draw (spec, seed), landscape, metrics averaged over the
  * m outputs: against the naive pipeline in double (tolerance 1e-9 relative:
@@ -75,7 +38,8 @@ START_TEST(test_measure_draw_vs_naive)
         double V = 0, rho = 0;
         for (int out = 0; out < 2; out++) {
             double v1, r1;
-            naive_metrics(F + out * g * g, g, k, &v1, &r1);
+            v1 = naive_vk(F + out * g * g, g, k);
+            r1 = naive_rho(F + out * g * g, (size_t)g * g);
             V += v1 / 2;
             rho += r1 / 2;
         }

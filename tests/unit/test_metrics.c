@@ -5,62 +5,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "naive_metrics.h"
 #include "mlpvar/metrics.h"
 
 /* Grid coordinate i of g on [-1, 1], endpoints included. */
 static double coord(int i, int g)
 {
     return -1.0 + 2.0 * i / (g - 1);
-}
-
-static double rms(const double *F, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += F[i] * F[i];
-    return sqrt(s / n);
-}
-
-/* Naive V_k straight from the definition: normalise by RMS, k-th forward
- * difference as a binomial sum sum_j (-1)^(k-j) C(k,j) f(i+j) along s (rows,
- * index i of F[i*g+j]) and along t (columns), mean of absolute values. */
-static double naive_vk(const double *F, int g, int k)
-{
-    double r = rms(F, (size_t)g * g);
-    if (r == 0)
-        return 0;
-    double binom[32];
-    binom[0] = 1;
-    for (int j = 1; j <= k; j++)
-        binom[j] = binom[j - 1] * (k - j + 1) / j;
-    double ss = 0, st = 0;
-    for (int i = 0; i + k < g; i++)
-        for (int j = 0; j < g; j++) {
-            double ds = 0, dt = 0;
-            for (int q = 0; q <= k; q++) {
-                double sgn = ((k - q) % 2) ? -1.0 : 1.0;
-                ds += sgn * binom[q] * F[(size_t)(i + q) * g + j] / r;
-                dt += sgn * binom[q] * F[(size_t)j * g + i + q] / r;
-            }
-            ss += fabs(ds);
-            st += fabs(dt);
-        }
-    double cnt = (double)(g - k) * g;
-    return 0.5 * (ss / cnt + st / cnt);
-}
-
-/* Naive two-pass collapse ratio: std (population, ddof = 0) over RMS. */
-static double naive_rho(const double *F, size_t n)
-{
-    double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m += F[i];
-    m /= n;
-    double v = 0;
-    for (size_t i = 0; i < n; i++)
-        v += (F[i] - m) * (F[i] - m);
-    double r = rms(F, n);
-    return r == 0 ? 0 : sqrt(v / n) / r;
 }
 
 /* Deterministic pseudo-random values in [-1, 1) (64-bit LCG). */
@@ -125,7 +76,7 @@ START_TEST(test_cubic_exact)
                 F[i * g + j] = pow(coord(i, g), 3);
                 T[i * g + j] = pow(coord(j, g), 3);
             }
-        double want = 3 * h * h * h / rms(F, (size_t)g * g);
+        double want = 3 * h * h * h / naive_rms(F, (size_t)g * g);
         double v = mlpv_variability(F, g, 3), vt = mlpv_variability(T, g, 3);
         ck_assert_msg(fabs(v - want) <= 1e-9 * want, "g=%d: V3(s^3) = %.15g, want %.15g", g, v, want);
         ck_assert_msg(fabs(vt - want) <= 1e-9 * want, "g=%d: V3(t^3) = %.15g, want %.15g", g, vt,
@@ -219,7 +170,7 @@ START_TEST(test_vk_naive)
     for (int i = 0; i < g; i++)
         for (int j = 0; j < g; j++)
             F[i * g + j] = sin(3 * coord(i, g));
-    double r = rms(F, (size_t)g * g), want = 0;
+    double r = naive_rms(F, (size_t)g * g), want = 0;
     for (int i = 0; i + 1 < g; i++)
         want += fabs(sin(3 * coord(i + 1, g)) - sin(3 * coord(i, g))) / r;
     want = 0.5 * want / (g - 1);
