@@ -33,9 +33,10 @@ Run with Debian's /usr/bin/python3 (python3-torch), e.g.
   /usr/bin/python3 bench/torch_train.py --nets 4 --depth 8 --width 20 --points 4096
 """
 import argparse
-import os
 import sys
 import time
+
+from torch_common import import_torch_one_thread
 
 
 def main():
@@ -54,18 +55,10 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
 
-    # One thread everywhere, whatever BLAS torch was linked against.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    try:
-        import torch
-        from torch import nn
-    except Exception as e:  # ImportError, or a broken install
-        print(f"TORCH_MISSING cannot import torch with {sys.executable}: {e}")
+    got = import_torch_one_thread(a.seed)
+    if got is None:
         return 0
-
-    torch.set_num_threads(1)
-    torch.manual_seed(a.seed)
+    torch, nn = got
     dt = torch.float32
     fan = [(a.in_dim, a.width)] + [(a.width, a.width)] * (a.depth - 1) + [(a.width, a.out_dim)]
     n_params = sum(i * o + o for i, o in fan)
