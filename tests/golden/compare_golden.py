@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Compares a sweep's records with a golden results file: every golden record
+must have exactly one new record of the same network (sweep, part, activation,
+depth, width, budget, seed, trained), and every golden field must be present
+in it with an equal value; numbers must be equal exactly (the JSON writer
+prints %.17g, so equal text means equal doubles). Timings and the key (a hash
+of the settings' text, which may change its spelling) are left out; new fields
+are allowed.
+
+usage: compare_golden.py GOLDEN.jsonl NEW.jsonl"""
+import json
+import sys
+
+IGNORED = {"key", "measure_seconds", "train_seconds"}
+IDENTITY = ("sweep", "part", "activation", "depth", "width", "budget", "seed", "trained")
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def ident(r):
+    return tuple(r.get(k) for k in IDENTITY)
+
+
+def main():
+    golden, new = load(sys.argv[1]), load(sys.argv[2])
+    by_id = {}
+    for r in new:
+        by_id.setdefault(ident(r), []).append(r)
+    problems = []
+    if len(new) != len(golden):
+        problems.append(f"{len(new)} records, golden has {len(golden)}")
+    for g in golden:
+        found = by_id.get(ident(g), [])
+        if len(found) != 1:
+            problems.append(f"{ident(g)}: {len(found)} records, want 1")
+            continue
+        n = found[0]
+        for k, v in g.items():
+            if k in IGNORED:
+                continue
+            if k not in n:
+                problems.append(f"{ident(g)}: field '{k}' missing")
+            elif n[k] != v:
+                problems.append(f"{ident(g)}: '{k}' is {n[k]!r}, golden {v!r}")
+    for p in problems[:20]:
+        print(p)
+    if problems:
+        print(f"{len(problems)} differences from {sys.argv[1]}")
+        return 1
+    print(f"{len(golden)} records equal to {sys.argv[1]} (timings aside)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
