@@ -22,7 +22,7 @@
 #define _POSIX_C_SOURCE 200809L   /* fork, popen, setenv, clock_gettime */
 #endif
 #include "bench_util.h"
-#include "openblas_core.h"
+#include "mlpvar/openblas_core.h"   /* the kernel choice mlpvar itself makes */
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>

@@ -32,13 +32,13 @@
  *                    [--steps S] [--python PATH] [--torch-script PATH]
  * OpenBLAS picks its kernels from the CPU model at load time; where it falls back to the
  * generic "Prescott" ones on a newer CPU, bench_train re-executes itself with
- * OPENBLAS_CORETYPE set as mlpvar does (src/cli/openblas_core.c; the torch child
+ * OPENBLAS_CORETYPE set as mlpvar does (src/lib/openblas_core.c; the torch child
  * inherits it). Set MLPVAR_KEEP_OPENBLAS_CORE=1 to measure the generic kernels. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L   /* popen, setenv, mkdtemp, clock_gettime */
 #endif
 #include "bench_util.h"
-#include "openblas_core.h"   /* src/cli: the kernel choice mlpvar itself makes */
+#include "mlpvar/openblas_core.h"   /* the kernel choice mlpvar itself makes */
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>

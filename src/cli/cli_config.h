@@ -37,11 +37,6 @@ config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows)
 mlpv_grid_opts net_options_grid(const net_options *o);
 void net_options_free(net_options *o);
 
-/* A gnuplot PNG of random landscapes (seed o->seed), activations down and depths
- * across (rows as net_options_rows orders them); V_k and rho in each title.
- * Returns 0, or 1 after one line on stderr (gnuplot missing or failing). */
-int landscape_gallery(const net_options *o, const config_row *rows, int n_rows, const char *png);
-
 /* The help text for the shared options. */
 extern const char *const NET_OPTIONS_HELP;
 

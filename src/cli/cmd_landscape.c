@@ -3,6 +3,7 @@
 #include "cli_args.h"
 #include "cli_config.h"
 #include "commands.h"
+#include "gallery.h"
 
 #include "mlpvar/measure.h"
 #include "mlpvar/weights_file.h"
@@ -40,59 +41,6 @@ static int write_csv(const char *path, const double *F, int g)
     return fclose(f);
 }
 
-/* Writes each landscape as a gnuplot matrix file and one multiplot script. */
-int landscape_gallery(const net_options *o, const config_row *rows, int n_rows, const char *png)
-{
-    int n_acts = o->n_acts ? o->n_acts : 2, cols = n_rows / n_acts;
-    char dir[] = "/tmp/mlpvar-gallery-XXXXXX";
-    if (!mkdtemp(dir)) { fprintf(stderr, "mlpvar landscape: cannot make a temporary folder: %s\n", strerror(errno)); return 1; }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/plot.gp", dir);
-    FILE *gp = fopen(path, "w");
-    if (!gp) { fprintf(stderr, "mlpvar landscape: cannot write %s\n", path); return 1; }
-    fprintf(gp, "set terminal pngcairo size %d,%d font ',9'\nset output '%s'\n", 260 * cols, 280 * n_acts + 40, png);
-    fprintf(gp, "set multiplot layout %d,%d title 'Random landscapes on [-1,1]^2, grid %d, seed %llu (V%d, collapse ratio rho)'\n",
-            n_acts, cols, o->grid, (unsigned long long)o->seed, o->order);
-    fputs("unset key\nunset colorbox\nunset tics\nset size ratio -1\nset palette rgb 33,13,10\n", gp);
-    mlpv_grid_opts g = net_options_grid(o);
-    size_t npts = (size_t)o->grid * o->grid;
-    double *F = malloc(sizeof(double) * npts * rows[0].spec.out_dim);
-    for (int r = 0; r < n_rows; r++) {
-        const mlpv_spec *s = &rows[r].spec;
-        F = realloc(F, sizeof(double) * npts * s->out_dim);
-        mlpv_net *net = mlpv_net_random(s, o->seed);
-        if (!net || mlpv_landscape(net, &g, F, NULL) != 0) {
-            fprintf(stderr, "mlpvar landscape: out of memory\n");
-            mlpv_net_free(net); free(F); fclose(gp); return 1;
-        }
-        mlpv_measurement m = mlpv_measure_landscape(F, 1, o->grid, o->order, o->tau);
-        mlpv_net_free(net);
-        snprintf(path, sizeof path, "%s/f%d.dat", dir, r);
-        FILE *d = fopen(path, "w");
-        if (!d) { fprintf(stderr, "mlpvar landscape: cannot write %s\n", path); free(F); fclose(gp); return 1; }
-        for (int i = 0; i < o->grid; i++)
-            for (int j = 0; j < o->grid; j++) fprintf(d, "%.7g%c", F[(size_t)i * o->grid + j], j + 1 < o->grid ? ' ' : '\n');
-        fclose(d);
-        fprintf(gp, "set title \"%s, depth %d, width %d\\nV%d = %.2e, rho = %.3g\"\n",
-                mlpv_activation_name(s->activation), s->depth, s->width, o->order, m.variability, m.collapse_ratio);
-        fprintf(gp, "plot '%s' matrix with image\n", path);
-    }
-    free(F);
-    fputs("unset multiplot\n", gp);
-    fclose(gp);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "gnuplot '%s/plot.gp'", dir);
-    int rc = system(cmd);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "mlpvar landscape: could not remove %s\n", dir);
-    if (rc != 0) {
-        fprintf(stderr, "mlpvar landscape: gnuplot failed (exit %d); install it with 'apt-get install gnuplot-nox'\n", rc);
-        return 1;
-    }
-    fprintf(stderr, "wrote %s\n", png);
-    return 0;
-}
-
 int cmd_landscape(int argc, char **argv)
 {
     net_options o;
@@ -126,7 +74,22 @@ int cmd_landscape(int argc, char **argv)
         o.precision = MLPV_DOUBLE;
     } else {
         rows = net_options_rows(CMD, &o, &n_rows);
-        if (png) { rc = landscape_gallery(&o, rows, n_rows, png); goto done; }
+        if (png) {
+            int n_acts = o.n_acts ? o.n_acts : 2;
+            mlpv_spec *specs = malloc(sizeof(mlpv_spec) * (size_t)n_rows);
+            if (!specs) { fprintf(stderr, "mlpvar landscape: out of memory\n"); rc = 1; goto done; }
+            for (int r = 0; r < n_rows; r++) specs[r] = rows[r].spec;
+            gallery_opts go = { specs, n_acts, n_rows / n_acts, net_options_grid(&o), o.order, o.tau, o.seed };
+            char err[512];
+            if (landscape_gallery(&go, png, err, sizeof err) != 0) {
+                fprintf(stderr, "mlpvar landscape: %s\n", err);
+                rc = 1;
+            } else {
+                fprintf(stderr, "wrote %s\n", png);
+            }
+            free(specs);
+            goto done;
+        }
         if (n_rows != 1)
             cli_die(CMD, "--csv writes one landscape but the options give %d networks; "
                     "give one activation, one depth and one budget or width", n_rows);

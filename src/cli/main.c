@@ -1,6 +1,6 @@
 /* mlpvar: will this MLP train? Variability and collapse at init. */
 #include "commands.h"
-#include "openblas_core.h"
+#include "mlpvar/openblas_core.h"
 
 #include <mpi.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep_file.h"
+#include "sweep_expand.h"
 
 #ifndef SWEEP_FILES_DIR
 #error "SWEEP_FILES_DIR must name tests/sweep/files"

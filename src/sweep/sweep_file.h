@@ -68,12 +68,4 @@ void sweep_free(mlpv_sweep *s);
 int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen);
 void sweep_free_parts(mlpv_sweep *parts, int n);
 
-/* Configurations in order budget/width, activation, depth. -1 with err (naming the
- * budget and depth) when a budget is below the smallest network. */
-int sweep_configs(const mlpv_sweep *s, sweep_config **out, int *n, char *err, size_t errlen);
-
-/* Work items: for each configuration, seeds = union(0..draws-1, training seeds),
- * ascending. Returns the count; *out is malloc'd. */
-long sweep_items(const mlpv_sweep *s, int n_configs, sweep_item **out);
-
 #endif

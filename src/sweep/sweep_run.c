@@ -2,6 +2,7 @@
 #include "progress.h"
 #include "record.h"
 #include "store.h"
+#include "sweep_expand.h"
 
 #include <cblas.h>
 #include <mpi.h>

@@ -1,4 +1,4 @@
-#include "openblas_core.h"
+#include "mlpvar/openblas_core.h"
 
 #include <cblas.h>
 #include <stdlib.h>

@@ -2,12 +2,12 @@
  * files in a temporary folder; the PNG is copied into DIR/report/ and the folder
  * removed. Without gnuplot nothing is drawn and the report says why. */
 #include "analysis.h"
-#include "cli_config.h"
+#include "gallery.h"
 
 #include "mlpvar/correlation.h"
+#include "mlpvar/metrics.h"
 #include "mlpvar/spec.h"
 
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,42 +498,21 @@ static void plot_gallery(const analysis *a, const char *out_dir, report_figures 
         depths[nd++] = dd;
     }
     if (!nd) { snprintf(fg->note[f], sizeof fg->note[f], "no depth fits budget %ld", budget); return; }
-    net_options o;
-    net_options_defaults(&o);
-    o.acts = av; o.n_acts = na;
-    long budgets[1] = { budget };
-    int widths[1] = { width };
-    if (budget > 0) { o.budgets = budgets; o.n_budgets = 1; }
-    else { o.widths = widths; o.n_widths = 1; }
-    o.depths = depths; o.n_depths = nd;
-    o.grid = 128; o.order = order; o.seed = 0;
-    int n_rows = 0;
-    config_row *rows = net_options_rows("analyze", &o, &n_rows);  /* cannot die: every depth has width >= 1 */
+    mlpv_spec specs[16];
+    for (int r = 0; r < na; r++)
+        for (int k = 0; k < nd; k++) {
+            int w = budget > 0 ? mlpv_width_for_budget(budget, 2, 1, depths[k]) : width;
+            specs[r * nd + k] = mlpv_spec_default(av[r], depths[k], w);
+        }
     gp_job j;
-    if (gp_open(&j, 16, 16) != 0) { free(rows); snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
+    if (gp_open(&j, 16, 16) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
     fclose(j.gp);
-    char png[128];
+    char png[128], gerr[256];
     snprintf(png, sizeof png, "%s/out.png", j.dir);
-    /* landscape_gallery talks on stderr ("wrote <temporary file>"): keep that in the job's log */
-    char logp[128];
-    snprintf(logp, sizeof logp, "%s/log.txt", j.dir);
-    fflush(stderr);
-    int saved = dup(2), fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (saved >= 0 && fd >= 0) dup2(fd, 2);
-    if (fd >= 0) close(fd);
-    int rc = landscape_gallery(&o, rows, n_rows, png);
-    fflush(stderr);
-    if (saved >= 0) { dup2(saved, 2); close(saved); }
-    if (rc == 0) gp_deliver(&j, out_dir, f, fg);
-    else {
-        char line[256] = "";
-        FILE *log = fopen(logp, "r");
-        if (log) { if (!fgets(line, sizeof line, log)) line[0] = '\0'; fclose(log); }
-        line[strcspn(line, "\r\n")] = '\0';
-        snprintf(fg->note[f], sizeof fg->note[f], "the landscape gallery failed: %.150s", line);
-    }
+    gallery_opts go = { specs, na, nd, mlpv_grid_defaults(128), order, MLPV_TAU_DEFAULT, 0 };
+    if (landscape_gallery(&go, png, gerr, sizeof gerr) == 0) gp_deliver(&j, out_dir, f, fg);
+    else snprintf(fg->note[f], sizeof fg->note[f], "the landscape gallery failed: %.150s", gerr);
     gp_cleanup(&j);
-    free(rows);
     char dl[128] = "", al[64] = "";
     for (int k = 0, w = 0; k < nd; k++) w += snprintf(dl + w, sizeof dl - (size_t)w, "%s%d", k ? ", " : "", depths[k]);
     for (int k = 0, w = 0; k < na; k++) w += snprintf(al + w, sizeof al - (size_t)w, "%s%s", k ? ", " : "", mlpv_activation_name(av[k]));

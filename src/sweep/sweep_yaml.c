@@ -1,0 +1,296 @@
+/* Typed values out of a libyaml document for the sweep-file reader: scalars,
+ * mappings with known keys, and number lists with range strings ("4..8"); each
+ * failure is written as one line "FILE:LINE: key 'K': what is wrong; how to fix". */
+#include "sweep_yaml.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RANGE 100000L   /* values in one list (ranges included) */
+
+/* ---- typed values out of the document (declared in sweep_yaml.h) ---- */
+
+unsigned long sy_line_of(const yaml_node_t *n) { return n ? (unsigned long)n->start_mark.line + 1 : 1; }
+const char *sy_sval(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+yaml_node_t *sy_node_at(sy_ctx *c, int id) { return yaml_document_get_node(c->doc, id); }
+
+/* Writes "PATH:LINE: key 'KEY': message" (no key part when key is NULL), on one line. */
+int sy_fail_line(sy_ctx *c, unsigned long line, const char *key, const char *fmt, ...)
+{
+    char buf[2048];
+    int k = snprintf(buf, sizeof buf, "%s:%lu: ", c->path, line);
+    if (key && k >= 0 && (size_t)k < sizeof buf) k += snprintf(buf + k, sizeof buf - (size_t)k, "key '%s': ", key);
+    if (k >= 0 && (size_t)k < sizeof buf) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
+        va_end(ap);
+    }
+    for (char *p = buf; *p; p++) if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+    if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", buf);
+    return -1;
+}
+
+/* "a, b, c" from a NULL-terminated list, or from a name function over [0, count). */
+const char *sy_join(const char *const *names, const char *(*fn)(int), int count, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; names ? names[i] != NULL : i < count; i++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, len - k, "%s%s", i ? ", " : "", names ? names[i] : fn(i));
+    }
+    return buf;
+}
+
+/* ---- scalars ---- */
+
+int sy_is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
+    const char *s = sy_sval(n);
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* One scalar value where `what` ("a number", "a name") belongs. */
+static int want_scalar(sy_ctx *c, const yaml_node_t *n, const char *key, const char *what)
+{
+    if (n->type == YAML_SEQUENCE_NODE) return SY_FAIL(c, n, key, "a list where %s belongs; give a single value", what);
+    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where %s belongs; give a single value", what);
+    if (sy_is_null(n)) return SY_FAIL(c, n, key, "has no value; give %s", what);
+    return 0;
+}
+
+void sy_int_hint(char *b, size_t len, long lo, long hi)
+{
+    if (hi == SY_NO_MAX) snprintf(b, len, "a whole number >= %ld", lo);
+    else snprintf(b, len, "a whole number from %ld to %ld", lo, hi);
+}
+
+/* Parses a whole number (also written like 1e4); 0 ok, 1 not whole, 2 not a number,
+ * 3 too large for a long. */
+static int to_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end != s && *end == '\0' && errno == 0) { *out = v; return 0; }
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(d)) return 2;
+    if (d != floor(d)) return 1;
+    if (fabs(d) >= 9.0e15) return 3;
+    *out = (long)d;
+    return 0;
+}
+
+int sy_get_long(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, long *out)
+{
+    char hint[96];
+    sy_int_hint(hint, sizeof hint, lo, hi);
+    if (want_scalar(c, n, key, "a number")) return -1;
+    const char *s = sy_sval(n);
+    long v;
+    if (strstr(s, ".."))
+        return SY_FAIL(c, n, key, "a range '%s' where one number belongs; give %s", s, hint);
+    int r = to_long(s, &v);
+    if (r == 2) return SY_FAIL(c, n, key, "'%s' is not a number; give %s", s, hint);
+    if (r == 1) return SY_FAIL(c, n, key, "%s is not a whole number; give %s", s, hint);
+    if (r == 3 || v < lo || v > hi) return SY_FAIL(c, n, key, "%s is out of range; give %s", s, hint);
+    *out = v;
+    return 0;
+}
+
+int sy_get_int(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, int *out)
+{
+    long v = 0;
+    if (sy_get_long(c, n, key, lo, hi, &v)) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* A finite number in the interval lo..hi; *_open excludes the end; hi = INFINITY for none. */
+int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open,
+                  double hi, int hi_open, double *out)
+{
+    char hint[96];
+    if (isinf(hi)) snprintf(hint, sizeof hint, "a number %s %g", lo_open ? ">" : ">=", lo);
+    else snprintf(hint, sizeof hint, "a number in %s%g, %g%s", lo_open ? "(" : "[", lo, hi, hi_open ? ")" : "]");
+    if (want_scalar(c, n, key, "a number")) return -1;
+    const char *s = sy_sval(n);
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0') return SY_FAIL(c, n, key, "'%s' is not a number; give %s", s, hint);
+    if (!isfinite(v)) return SY_FAIL(c, n, key, "'%s' is not a finite number; give %s", s, hint);
+    if (v < lo || (lo_open && v == lo) || v > hi || (hi_open && v == hi))
+        return SY_FAIL(c, n, key, "%s is out of range; give %s", s, hint);
+    *out = v;
+    return 0;
+}
+
+int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char **out)
+{
+    if (want_scalar(c, n, key, "a name")) return -1;
+    *out = sy_sval(n);
+    return 0;
+}
+
+/* ---- mappings ---- */
+
+static int key_index(const char *const *valid, const char *k)
+{
+    for (int i = 0; valid[i]; i++) if (!strcmp(valid[i], k)) return i;
+    return -1;
+}
+
+/* Checks that map is a mapping whose keys are known (valid) and given once. */
+int sy_read_section(sy_ctx *c, yaml_node_t *map, const char *what, const char *key, unsigned long line,
+                    const char *const *valid, sy_section *sec)
+{
+    char names[512];
+    memset(sec, 0, sizeof *sec);
+    sec->line = line;
+    if (sy_is_null(map)) return 0;   /* "train:" with nothing under it: every default */
+    if (map->type != YAML_MAPPING_NODE)
+        return SY_FAIL(c, map, key, "%s must be a mapping; write its keys (%s) under it, e.g. {%s: ...}",
+                       what, sy_join(valid, NULL, 0, names, sizeof names), valid[0]);
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = sy_node_at(c, p->key);
+        if (k->type != YAML_SCALAR_NODE)
+            return SY_FAIL(c, k, key, "a key in %s is not a name; write keys as plain names", what);
+        int i = key_index(valid, sy_sval(k));
+        if (i < 0)
+            return SY_FAIL(c, k, sy_sval(k), "unknown key in %s; valid keys: %s", what,
+                           sy_join(valid, NULL, 0, names, sizeof names));
+        if (sec->key[i])
+            return SY_FAIL(c, k, sy_sval(k), "given twice in %s (also on line %lu); keep one", what,
+                           sy_line_of(sec->key[i]));
+        sec->key[i] = k;
+        sec->val[i] = sy_node_at(c, p->value);
+    }
+    return 0;
+}
+
+yaml_node_t *sy_lookup(sy_ctx *c, yaml_node_t *map, const char *k)
+{
+    if (map->type != YAML_MAPPING_NODE) return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *kn = sy_node_at(c, p->key);
+        if (kn->type == YAML_SCALAR_NODE && !strcmp(sy_sval(kn), k)) return sy_node_at(c, p->value);
+    }
+    return NULL;
+}
+
+/* ---- lists ---- */
+
+typedef struct { long v; unsigned long line; } lv;
+
+static int lv_cmp(const void *a, const void *b)
+{
+    const lv *x = a, *y = b;
+    if (x->v != y->v) return x->v < y->v ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static int push(lv **a, long *n, long *cap, long v, unsigned long line)
+{
+    if (*n == *cap) {
+        long nc = *cap ? 2 * *cap : 16;
+        lv *p = realloc(*a, sizeof **a * (size_t)nc);
+        if (!p) return -1;
+        *a = p; *cap = nc;
+    }
+    (*a)[(*n)++] = (lv){ v, line };
+    return 0;
+}
+
+/* One item of a number list: a number or a range string "LOW..HIGH". */
+static int list_item(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, lv **a, long *cnt, long *cap)
+{
+    char hint[96];
+    sy_int_hint(hint, sizeof hint, lo, hi);
+    if (n->type != YAML_SCALAR_NODE)
+        return SY_FAIL(c, n, key, "a %s inside the list; give numbers or ranges like \"1..8\"",
+                       n->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+    if (sy_is_null(n)) return SY_FAIL(c, n, key, "empty list item; give a number or a range like \"1..8\"");
+    const char *s = sy_sval(n);
+    long x = 0, y = 0;
+    if (!strstr(s, "..")) {
+        if (sy_get_long(c, n, key, lo, hi, &x)) return -1;
+        y = x;
+    } else {
+        char *e1, *e2;
+        errno = 0;
+        x = strtol(s, &e1, 10);
+        while (*e1 == ' ') e1++;
+        int ok = e1 != s && errno == 0 && e1[0] == '.' && e1[1] == '.';
+        if (ok) {
+            const char *t = e1 + 2;
+            while (*t == ' ') t++;
+            y = strtol(t, &e2, 10);
+            while (*e2 == ' ') e2++;
+            ok = e2 != t && errno == 0 && *e2 == '\0' && (*t == '-' || *t == '+' || (*t >= '0' && *t <= '9'));
+        }
+        if (!ok) return SY_FAIL(c, n, key, "bad range '%s'; write LOW..HIGH with whole numbers, e.g. \"1..8\"", s);
+        if (y < x) return SY_FAIL(c, n, key, "bad range '%s': %ld is above %ld; write LOW..HIGH with LOW <= HIGH", s, x, y);
+        if (x < lo || y > hi) return SY_FAIL(c, n, key, "range '%s' goes out of range; every value must be %s", s, hint);
+        if (y - x >= MAX_RANGE)
+            return SY_FAIL(c, n, key, "range '%s' has more than %ld values; use a shorter range", s, MAX_RANGE);
+    }
+    for (long v = x; v <= y; v++)
+        if (push(a, cnt, cap, v, sy_line_of(n))) return SY_FAIL(c, n, key, "out of memory");
+    return 0;
+}
+
+/* A number, a range string or a list of both; no value twice. Values in the given order. */
+int sy_get_long_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, long **out, int *count)
+{
+    lv *a = NULL;
+    long cnt = 0, cap = 0;
+    int rc = 0;
+    if (n->type == YAML_MAPPING_NODE)
+        return SY_FAIL(c, n, key, "a mapping where a list belongs; give a list like [1, 2, \"4..8\"]");
+    if (n->type == YAML_SCALAR_NODE) {
+        if (sy_is_null(n)) return SY_FAIL(c, n, key, "has no value; give a list like [1, 2, \"4..8\"]");
+        rc = list_item(c, n, key, lo, hi, &a, &cnt, &cap);
+    } else {
+        if (n->data.sequence.items.top == n->data.sequence.items.start)
+            return SY_FAIL(c, n, key, "empty list; give at least one value, e.g. [1, 2, \"4..8\"]");
+        for (yaml_node_item_t *it = n->data.sequence.items.start; !rc && it < n->data.sequence.items.top; it++)
+            rc = list_item(c, sy_node_at(c, *it), key, lo, hi, &a, &cnt, &cap);
+    }
+    if (!rc && cnt > MAX_RANGE) rc = SY_FAIL(c, n, key, "more than %ld values; list fewer", MAX_RANGE);
+    if (!rc) {
+        lv *sorted = malloc(sizeof *sorted * (size_t)cnt);
+        *out = malloc(sizeof **out * (size_t)cnt);
+        if (!sorted || !*out) rc = SY_FAIL(c, n, key, "out of memory");
+        if (!rc) {
+            memcpy(sorted, a, sizeof *sorted * (size_t)cnt);
+            qsort(sorted, (size_t)cnt, sizeof *sorted, lv_cmp);
+            for (long i = 1; !rc && i < cnt; i++)
+                if (sorted[i].v == sorted[i - 1].v)
+                    rc = sy_fail_line(c, sorted[i].line, key, "%ld is listed twice (also on line %lu); "
+                                      "list each value once", sorted[i].v, sorted[i - 1].line);
+            for (long i = 0; i < cnt; i++) (*out)[i] = a[i].v;
+            *count = (int)cnt;
+        }
+        free(sorted);
+        if (rc) { free(*out); *out = NULL; }
+    }
+    free(a);
+    return rc;
+}
+
+int sy_get_int_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, int **out, int *count)
+{
+    long *l;
+    if (sy_get_long_list(c, n, key, lo, hi, &l, count)) return -1;
+    *out = malloc(sizeof **out * (size_t)*count);
+    if (!*out) { free(l); return SY_FAIL(c, n, key, "out of memory"); }
+    for (int i = 0; i < *count; i++) (*out)[i] = (int)l[i];
+    free(l);
+    return 0;
+}
