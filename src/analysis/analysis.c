@@ -2,7 +2,7 @@
  * and the predictive-power table are computed in analysis_claims.c. */
 #include "analysis.h"
 #include "analysis_internal.h"
-#include "results_file.h"
+#include "results.h"
 
 #include "mlpvar/correlation.h"
 #include "mlpvar/rivals.h"
@@ -21,72 +21,6 @@ const char *an_verdict_name(an_verdict v)
     case AN_INCONCLUSIVE: return "inconclusive";
     default: return "no data";
     }
-}
-
-/* Splits "a;b;c" (results_file's list text) into a malloc'd array. */
-static double *parse_list(const char *text, int *n)
-{
-    *n = 0;
-    if (!text || !*text) return NULL;
-    int count = 1;
-    for (const char *p = text; *p; p++) count += *p == ';';
-    double *v = malloc(sizeof(double) * (size_t)count);
-    const char *p = text;
-    for (int i = 0; i < count; i++) {
-        char *end;
-        v[i] = (*p == ';' || *p == '\0') ? NAN : strtod(p, &end);
-        const char *semi = strchr(p, ';');
-        p = semi ? semi + 1 : p + strlen(p);
-    }
-    *n = count;
-    return v;
-}
-
-static int is_true(const result_record *r, const char *key)
-{
-    const char *v = result_get(r, key);
-    return v && !strcmp(v, "true");
-}
-
-typedef struct { analysis *a; long cap; } load_ctx;
-
-static void on_record(void *vctx, const result_record *r)
-{
-    load_ctx *c = vctx;
-    analysis *a = c->a;
-    if (a->n_rec == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 1024;
-        a->rec = realloc(a->rec, sizeof(an_record) * (size_t)c->cap);
-    }
-    an_record *e = &a->rec[a->n_rec++];
-    memset(e, 0, sizeof *e);
-    const char *act = result_get(r, "activation"), *task = result_get(r, "task");
-    snprintf(e->activation, sizeof e->activation, "%s", act ? act : "?");
-    snprintf(e->task, sizeof e->task, "%s", task ? task : "");
-    e->depth = (int)result_num(r, "depth");
-    e->width = (int)result_num(r, "width");
-    e->part = isnan(result_num(r, "part")) ? 0 : (int)result_num(r, "part");
-    e->grid = (int)result_num(r, "grid");
-    e->order = (int)result_num(r, "order");
-    e->budget = (long)result_num(r, "budget");
-    e->params = (long)result_num(r, "params");
-    e->seed = (long)result_num(r, "seed");
-    e->activation_ratio = result_num(r, "activation_ratio");
-    e->knob = task ? (int)result_num(r, "knob") : 0;
-    e->variability = result_num(r, "variability");
-    e->collapse_ratio = result_num(r, "collapse_ratio");
-    e->collapsed = is_true(r, "collapsed");
-    e->trained = is_true(r, "trained");
-    e->diverged = is_true(r, "diverged");
-    e->test_accuracy = result_num(r, "test_accuracy");
-    e->final_loss = result_num(r, "final_loss");
-    for (int k = 0; k < 16; k++) {
-        char key[48];
-        snprintf(key, sizeof key, "rival_%s", k < MLPV_RIVAL_COUNT ? mlpv_rival_name((mlpv_rival)k) : "");
-        e->rival[k] = k < MLPV_RIVAL_COUNT ? result_num(r, key) : NAN;
-    }
-    e->layer_dead = parse_list(result_get(r, "layer_dead_fraction"), &e->n_dead);
-    e->layer_grad = parse_list(result_get(r, "layer_grad_norm"), &e->n_grad);
 }
 
 static int same_shape(const an_record *r, const an_init *g)
@@ -113,7 +47,7 @@ static void build_init(analysis *a)
         const an_record *r0 = &a->rec[i];
         memset(g, 0, sizeof *g);
         snprintf(g->activation, sizeof g->activation, "%s", r0->activation);
-        g->depth = r0->depth; g->width = r0->width; g->grid = r0->grid; g->budget = r0->budget;
+        g->depth = (int)r0->depth; g->width = (int)r0->width; g->grid = (int)r0->grid; g->budget = r0->budget;
         g->params = r0->params; g->activation_ratio = r0->activation_ratio;
         g->activations = (long)r0->depth * r0->width;
         long seen_cap = 0, *seeds = NULL;
@@ -135,7 +69,8 @@ static void build_init(analysis *a)
             g->v[g->n] = r->variability;
             rho[g->n] = r->collapse_ratio;
             g->collapsed += r->collapsed;
-            dead += r->n_dead ? r->layer_dead[r->n_dead - 1] : 0.0;
+            const record_array *ld = &r->layer_dead_fraction;
+            dead += ld->n ? ld->v[ld->n - 1] : 0.0;
             g->n++;
         }
         qsort(g->v, (size_t)g->n, sizeof(double), cmp_double);
@@ -168,7 +103,7 @@ static const an_init *init_of(const analysis *a, const an_record *r)
 static int same_trained(const an_record *r, const an_trained *t)
 {
     return r->trained && r->depth == t->depth && r->width == t->width && r->budget == t->budget &&
-           r->knob == t->knob && !strcmp(r->task, t->task) && !strcmp(r->activation, t->activation);
+           r->knob == t->knob && r->task && !strcmp(r->task, t->task) && !strcmp(r->activation, t->activation);
 }
 
 /* A diverged run, or one whose accuracy is not finite, counts at chance (0.5)
@@ -184,31 +119,31 @@ static void build_trained(analysis *a)
         an_trained *t = &a->trained[a->n_trained++];
         const an_record *r0 = &a->rec[i];
         memset(t, 0, sizeof *t);
-        snprintf(t->task, sizeof t->task, "%s", r0->task);
+        snprintf(t->task, sizeof t->task, "%s", r0->task ? r0->task : "");
         snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
-        t->knob = r0->knob; t->depth = r0->depth; t->width = r0->width; t->budget = r0->budget;
+        t->knob = (int)r0->knob; t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
         t->params = r0->params; t->activation_ratio = r0->activation_ratio;
-        t->n_layers = r0->n_grad;
+        t->n_layers = r0->layer_grad_norm.n;
         t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
         t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
         long success = 0, diverged = 0;
-        double *rv[16];
-        int nrv[16] = { 0 };
-        for (int k = 0; k < 16; k++) rv[k] = malloc(sizeof(double) * (size_t)(a->n_rec + 1));
+        double *rv[MLPV_RIVAL_COUNT];
+        int nrv[MLPV_RIVAL_COUNT] = { 0 };
+        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) rv[k] = malloc(sizeof(double) * (size_t)(a->n_rec + 1));
         for (long j = i; j < a->n_rec; j++) {
             const an_record *r = &a->rec[j];
             if (used[j] || !same_trained(r, t)) continue;
             used[j] = 1;
-            for (int k = 0; k < 16; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
+            for (int k = 0; k < MLPV_RIVAL_COUNT; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
             int failed = r->diverged || !isfinite(r->test_accuracy);
             acc[t->n] = failed ? 0.5 : r->test_accuracy;
             success += !failed && r->test_accuracy >= a->success_threshold;
             diverged += r->diverged;
-            for (int l = 0; l < t->n_layers && l < r->n_grad; l++) t->grad_mean[l] += r->layer_grad[l];
-            for (int l = 0; l < r->depth && l < r->n_dead; l++) t->dead_mean[l] += r->layer_dead[l];
+            for (int l = 0; l < t->n_layers && l < r->layer_grad_norm.n; l++) t->grad_mean[l] += r->layer_grad_norm.v[l];
+            for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++) t->dead_mean[l] += r->layer_dead_fraction.v[l];
             t->n++;
         }
-        for (int k = 0; k < 16; k++) {     /* undefined draws (e.g. NASWOT's -inf) are left out */
+        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) {     /* undefined draws (e.g. NASWOT's -inf) are left out */
             t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
             free(rv[k]);
         }
@@ -235,13 +170,14 @@ int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
     a->success_threshold = thr;
     a->bootstrap = B;
     a->seed = seed;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/results.jsonl", dir);
-    load_ctx c = { a, 0 };
-    if (results_read(path, on_record, &c, err, errlen) < 0) return -1;
+    int rc = results_load(dir, &a->res, err, errlen);
+    if (rc) return rc;
+    a->rec = a->res.rec;
+    a->n_rec = a->res.n;
     if (a->n_rec == 0) {
-        snprintf(err, errlen, "%s holds no records yet; run the sweep first (mlpvar sweep FILE --out %s)", path, dir);
-        return -1;
+        snprintf(err, errlen, "%s/results.jsonl holds no records yet; run the sweep first (mlpvar sweep FILE --out %s)",
+                 dir, dir);
+        return -2;
     }
     build_init(a);
     build_trained(a);
@@ -252,8 +188,7 @@ int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
 
 void analysis_free(analysis *a)
 {
-    for (long i = 0; i < a->n_rec; i++) { free(a->rec[i].layer_dead); free(a->rec[i].layer_grad); }
-    free(a->rec);
+    results_free(&a->res);
     for (int i = 0; i < a->n_init; i++) free(a->init[i].v);
     free(a->init);
     for (int i = 0; i < a->n_trained; i++) { free(a->trained[i].grad_mean); free(a->trained[i].dead_mean); }

@@ -7,23 +7,13 @@
 
 #include <stddef.h>
 
+#include "mlpvar/rivals.h"
+#include "results.h"
+
 #define AN_MAX_LAYERS 512
 
-/* One record of results.jsonl, the fields the analysis uses. */
-typedef struct {
-    char activation[24];
-    int depth, width, part, grid, order;
-    long budget, params, seed;
-    double activation_ratio;
-    char task[24];                 /* "" for at-init-only records */
-    int knob;
-    double variability, collapse_ratio;
-    int collapsed, trained, diverged;
-    double test_accuracy, final_loss;
-    double rival[16];              /* rival at-init scores (rivals.h order), NaN when absent */
-    int n_dead, n_grad;            /* lengths of the layer arrays */
-    double *layer_dead, *layer_grad;
-} an_record;
+/* One record of results.jsonl (record_schema.h: the one schema). */
+typedef record an_record;
 
 /* At-init aggregate of one shape: (activation, depth, width, budget, grid), draws
  * pooled over parts and deduplicated by seed (same shape and seed = same network). */
@@ -55,7 +45,7 @@ typedef struct {
     double success, success_lo, success_hi;   /* accuracy >= threshold, Wilson 95% */
     double diverged_rate;
     const an_init *init;           /* its at-init aggregate (V3 from every draw), or NULL */
-    double rival[16];              /* median over seeds of each rival score (NaN when absent) */
+    double rival[MLPV_RIVAL_COUNT];   /* median over seeds of each rival score (NaN when absent) */
     double *grad_mean, *dead_mean; int n_layers;   /* per-layer means at init over seeds */
 } an_trained;
 
@@ -84,7 +74,8 @@ typedef struct {
 
 typedef struct {
     const char *dir;
-    an_record *rec; long n_rec;
+    results res;                   /* the store's records (results_load) */
+    const an_record *rec; long n_rec;   /* res.rec, or records built by a test */
     an_init *init; int n_init;
     an_trained *trained; int n_trained;
     an_claim *claims; int n_claims;
@@ -94,8 +85,9 @@ typedef struct {
     unsigned long long seed;       /* bootstrap seed */
 } analysis;
 
-/* Loads DIR/results.jsonl and computes aggregates, claims and predictive power.
- * Returns 0, or -1 with one line in err. */
+/* Loads DIR/results.jsonl by the store's rules (results.h) and computes
+ * aggregates, claims and predictive power. Returns 0; -2 with one line in err
+ * when DIR is not a store or holds no records; -1 on a read error. */
 int analysis_run(analysis *a, const char *dir, char *err, size_t errlen);
 void analysis_free(analysis *a);
 

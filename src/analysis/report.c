@@ -1,8 +1,9 @@
 /* mlpvar analyze, the report: DIR/report/report.md and report.html (the same
  * text, written side by side), the CSV tables, summary.json and the figures
- * (report_plots.c). The CSV cells and summary.json print every number with the
- * same function (%.17g; empty or null when not finite), so they agree exactly. */
+ * (report_plots.c). The CSV cells and summary.json (json_out) print every number
+ * as %.17g (empty or null when not finite), so they agree exactly. */
 #include "analysis.h"
+#include "json_out.h"
 
 #include <errno.h>
 #include <math.h>
@@ -129,29 +130,16 @@ static int write_csv(const char *dir, const table_def *t)
     return fclose(f);
 }
 
-static void json_text(FILE *f, const char *s)
+/* A row as one JSON object (the same numbers as its CSV row). */
+static void json_row(json_obj *j, const cell *c, int nc)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
+    json_open_object(j, NULL, 0);
+    for (int k = 0; k < nc; k++) {
+        if (c[k].kind == K_STR) json_str(j, c[k].key, c[k].s);
+        else if (c[k].kind == K_INT) json_int(j, c[k].key, c[k].l);
+        else json_num(j, c[k].key, c[k].d);
     }
-    fputc('"', f);
-}
-
-static void json_row(FILE *f, const cell *c, int nc)
-{
-    char num[40];
-    fputc('{', f);
-    for (int j = 0; j < nc; j++) {
-        fprintf(f, "%s\"%s\": ", j ? ", " : "", c[j].key);
-        if (c[j].kind == K_STR) json_text(f, c[j].s);
-        else if (c[j].kind == K_INT) fprintf(f, "%ld", c[j].l);
-        else { exact(num, sizeof num, c[j].d, "null"); fputs(num, f); }
-    }
-    fputc('}', f);
+    json_close_object(j);
 }
 
 /* ---- what was run ---- */
@@ -584,53 +572,50 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
 
 /* ---- summary.json ---- */
 
-static void jkey(FILE *f, int *first, const char *k) { fprintf(f, "%s\n  \"%s\": ", *first ? "{" : ",", k); *first = 0; }
-
 static void write_summary(FILE *f, const analysis *a, const run_facts *r, const report_figures *fg,
                           const table_def *tabs, int ntab)
 {
-    int first = 1;
-    char num[40];
-    jkey(f, &first, "source");
+    json_obj j;
+    json_begin_multiline(&j, f);
     char src[4200];
     snprintf(src, sizeof src, "%s/results.jsonl", a->dir ? a->dir : ".");
-    json_text(f, src);
-    jkey(f, &first, "records"); fprintf(f, "%ld", a->n_rec);
-    jkey(f, &first, "records_at_init"); fprintf(f, "%ld", r->n_init_rec);
-    jkey(f, &first, "records_trained"); fprintf(f, "%ld", r->n_trained_rec);
-    jkey(f, &first, "records_diverged"); fprintf(f, "%ld", r->n_diverged_rec);
-    jkey(f, &first, "parts"); fputc('[', f);
-    for (int i = 0; i < r->parts.n; i++) fprintf(f, "%s%ld", i ? ", " : "", r->parts.v[i]);
-    fputc(']', f);
-    jkey(f, &first, "init_configs"); fprintf(f, "%d", a->n_init);
-    jkey(f, &first, "trained_configs"); fprintf(f, "%d", a->n_trained);
-    jkey(f, &first, "draws_total"); fprintf(f, "%ld", r->draws_total);
-    jkey(f, &first, "success_threshold"); exact(num, sizeof num, a->success_threshold, "null"); fputs(num, f);
-    jkey(f, &first, "bootstrap"); fprintf(f, "%d", a->bootstrap);
-    jkey(f, &first, "seed"); fprintf(f, "%llu", a->seed);
-    jkey(f, &first, "verdicts");
-    fprintf(f, "{\"holds\": %d, \"does not hold\": %d, \"inconclusive\": %d, \"no data\": %d}",
-            r->verdicts[AN_HOLDS], r->verdicts[AN_FAILS], r->verdicts[AN_INCONCLUSIVE], r->verdicts[AN_NO_DATA]);
+    json_str(&j, "source", src);
+    json_int(&j, "records", a->n_rec);
+    json_int(&j, "records_at_init", r->n_init_rec);
+    json_int(&j, "records_trained", r->n_trained_rec);
+    json_int(&j, "records_diverged", r->n_diverged_rec);
+    json_open_array(&j, "parts", 0);
+    for (int i = 0; i < r->parts.n; i++) json_int(&j, NULL, r->parts.v[i]);
+    json_close_array(&j);
+    json_int(&j, "init_configs", a->n_init);
+    json_int(&j, "trained_configs", a->n_trained);
+    json_int(&j, "draws_total", r->draws_total);
+    json_num(&j, "success_threshold", a->success_threshold);
+    json_int(&j, "bootstrap", a->bootstrap);
+    json_int(&j, "seed", (long)a->seed);
+    json_open_object(&j, "verdicts", 0);
+    json_int(&j, "holds", r->verdicts[AN_HOLDS]);
+    json_int(&j, "does not hold", r->verdicts[AN_FAILS]);
+    json_int(&j, "inconclusive", r->verdicts[AN_INCONCLUSIVE]);
+    json_int(&j, "no data", r->verdicts[AN_NO_DATA]);
+    json_close_object(&j);
     int nv = 0;
     double rho = report_v3_accuracy_rho(a, &nv);
-    jkey(f, &first, "variability_accuracy_spearman"); exact(num, sizeof num, rho, "null"); fputs(num, f);
-    jkey(f, &first, "variability_accuracy_n"); fprintf(f, "%d", nv);
-    jkey(f, &first, "gnuplot"); fputs(fg->gnuplot ? "true" : "false", f);
-    jkey(f, &first, "figures"); fputc('[', f);
-    for (int k = 0, m = 0; k < RP_COUNT; k++)
-        if (fg->written[k]) { fputs(m++ ? ", " : "", f); json_text(f, report_fig_file((report_fig)k)); }
-    fputc(']', f);
+    json_num(&j, "variability_accuracy_spearman", rho);
+    json_int(&j, "variability_accuracy_n", nv);
+    json_bool(&j, "gnuplot", fg->gnuplot);
+    json_open_array(&j, "figures", 0);
+    for (int k = 0; k < RP_COUNT; k++)
+        if (fg->written[k]) json_str(&j, NULL, report_fig_file((report_fig)k));
+    json_close_array(&j);
     cell c[MAX_CELLS];
     for (int t = 0; t < ntab; t++) {
-        jkey(f, &first, tabs[t].json);
-        fputc('[', f);
-        for (int i = 0; i < tabs[t].n; i++) {
-            fputs(i ? ",\n    " : "\n    ", f);
-            json_row(f, c, tabs[t].fn((const char *)tabs[t].items + (size_t)i * tabs[t].size, c));
-        }
-        fputs(tabs[t].n ? "\n  ]" : "]", f);
+        json_open_array(&j, tabs[t].json, 1);
+        for (int i = 0; i < tabs[t].n; i++)
+            json_row(&j, c, tabs[t].fn((const char *)tabs[t].items + (size_t)i * tabs[t].size, c));
+        json_close_array(&j);
     }
-    fputs("\n}\n", f);
+    json_end(&j);
 }
 
 static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)

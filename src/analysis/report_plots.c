@@ -534,7 +534,7 @@ void report_plots(const analysis *a, const char *out_dir, report_figures *fg)
     }
     char vk[16] = "V3";
     for (long i = 0; i < a->n_rec; i++)
-        if (isfinite(a->rec[i].variability) && a->rec[i].order > 0) { snprintf(vk, sizeof vk, "V%d", a->rec[i].order); break; }
+        if (isfinite(a->rec[i].variability) && a->rec[i].order > 0) { snprintf(vk, sizeof vk, "V%d", (int)a->rec[i].order); break; }
     plot_gallery(a, out_dir, fg);
     plot_init(a, out_dir, 0, vk, fg);
     plot_init(a, out_dir, 1, vk, fg);

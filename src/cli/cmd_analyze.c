@@ -68,11 +68,15 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!dir) cli_die(CMD, "give a sweep's results folder: mlpvar analyze DIR");
     char err[1024], report_dir[4096];
-    if (analysis_run(&a, dir, err, sizeof err) != 0) {
+    int loaded = analysis_run(&a, dir, err, sizeof err);
+    if (loaded != 0) {
         fprintf(stderr, "mlpvar analyze: %s\n", err);
         analysis_free(&a);
-        return 2;
+        return loaded == -2 ? EXIT_USAGE : 1;
     }
+    char ignored[1024];
+    results_stats_line(&a.res.st, dir, ignored, sizeof ignored);
+    if (ignored[0]) fprintf(stderr, "mlpvar analyze: %s\n", ignored);
     snprintf(report_dir, sizeof report_dir, "%s", out ? out : dir);
     if (!out) strncat(report_dir, "/report", sizeof report_dir - strlen(report_dir) - 1);
     print_tables(&a);

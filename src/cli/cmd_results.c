@@ -1,11 +1,14 @@
 /* mlpvar results DIR [--csv OUT]: a summary per configuration of a sweep's
- * records, or every record flattened to CSV. */
+ * records, or every record flattened to CSV; both read the store by its rules
+ * (results.h). */
 #include "cli_args.h"
 #include "commands.h"
-#include "results_file.h"
+#include "results.h"
 
+#include "mlpvar/grow.h"
 #include "mlpvar/stats.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,87 +17,100 @@
 static const char *const CMD = "results";
 
 typedef struct {
-    char label[128];                 /* activation depth width budget */
-    double *v; long nv, cap;         /* variabilities */
+    char label[160];                 /* activation depth width budget task */
+    double *v; size_t nv, cap;       /* variabilities */
     long records, collapsed, trained, diverged, failed;
     double acc_sum; long acc_n;
 } group;
 
-typedef struct {
-    group *g; int n;
-    char **cols; int ncols;          /* CSV: union of keys in first-seen order */
-    FILE *csv;
-    char **rows; long nrows;         /* CSV rows kept until the columns are known */
-} summary;
-
-static group *find_group(summary *s, const char *label)
+static group *find_group(group **g, int *n, size_t *cap, const char *label)
 {
-    for (int i = 0; i < s->n; i++) if (!strcmp(s->g[i].label, label)) return &s->g[i];
-    s->g = realloc(s->g, sizeof(group) * (size_t)(s->n + 1));
-    group *g = &s->g[s->n++];
-    memset(g, 0, sizeof *g);
-    snprintf(g->label, sizeof g->label, "%s", label);
-    return g;
+    for (int i = 0; i < *n; i++) if (!strcmp((*g)[i].label, label)) return &(*g)[i];
+    if (MLPV_GROW(*g, *cap, *n + 1)) return NULL;
+    group *x = &(*g)[(*n)++];
+    memset(x, 0, sizeof *x);
+    snprintf(x->label, sizeof x->label, "%s", label);
+    return x;
 }
 
-static void on_record(void *ctx, const result_record *r)
+static int add(group *g, const record *r)
 {
-    summary *s = ctx;
-    char label[128], task[48] = "-";
-    const char *act = result_get(r, "activation"), *tk = result_get(r, "task");
-    if (tk) snprintf(task, sizeof task, "%s:%.0f", tk, result_num(r, "knob"));
-    snprintf(label, sizeof label, "%-10s %6.0f %6.0f %8.0f  %-15s", act ? act : "?", result_num(r, "depth"),
-             result_num(r, "width"), result_num(r, "budget"), task);
-    group *g = find_group(s, label);
-    if (g->nv == g->cap) { g->cap = g->cap ? 2 * g->cap : 64; g->v = realloc(g->v, sizeof(double) * (size_t)g->cap); }
     g->records++;
-    double v = result_num(r, "variability");
-    if (!isnan(v)) g->v[g->nv++] = v;
-    const char *c = result_get(r, "collapsed"), *t = result_get(r, "trained"), *d = result_get(r, "diverged");
-    const char *ok = result_get(r, "ok");
-    g->collapsed += c && !strcmp(c, "true");
-    g->failed += ok && strcmp(ok, "true") != 0;
-    if (t && !strcmp(t, "true")) {
-        g->trained++;
-        g->diverged += d && !strcmp(d, "true");
-        double a = result_num(r, "test_accuracy");
-        if (!isnan(a)) { g->acc_sum += a; g->acc_n++; }
+    if (record_has(r, RFI_variability)) {
+        if (MLPV_GROW(g->v, g->cap, g->nv + 1)) return -1;
+        g->v[g->nv++] = r->variability;
+        g->collapsed += record_has(r, RFI_collapsed) && r->collapsed;
     }
-    if (s->csv) {
-        for (int i = 0; i < r->n; i++) {
-            int have = 0;
-            for (int k = 0; k < s->ncols && !have; k++) have = !strcmp(s->cols[k], r->f[i].key);
-            if (!have) { s->cols = realloc(s->cols, sizeof(char *) * (size_t)(s->ncols + 1)); s->cols[s->ncols++] = strdup(r->f[i].key); }
+    g->failed += !r->ok;
+    if (r->trained) {
+        g->trained++;
+        g->diverged += record_has(r, RFI_diverged) && r->diverged;
+        if (record_has(r, RFI_test_accuracy)) { g->acc_sum += r->test_accuracy; g->acc_n++; }
+    }
+    return 0;
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
+    fputc('"', f);
+    for (; *s; s++) { if (*s == '"') fputc('"', f); fputc(*s, f); }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v) { if (isfinite(v)) fprintf(f, "%.17g", v); }
+
+/* One column per schema field (rival_<name> for each rival any record has);
+ * lists joined by ';'; null and absent values empty. */
+static void write_csv(FILE *f, const results *res)
+{
+    unsigned rivals = 0;
+    for (long i = 0; i < res->n; i++) rivals |= res->rec[i].rivals;
+    int first = 1;
+    for (int i = 0; i < RECORD_FIELD_COUNT; i++) {
+        const record_field *d = &RECORD_SCHEMA[i];
+        if (d->type != RF_RIVALS) { fprintf(f, "%s%s", first ? "" : ",", d->name); first = 0; continue; }
+        for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+            if (rivals & (1u << k)) fprintf(f, ",rival_%s", mlpv_rival_name((mlpv_rival)k));
+    }
+    fputc('\n', f);
+    for (long n = 0; n < res->n; n++) {
+        const record *r = &res->rec[n];
+        for (int i = 0; i < RECORD_FIELD_COUNT; i++) {
+            const record_field *d = &RECORD_SCHEMA[i];
+            const char *p = (const char *)r + d->offset;
+            if (d->type == RF_RIVALS) {
+                for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+                    if (rivals & (1u << k)) { fputc(',', f); if (r->rivals & (1u << k)) csv_num(f, r->rival[k]); }
+                continue;
+            }
+            if (i) fputc(',', f);
+            if (!record_has(r, (record_field_id)i)) continue;
+            switch (d->type) {
+            case RF_STR: csv_text(f, *(const char *const *)p); break;
+            case RF_INT: fprintf(f, "%ld", *(const long *)p); break;
+            case RF_NUM: csv_num(f, *(const double *)p); break;
+            case RF_BOOL: fputs(*(const int *)p ? "true" : "false", f); break;
+            case RF_ARR: {
+                const record_array *a = (const record_array *)p;
+                for (int k = 0; k < a->n; k++) { if (k) fputc(';', f); csv_num(f, a->v[k]); }
+                break;
+            }
+            default: break;
+            }
         }
-        /* keep "key=value" pairs, laid out once all columns are known */
-        size_t len = 0;
-        for (int i = 0; i < r->n; i++) len += strlen(r->f[i].key) + strlen(r->f[i].value) + 2;
-        char *row = malloc(len + 1), *p = row;
-        for (int i = 0; i < r->n; i++) p += sprintf(p, "%s\x1f%s\x1e", r->f[i].key, r->f[i].value);
-        s->rows = realloc(s->rows, sizeof(char *) * (size_t)(s->nrows + 1));
-        s->rows[s->nrows++] = row;
+        fputc('\n', f);
     }
 }
 
-static void write_csv(summary *s)
+static void usage(void)
 {
-    for (int k = 0; k < s->ncols; k++) fprintf(s->csv, "%s%s", k ? "," : "", s->cols[k]);
-    fputc('\n', s->csv);
-    for (long i = 0; i < s->nrows; i++) {
-        for (int k = 0; k < s->ncols; k++) {
-            size_t kl = strlen(s->cols[k]);
-            const char *val = "";
-            size_t vl = 0;
-            for (char *p = s->rows[i]; *p; ) {
-                char *sep = strchr(p, '\x1f'), *end = strchr(sep, '\x1e');
-                if ((size_t)(sep - p) == kl && !strncmp(p, s->cols[k], kl)) { val = sep + 1; vl = (size_t)(end - sep - 1); break; }
-                p = end + 1;
-            }
-            int quote = memchr(val, ',', vl) || memchr(val, '"', vl);
-            fprintf(s->csv, "%s%s%.*s%s", k ? "," : "", quote ? "\"" : "", (int)vl, val, quote ? "\"" : "");
-        }
-        fputc('\n', s->csv);
-    }
+    printf("usage: mlpvar results DIR [--csv OUT]\n\n"
+           "Summarises a sweep's DIR/results.jsonl per configuration (records, median V, C2C\n"
+           "probability, trained networks, mean test accuracy, diverged), or with --csv writes\n"
+           "every record as a CSV row (lists joined by ';'). Reads the store by its rules: the\n"
+           "latest record of each key counts; lines that are not records are skipped with a\n"
+           "warning (docs/records.md).\n");
 }
 
 int cmd_results(int argc, char **argv)
@@ -102,43 +118,60 @@ int cmd_results(int argc, char **argv)
     const char *dir = NULL, *csv = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--csv")) csv = cli_value(CMD, argc, argv, &i);
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: mlpvar results DIR [--csv OUT]\n\n"
-                   "Summarises a sweep's DIR/results.jsonl per configuration (records, median V, C2C\n"
-                   "probability, trained networks, mean test accuracy, diverged), or with --csv writes\n"
-                   "every record as a CSV row (lists joined by ';').\n");
-            return 0;
-        } else if (argv[i][0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar results --help'", argv[i]);
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(); return 0; }
+        else if (argv[i][0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar results --help'", argv[i]);
         else if (!dir) dir = argv[i];
         else cli_die(CMD, "one folder at a time; got '%s' and '%s'", dir, argv[i]);
     }
     if (!dir) cli_die(CMD, "give the sweep's output folder: mlpvar results DIR");
-    summary s;
-    memset(&s, 0, sizeof s);
-    if (csv && !(s.csv = fopen(csv, "w"))) cli_die(CMD, "--csv: cannot write '%s'; check the folder exists", csv);
-    char path[4096], err[1024];
-    snprintf(path, sizeof path, "%s/results.jsonl", dir);
-    long n = results_read(path, on_record, &s, err, sizeof err);
-    if (n < 0) { fprintf(stderr, "mlpvar results: %s\n", err); if (s.csv) fclose(s.csv); return 2; }
-    if (s.csv) { write_csv(&s); fclose(s.csv); fprintf(stderr, "wrote %ld records to %s\n", n, csv); }
+    results res;
+    char err[1024];
+    int rc = results_load(dir, &res, err, sizeof err);
+    if (rc) { fprintf(stderr, "mlpvar results: %s\n", err); return rc == -2 ? EXIT_USAGE : 1; }
+    char ignored[1024];
+    results_stats_line(&res.st, dir, ignored, sizeof ignored);
+    if (ignored[0]) fprintf(stderr, "mlpvar results: %s\n", ignored);
+    int status = 0;
+    if (csv) {
+        FILE *f = fopen(csv, "w");
+        if (!f) {
+            fprintf(stderr, "mlpvar results: --csv: cannot write '%s': %s\n", csv, strerror(errno));
+            results_free(&res);
+            return 1;
+        }
+        write_csv(f, &res);
+        if (fclose(f) != 0) { fprintf(stderr, "mlpvar results: cannot write '%s': %s\n", csv, strerror(errno)); status = 1; }
+        else fprintf(stderr, "wrote %ld records to %s\n", res.n, csv);
+        results_free(&res);
+        return status;
+    }
+    group *g = NULL;
+    int ng = 0;
+    size_t cap = 0;
+    for (long i = 0; i < res.n && !status; i++) {
+        const record *r = &res.rec[i];
+        char label[160], task[48] = "-";
+        if (r->task) snprintf(task, sizeof task, "%s:%ld", r->task, r->knob);
+        snprintf(label, sizeof label, "%-10s %6ld %6ld %8ld  %-15s", r->activation, r->depth, r->width, r->budget, task);
+        group *x = find_group(&g, &ng, &cap, label);
+        if (!x || add(x, r)) status = 1;
+    }
+    if (status) fprintf(stderr, "mlpvar results: out of memory\n");
     else {
-        printf("%ld records in %s\n", n, path);
+        printf("%ld records in %s/results.jsonl\n", res.n, dir);
         printf("%-10s %6s %6s %8s  %-15s %7s %11s %6s %7s %9s %8s\n", "activation", "depth", "width", "budget",
                "task", "records", "V median", "C2C", "trained", "test acc", "diverged");
-        for (int i = 0; i < s.n; i++) {
-            group *g = &s.g[i];
-            double med = g->nv ? mlpv_summarize(g->v, (size_t)g->nv).median : NAN;
-            printf("%s %7ld %11.3e %6.3f %7ld %9.4f %8ld%s\n", g->label, g->records, med,
-                   g->nv ? (double)g->collapsed / (double)g->nv : NAN, g->trained,
-                   g->acc_n ? g->acc_sum / (double)g->acc_n : NAN, g->diverged,
-                   g->failed ? "  (some records failed)" : "");
+        for (int i = 0; i < ng; i++) {
+            group *x = &g[i];
+            double med = x->nv ? mlpv_summarize(x->v, x->nv).median : NAN;
+            printf("%s %7ld %11.3e %6.3f %7ld %9.4f %8ld%s\n", x->label, x->records, med,
+                   x->nv ? (double)x->collapsed / (double)x->nv : NAN, x->trained,
+                   x->acc_n ? x->acc_sum / (double)x->acc_n : NAN, x->diverged,
+                   x->failed ? "  (some records failed)" : "");
         }
     }
-    for (int i = 0; i < s.n; i++) free(s.g[i].v);
-    free(s.g);
-    for (int k = 0; k < s.ncols; k++) free(s.cols[k]);
-    free(s.cols);
-    for (long i = 0; i < s.nrows; i++) free(s.rows[i]);
-    free(s.rows);
-    return 0;
+    for (int i = 0; i < ng; i++) free(g[i].v);
+    free(g);
+    results_free(&res);
+    return status;
 }

@@ -1,11 +1,28 @@
 #include "json_out.h"
 
+#include <assert.h>
 #include <math.h>
 
-static void key(json_obj *j, const char *k)
+void json_write_string(FILE *f, const char *s)
 {
-    fprintf(j->f, "%s\"%s\": ", j->first ? "" : ", ", k);
-    j->first = 0;
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') { fputc('\\', f); fputc(*p, f); }
+        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* The separator before a member or element, then its key when given. */
+static void member(json_obj *j, const char *key)
+{
+    assert(j->depth >= 1 && j->depth <= JSON_MAX_DEPTH);
+    int lv = j->depth - 1;
+    if (j->multiline[lv]) fprintf(j->f, "%s\n%*s", j->first[lv] ? "" : ",", 2 * j->depth, "");
+    else if (!j->first[lv]) fputs(", ", j->f);
+    j->first[lv] = 0;
+    if (key) { json_write_string(j->f, key); fputs(": ", j->f); }
 }
 
 static void num(FILE *f, double v)
@@ -13,30 +30,48 @@ static void num(FILE *f, double v)
     if (isfinite(v)) fprintf(f, "%.17g", v); else fputs("null", f);
 }
 
-void json_begin(json_obj *j, FILE *f) { j->f = f; j->first = 1; fputc('{', f); }
-
-void json_str(json_obj *j, const char *k, const char *val)
+static void open(json_obj *j, const char *key, char c, int multiline)
 {
-    key(j, k);
-    fputc('"', j->f);
-    for (const char *p = val; *p; p++) {
-        if (*p == '"' || *p == '\\') fputc('\\', j->f);
-        if ((unsigned char)*p < 0x20) fprintf(j->f, "\\u%04x", (unsigned char)*p);
-        else fputc(*p, j->f);
-    }
-    fputc('"', j->f);
+    if (j->depth) member(j, key);
+    assert(j->depth < JSON_MAX_DEPTH);
+    fputc(c, j->f);
+    j->first[j->depth] = 1;
+    j->multiline[j->depth] = (unsigned char)(multiline != 0);
+    j->depth++;
 }
 
-void json_num(json_obj *j, const char *k, double val) { key(j, k); num(j->f, val); }
-void json_int(json_obj *j, const char *k, long val) { key(j, k); fprintf(j->f, "%ld", val); }
-void json_bool(json_obj *j, const char *k, int val) { key(j, k); fputs(val ? "true" : "false", j->f); }
-
-void json_array(json_obj *j, const char *k, const double *v, int n)
+static void close_(json_obj *j, char c)
 {
-    key(j, k);
+    assert(j->depth >= 1);
+    j->depth--;
+    if (j->multiline[j->depth] && !j->first[j->depth]) fprintf(j->f, "\n%*s", 2 * j->depth, "");
+    fputc(c, j->f);
+}
+
+void json_begin(json_obj *j, FILE *f) { j->f = f; j->depth = 0; open(j, NULL, '{', 0); }
+void json_begin_multiline(json_obj *j, FILE *f) { j->f = f; j->depth = 0; open(j, NULL, '{', 1); }
+void json_end(json_obj *j) { close_(j, '}'); assert(j->depth == 0); fputc('\n', j->f); }
+
+void json_str(json_obj *j, const char *key, const char *val)
+{
+    member(j, key);
+    if (val) json_write_string(j->f, val); else fputs("null", j->f);
+}
+
+void json_num(json_obj *j, const char *key, double val) { member(j, key); num(j->f, val); }
+void json_int(json_obj *j, const char *key, long val) { member(j, key); fprintf(j->f, "%ld", val); }
+void json_bool(json_obj *j, const char *key, int val) { member(j, key); fputs(val ? "true" : "false", j->f); }
+void json_null(json_obj *j, const char *key) { member(j, key); fputs("null", j->f); }
+
+void json_array(json_obj *j, const char *key, const double *v, int n)
+{
+    member(j, key);
     fputc('[', j->f);
     for (int i = 0; i < n; i++) { if (i) fputs(", ", j->f); num(j->f, v[i]); }
     fputc(']', j->f);
 }
 
-void json_end(json_obj *j) { fputs("}\n", j->f); }
+void json_open_object(json_obj *j, const char *key, int multiline) { open(j, key, '{', multiline); }
+void json_close_object(json_obj *j) { close_(j, '}'); }
+void json_open_array(json_obj *j, const char *key, int multiline) { open(j, key, '[', multiline); }
+void json_close_array(json_obj *j) { close_(j, ']'); }

@@ -1,6 +1,6 @@
 /* Computing and writing one sweep record. */
 #include "record.h"
-#include "json_out.h"
+#include "record_schema.h"
 #include "store.h"
 
 #include "mlpvar/measure.h"
@@ -111,7 +111,7 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     r->measure_seconds = now() - t0;
     r->init_loss = r->init_accuracy = r->final_loss = r->train_accuracy = NAN;
     r->test_loss = r->test_accuracy = NAN;
-    for (int k = 0; k < 16; k++) r->rival[k] = NAN;
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++) r->rival[k] = NAN;
     if (s->has_task) {
         mlpv_dataset train = { 0 }, test = { 0 };
         int rc = s->task == MLPV_TASK_CSV
@@ -148,70 +148,73 @@ done:
     mlpv_net_free(net);
 }
 
+/* The stored record of a computed item: configuration and settings beside the
+ * results. Strings and arrays point into s, c and r. */
+static void to_record(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r, const char *key,
+                      record *out)
+{
+    const mlpv_spec *p = &c->spec;
+    memset(out, 0, sizeof *out);
+    out->key = key;
+    out->sweep = s->name;
+    out->config = r->config;
+    out->part = c->part;
+    out->activation = mlpv_activation_name(p->activation);
+    out->depth = p->depth;
+    out->width = p->width;
+    out->budget = c->budget;
+    out->params = mlpv_spec_params(p);
+    out->activations = mlpv_spec_activations(p);
+    out->activation_ratio = mlpv_spec_activation_ratio(p);
+    out->in_dim = p->in_dim;
+    out->out_dim = p->out_dim;
+    out->init = mlpv_init_name(p->init);
+    out->bias_std = p->bias_std;
+    out->seed = (long)r->seed;
+    out->grid = s->grid;
+    out->order = s->order;
+    out->tau = s->tau;
+    out->ok = r->status == 0;
+    out->variability = r->variability;
+    out->collapse_ratio = r->collapse_ratio;
+    out->collapsed = r->collapsed;
+    out->layer_dead_fraction = (record_array){ (double *)r->layer_dead, p->depth };
+    out->layer_collapse_ratio = (record_array){ (double *)r->layer_rho, p->depth };
+    out->measure_seconds = r->measure_seconds;
+    out->rivals = s->rivals;
+    memcpy(out->rival, r->rival, sizeof out->rival);
+    if (s->has_task) {
+        out->task = mlpv_task_name(s->task);
+        out->knob = s->knob;
+        out->layer_grad_norm = (record_array){ (double *)r->layer_grad, p->depth + 1 };
+        out->init_loss = r->init_loss;
+        out->init_accuracy = r->init_accuracy;
+    }
+    out->trained = r->trained;
+    if (r->trained) {
+        out->optimizer = mlpv_optimizer_name(s->train.optimizer);
+        out->lr = s->train.lr;
+        out->max_steps = s->train.steps;
+        out->steps = r->steps;
+        out->diverged = r->diverged;
+        out->final_loss = r->final_loss;
+        out->train_accuracy = r->train_accuracy;
+        out->test_loss = r->test_loss;
+        out->test_accuracy = r->test_accuracy;
+        out->train_seconds = r->train_seconds;
+    }
+}
+
 char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r,
                   uint64_t key, size_t *len)
 {
-    char *buf = NULL;
+    char *buf = NULL, hex[17];
     FILE *f = open_memstream(&buf, len);
     if (!f) return NULL;
-    const mlpv_spec *p = &c->spec;
-    char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
-    json_obj j;
-    json_begin(&j, f);
-    json_str(&j, "key", hex);
-    json_str(&j, "sweep", s->name);
-    json_int(&j, "config", r->config);
-    json_int(&j, "part", c->part);
-    json_str(&j, "activation", mlpv_activation_name(p->activation));
-    json_int(&j, "depth", p->depth);
-    json_int(&j, "width", p->width);
-    json_int(&j, "budget", c->budget);
-    json_int(&j, "params", mlpv_spec_params(p));
-    json_int(&j, "activations", mlpv_spec_activations(p));
-    json_num(&j, "activation_ratio", mlpv_spec_activation_ratio(p));
-    json_int(&j, "in_dim", p->in_dim);
-    json_int(&j, "out_dim", p->out_dim);
-    json_str(&j, "init", mlpv_init_name(p->init));
-    json_num(&j, "bias_std", p->bias_std);
-    json_int(&j, "seed", (long)r->seed);
-    json_int(&j, "grid", s->grid);
-    json_int(&j, "order", s->order);
-    json_num(&j, "tau", s->tau);
-    json_bool(&j, "ok", r->status == 0);
-    json_num(&j, "variability", r->variability);
-    json_num(&j, "collapse_ratio", r->collapse_ratio);
-    json_bool(&j, "collapsed", r->collapsed);
-    json_array(&j, "layer_dead_fraction", r->layer_dead, p->depth);
-    json_array(&j, "layer_collapse_ratio", r->layer_rho, p->depth);
-    json_num(&j, "measure_seconds", r->measure_seconds);
-    for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
-        if (s->rivals & (1u << k)) {
-            char key[48];
-            snprintf(key, sizeof key, "rival_%s", mlpv_rival_name((mlpv_rival)k));
-            json_num(&j, key, r->rival[k]);
-        }
-    if (s->has_task) {
-        json_str(&j, "task", mlpv_task_name(s->task));
-        json_int(&j, "knob", s->knob);
-        json_array(&j, "layer_grad_norm", r->layer_grad, p->depth + 1);
-        json_num(&j, "init_loss", r->init_loss);
-        json_num(&j, "init_accuracy", r->init_accuracy);
-    }
-    json_bool(&j, "trained", r->trained);
-    if (r->trained) {
-        json_str(&j, "optimizer", mlpv_optimizer_name(s->train.optimizer));
-        json_num(&j, "lr", s->train.lr);
-        json_int(&j, "max_steps", s->train.steps);
-        json_int(&j, "steps", r->steps);
-        json_bool(&j, "diverged", r->diverged);
-        json_num(&j, "final_loss", r->final_loss);
-        json_num(&j, "train_accuracy", r->train_accuracy);
-        json_num(&j, "test_loss", r->test_loss);
-        json_num(&j, "test_accuracy", r->test_accuracy);
-        json_num(&j, "train_seconds", r->train_seconds);
-    }
-    json_end(&j);
+    record out;
+    to_record(s, c, r, hex, &out);
+    record_write(f, &out);
     if (fclose(f) != 0) { free(buf); return NULL; }
     return buf;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mlpvar/rivals.h"
 #include "sweep_file.h"
 
 #define RECORD_MAX_DEPTH 512     /* deeper sweeps are refused when read */
@@ -21,7 +22,7 @@ typedef struct {
     double variability, collapse_ratio, measure_seconds;
     double init_loss, init_accuracy;
     double final_loss, train_accuracy, test_loss, test_accuracy, train_seconds;
-    double rival[16];            /* rival at-init scores (rivals.h), those the sweep asks for */
+    double rival[MLPV_RIVAL_COUNT];   /* rival at-init scores (rivals.h), those the sweep asks for */
     double layer_dead[RECORD_MAX_DEPTH];
     double layer_rho[RECORD_MAX_DEPTH];
     double layer_grad[RECORD_MAX_DEPTH + 1];   /* weights of layers 0..depth */

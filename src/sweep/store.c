@@ -1,5 +1,8 @@
 #include "store.h"
+#include "manifest.h"
+#include "results.h"
 
+#include "mlpvar/grow.h"
 #include "mlpvar/rng.h"
 
 #include <errno.h>
@@ -56,89 +59,105 @@ int store_has(const store *s, uint64_t key)
     return 0;
 }
 
-uint64_t store_line_key(const char *line)
+/* ---- opening: the existing lines by the store's rules ---- */
+
+typedef struct { long offset, len; } span;
+
+typedef struct {
+    store *s;
+    span *bad; size_t n_bad, cap_bad;
+} open_scan;
+
+static int on_line(void *vctx, long lineno, long offset, const char *line, size_t len, record *r, const char *why)
 {
-    const char *p = strstr(line, "\"key\": \"");
-    if (!p) return 0;
-    p += 8;
-    char hex[17];
-    for (int i = 0; i < 16; i++) {
-        char c = p[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return 0;
-        hex[i] = c;
+    (void)line;
+    open_scan *c = vctx;
+    store *s = c->s;
+    if (r) {
+        char *end;
+        uint64_t k = strtoull(r->key, &end, 16);
+        if (*end == '\0' && k && set_add(s, k) != 0) return -1;
+        if (*end == '\0' && k) return 0;
+        why = "its key is not 16 hex digits";
     }
-    hex[16] = '\0';
-    return strtoull(hex, NULL, 16);
-}
-
-/* fsync a folder so a new file's directory entry survives a crash. */
-static void sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) { fsync(fd); close(fd); }
-}
-
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-/* Reads the manifest's identity into buf (empty if there is no manifest). */
-static int read_manifest(const char *path, char *name, size_t nlen, char *ident, size_t ilen)
-{
-    name[0] = ident[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f) return errno == ENOENT ? 0 : -1;
-    char line[4096];
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *p = strstr(line, "\"identity\": \""), *q = strstr(line, "\"sweep\": \"");
-    if (p) { p += 13; size_t k = strcspn(p, "\""); if (k >= ilen) k = ilen - 1; memcpy(ident, p, k); ident[k] = '\0'; }
-    if (q) { q += 10; size_t k = strcspn(q, "\""); if (k >= nlen) k = nlen - 1; memcpy(name, q, k); name[k] = '\0'; }
+    if (MLPV_GROW(c->bad, c->cap_bad, c->n_bad + 1)) return -1;
+    c->bad[c->n_bad++] = (span){ offset, (long)len };
+    if (s->n_warn < STORE_MAX_WARN) {
+        s->warn_line[s->n_warn] = lineno;
+        snprintf(s->warn[s->n_warn], sizeof s->warn[0], "%s", why);
+        s->n_warn++;
+    }
     return 0;
 }
 
-static int write_manifest(const char *dir, const char *path, const char *sweep_name, const char *identity)
+/* Copies bytes [from, to) of in to out; 0 or -1. */
+static int copy_range(FILE *in, FILE *out, long from, long to)
 {
-    char *tmp = join(dir, "manifest.json.tmp");
-    FILE *f = tmp ? fopen(tmp, "w") : NULL;
-    if (!f) { free(tmp); return -1; }
-    fprintf(f, "{\"sweep\": \"%s\", \"identity\": \"%s\", \"format\": \"mlpvar-results 1\"}\n", sweep_name, identity);
-    int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = (fclose(f) == 0) && ok && rename(tmp, path) == 0;
+    char buf[65536];
+    if (fseek(in, from, SEEK_SET) != 0) return -1;
+    for (long left = to - from; left > 0;) {
+        size_t want = left < (long)sizeof buf ? (size_t)left : sizeof buf;
+        size_t n = fread(buf, 1, want, in);
+        if (n == 0 || fwrite(buf, 1, n, out) != n) return -1;
+        left -= (long)n;
+    }
+    return 0;
+}
+
+/* Moves the bad lines to DIR/quarantine.jsonl (appended, fsync'd first, so
+ * nothing is lost), then replaces results.jsonl by its good complete lines
+ * (written, fsync'd, renamed over it). good_end: where the complete lines end. */
+static int quarantine(store *s, const char *dir, const open_scan *c, long good_end)
+{
+    char *qpath = path_join(dir, "quarantine.jsonl"), *tmp = path_join(dir, "results.jsonl.tmp");
+    FILE *in = fopen(s->path, "r"), *q = qpath ? fopen(qpath, "a") : NULL, *out = tmp ? fopen(tmp, "w") : NULL;
+    int ok = in && q && out;
+    for (size_t i = 0; ok && i < c->n_bad; i++) ok = copy_range(in, q, c->bad[i].offset, c->bad[i].offset + c->bad[i].len) == 0;
+    ok = ok && fflush(q) == 0 && fsync(fileno(q)) == 0;
+    long at = 0;
+    for (size_t i = 0; ok && i <= c->n_bad; i++) {
+        long stop = i < c->n_bad ? c->bad[i].offset : good_end;
+        ok = copy_range(in, out, at, stop) == 0;
+        if (i < c->n_bad) at = c->bad[i].offset + c->bad[i].len;
+    }
+    ok = ok && fflush(out) == 0 && fsync(fileno(out)) == 0;
+    if (in) fclose(in);
+    if (q && fclose(q) != 0) ok = 0;
+    if (out && fclose(out) != 0) ok = 0;
+    ok = ok && rename(tmp, s->path) == 0;
+    if (ok) sync_dir(dir);
+    else if (tmp) unlink(tmp);
+    free(qpath);
     free(tmp);
-    sync_dir(dir);
+    s->quarantined = ok ? (long)c->n_bad : 0;
     return ok ? 0 : -1;
 }
 
-/* Loads the keys of complete lines and cuts a torn tail. */
-static int load_existing(store *s)
+/* Loads the keys of complete records, moves other complete lines aside and
+ * cuts a torn tail. */
+static int load_existing(store *s, const char *dir, const char *sweep_name, char *err, size_t errlen)
 {
-    FILE *f = fopen(s->path, "r");
-    if (!f) return errno == ENOENT ? 0 : -1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long good = 0;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] != '\n') break;          /* torn: no newline */
-        uint64_t k = store_line_key(line);
-        if (k) set_add(s, k);                       /* a complete line without a key is not ours: skip */
-        good += len;
+    struct stat st;
+    if (stat(s->path, &st) != 0) {
+        if (errno == ENOENT) return 0;
+        snprintf(err, errlen, "cannot read '%s': %s", s->path, strerror(errno));
+        return -1;
     }
-    free(line);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fclose(f);
-    if (size > good) {
-        s->torn_bytes = size - good;
-        if (truncate(s->path, good) != 0) return -1;
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "'%s' is not a regular file; move it away", s->path);
+        return -1;
     }
-    return 0;
+    open_scan c = { s, NULL, 0, 0 };
+    results_stats rs;
+    if (results_scan(s->path, sweep_name, on_line, &c, &rs, err, errlen) != 0) { free(c.bad); return -1; }
+    long good_end = (long)st.st_size - rs.torn_bytes;
+    int rc = 0;
+    if (c.n_bad) rc = quarantine(s, dir, &c, good_end);
+    else if (rs.torn_bytes) rc = truncate(s->path, good_end);
+    if (rc) snprintf(err, errlen, "cannot repair '%s': %s", s->path, strerror(errno));
+    else s->torn_bytes = rs.torn_bytes;
+    free(c.bad);
+    return rc;
 }
 
 static int open_inner(store *s, const char *dir, const char *sweep_name, const char *identity,
@@ -152,7 +171,7 @@ static int open_inner(store *s, const char *dir, const char *sweep_name, const c
     }
     /* One writer per folder: two sweeps appending to one file would duplicate
      * records (ranks of a killed mpirun can outlive it for a few seconds). */
-    char *lock = join(dir, "lock");
+    char *lock = path_join(dir, "lock");
     s->lock_fd = lock ? open(lock, O_RDWR | O_CREAT, 0666) : -1;
     free(lock);
     if (s->lock_fd < 0) {
@@ -166,39 +185,30 @@ static int open_inner(store *s, const char *dir, const char *sweep_name, const c
         s->lock_fd = -1;
         return -2;
     }
-    char *manifest = join(dir, "manifest.json");
-    char old_name[256], old_ident[64];
-    if (!manifest || read_manifest(manifest, old_name, sizeof old_name, old_ident, sizeof old_ident) != 0) {
-        snprintf(err, errlen, "cannot read '%s/manifest.json': %s", dir, strerror(errno));
-        free(manifest);
-        return -1;
-    }
-    s->path = join(dir, "results.jsonl");
-    if (old_ident[0] && strcmp(old_ident, identity) != 0) {
+    manifest m;
+    int mr = manifest_read(dir, &m, err, errlen);
+    if (mr < 0) return -2;
+    s->path = path_join(dir, "results.jsonl");
+    if (!s->path) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (mr == 0 && strcmp(m.identity, identity) != 0) {
         snprintf(err, errlen, "'%s' holds results of a different sweep ('%s', identity %s; this is '%s', identity %s); "
-                 "give another --out folder, or move that one away", dir, old_name, old_ident, sweep_name, identity);
-        free(manifest);
+                 "give another --out folder, or move that one away", dir, m.sweep, m.identity, sweep_name, identity);
         return -2;
     }
-    if (!old_ident[0]) {
+    if (mr == 1) {
         struct stat st;
         if (stat(s->path, &st) == 0 && st.st_size > 0) {
             snprintf(err, errlen, "'%s' holds a results.jsonl but no manifest.json, so it cannot be matched to this sweep; "
                      "give another --out folder", dir);
-            free(manifest);
             return -2;
         }
-        if (write_manifest(dir, manifest, sweep_name, identity) != 0) {
-            snprintf(err, errlen, "cannot write '%s': %s", manifest, strerror(errno));
-            free(manifest);
-            return -1;
-        }
+        memset(&m, 0, sizeof m);
+        snprintf(m.sweep, sizeof m.sweep, "%s", sweep_name);
+        snprintf(m.identity, sizeof m.identity, "%s", identity);
+        snprintf(m.format, sizeof m.format, "%s", MANIFEST_FORMAT);
+        if (manifest_write(dir, &m, err, errlen) != 0) return -1;
     }
-    free(manifest);
-    if (load_existing(s) != 0) {
-        snprintf(err, errlen, "cannot read '%s': %s", s->path, strerror(errno));
-        return -1;
-    }
+    if (load_existing(s, dir, sweep_name, err, errlen) != 0) return -1;
     s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND, 0666);
     if (s->fd < 0) {
         snprintf(err, errlen, "cannot open '%s' for appending: %s", s->path, strerror(errno));

@@ -1,13 +1,19 @@
-/* The results store of a sweep: DIR/results.jsonl, one JSON object per line per
- * (configuration, seed), each flushed to disk (fsync) before it counts as done;
- * DIR/manifest.json names the sweep the folder belongs to. On open, a torn last
- * line (a kill mid-write) is cut off and the keys already present are loaded,
- * so a rerun skips finished work and never writes a key twice. */
+/* The results store of a sweep, the writer's side: DIR/results.jsonl, one
+ * record (record_schema.h) per line, each written and fsync'd before it
+ * counts as done; DIR/manifest.json names the sweep the folder belongs to;
+ * DIR/lock, held with flock while the store is open, keeps a second writer
+ * out. On open the existing lines are read by the store's rules (results.h):
+ * a torn last line is cut, a complete line that is not a complete record of
+ * this sweep is moved to DIR/quarantine.jsonl (its key is not done, so the
+ * sweep recomputes it), and the keys of the complete records are loaded, so a
+ * rerun skips finished work and never loses a stored record. */
 #ifndef MLPVAR_STORE_H
 #define MLPVAR_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#define STORE_MAX_WARN 10
 
 typedef struct {
     int fd;                  /* results.jsonl, O_APPEND */
@@ -16,6 +22,10 @@ typedef struct {
     uint64_t *keys;          /* open-addressing set of finished keys (0 = empty slot) */
     size_t cap, count;
     long torn_bytes;         /* bytes cut from a torn last line on open */
+    long quarantined;        /* lines moved to quarantine.jsonl on open */
+    int n_warn;              /* the first of them: line numbers and why */
+    long warn_line[STORE_MAX_WARN];
+    char warn[STORE_MAX_WARN][200];
 } store;
 
 /* Opens (creating) DIR and its files. identity names the sweep's record-level
@@ -28,9 +38,6 @@ int store_has(const store *s, uint64_t key);
 /* Appends one complete line (must end in '\n'), fsyncs, then records the key. */
 int store_append(store *s, uint64_t key, const char *line, size_t len);
 void store_close(store *s);
-
-/* The 16-hex-digit key written in a record line, or 0 if the line has none. */
-uint64_t store_line_key(const char *line);
 
 /* 64-bit FNV-1a of a string, finished with mix64: keys and identities. */
 uint64_t store_hash(const char *text);

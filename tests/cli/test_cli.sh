@@ -69,7 +69,7 @@ expect_usage_error "empty"                   sweep "$S" --out "$T/sw"
 expect_usage_error "give an output folder"   sweep "$S"
 expect_usage_error "$T/missing.yaml"         sweep "$T/missing.yaml" --out "$T/sw"
 [ ! -e "$T/sw" ] && ok || bad "a refused sweep created its output folder"
-expect_usage_error "results.jsonl"           results "$T/nowhere"
+expect_usage_error "not a results folder"    results "$T/nowhere"
 
 # The Slurm script: valid bash, and its command line runs (as a dry run).
 SB="$(dirname "$0")/../../slurm/sweep.sbatch"
