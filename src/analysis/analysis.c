@@ -23,69 +23,145 @@ const char *an_verdict_name(an_verdict v)
     }
 }
 
-static int same_shape(const an_record *r, const an_init *g)
-{
-    return r->depth == g->depth && r->width == g->width && r->budget == g->budget && r->grid == g->grid &&
-           !strcmp(r->activation, g->activation);
-}
-
 static int cmp_double(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
     return (a > b) - (a < b);
 }
 
-/* At-init aggregates: pooled over parts, one draw per (shape, seed). */
-static void build_init(analysis *a)
+/* ---- grouping: records with equal keys, groups in order of first appearance ---- */
+
+static const analysis *sort_a;     /* qsort has no context argument */
+
+/* The at-init shape: activation, depth, width, budget, grid; then seed, then file order. */
+static int cmp_shape(const void *x, const void *y)
 {
-    int cap = 0;
-    char *used = calloc((size_t)a->n_rec + 1, 1);
-    for (long i = 0; i < a->n_rec; i++) {
-        if (used[i] || isnan(a->rec[i].variability)) continue;
-        if (a->n_init == cap) { cap = cap ? 2 * cap : 64; a->init = realloc(a->init, sizeof(an_init) * (size_t)cap); }
-        an_init *g = &a->init[a->n_init++];
-        const an_record *r0 = &a->rec[i];
-        memset(g, 0, sizeof *g);
-        snprintf(g->activation, sizeof g->activation, "%s", r0->activation);
-        g->depth = (int)r0->depth; g->width = (int)r0->width; g->grid = (int)r0->grid; g->budget = r0->budget;
-        g->params = r0->params; g->activation_ratio = r0->activation_ratio;
-        g->activations = (long)r0->depth * r0->width;
-        long seen_cap = 0, *seeds = NULL;
-        double *rho = NULL, dead = 0;
-        for (long j = i; j < a->n_rec; j++) {
-            const an_record *r = &a->rec[j];
-            if (used[j] || isnan(r->variability) || !same_shape(r, g)) continue;
-            used[j] = 1;
-            int dup = 0;
-            for (int k = 0; k < g->n && !dup; k++) dup = seeds[k] == r->seed;
-            if (dup) continue;                  /* the same network measured in another part */
-            if (g->n == seen_cap) {
-                seen_cap = seen_cap ? 2 * seen_cap : 64;
-                seeds = realloc(seeds, sizeof(long) * (size_t)seen_cap);
-                g->v = realloc(g->v, sizeof(double) * (size_t)seen_cap);
-                rho = realloc(rho, sizeof(double) * (size_t)seen_cap);
-            }
-            seeds[g->n] = r->seed;
-            g->v[g->n] = r->variability;
-            rho[g->n] = r->collapse_ratio;
-            g->collapsed += r->collapsed;
-            const record_array *ld = &r->layer_dead_fraction;
-            dead += ld->n ? ld->v[ld->n - 1] : 0.0;
-            g->n++;
-        }
-        qsort(g->v, (size_t)g->n, sizeof(double), cmp_double);
-        g->v_median = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.5);
-        g->v_q25 = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.25);
-        g->v_q75 = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.75);
-        g->rho_median = mlpv_summarize(rho, (size_t)g->n).median;
-        g->c2c = (double)g->collapsed / g->n;
-        mlpv_wilson(g->collapsed, g->n, MLPV_Z95, &g->c2c_lo, &g->c2c_hi);
-        g->dead_last = dead / g->n;
-        free(seeds);
-        free(rho);
-    }
-    free(used);
+    const an_record *r = &sort_a->rec[*(const long *)x], *q = &sort_a->rec[*(const long *)y];
+    int c = strcmp(r->activation, q->activation);
+    if (c) return c;
+    if (r->depth != q->depth) return r->depth < q->depth ? -1 : 1;
+    if (r->width != q->width) return r->width < q->width ? -1 : 1;
+    if (r->budget != q->budget) return r->budget < q->budget ? -1 : 1;
+    if (r->grid != q->grid) return r->grid < q->grid ? -1 : 1;
+    if (r->seed != q->seed) return r->seed < q->seed ? -1 : 1;
+    return (*(const long *)x > *(const long *)y) - (*(const long *)x < *(const long *)y);
 }
+
+/* The trained configuration: task, knob, activation, depth, width, budget; then file order. */
+static int cmp_trained(const void *x, const void *y)
+{
+    const an_record *r = &sort_a->rec[*(const long *)x], *q = &sort_a->rec[*(const long *)y];
+    int c = strcmp(r->task, q->task);
+    if (c) return c;
+    if (r->knob != q->knob) return r->knob < q->knob ? -1 : 1;
+    c = strcmp(r->activation, q->activation);
+    if (c) return c;
+    if (r->depth != q->depth) return r->depth < q->depth ? -1 : 1;
+    if (r->width != q->width) return r->width < q->width ? -1 : 1;
+    if (r->budget != q->budget) return r->budget < q->budget ? -1 : 1;
+    return (*(const long *)x > *(const long *)y) - (*(const long *)x < *(const long *)y);
+}
+
+typedef struct { long first, start, n; } group;   /* a run of idx[start .. start+n-1] */
+
+static int by_first(const void *x, const void *y)
+{
+    const group *g = x, *h = y;
+    return (g->first > h->first) - (g->first < h->first);
+}
+
+/* Sorts the eligible record indices idx[n] with cmp and cuts them into groups
+ * (runs equal under cmp up to its last, tie-breaking keys: `keys` levels compared
+ * by same()), ordered by each group's first record in the file. */
+static group *group_records(const analysis *a, long *idx, long n, int (*cmp)(const void *, const void *),
+                            int (*same)(const an_record *, const an_record *), long *n_groups)
+{
+    *n_groups = 0;
+    sort_a = a;
+    qsort(idx, (size_t)n, sizeof *idx, cmp);
+    group *g = malloc(sizeof *g * (size_t)(n + 1));
+    if (!g) return NULL;
+    long k = 0;
+    for (long i = 0; i < n; i++) {
+        if (k && same(&a->rec[idx[g[k - 1].start]], &a->rec[idx[i]])) {
+            g[k - 1].n++;
+            if (idx[i] < g[k - 1].first) g[k - 1].first = idx[i];
+        } else {
+            g[k++] = (group){ idx[i], i, 1 };
+        }
+    }
+    qsort(g, (size_t)k, sizeof *g, by_first);
+    *n_groups = k;
+    return g;
+}
+
+static int same_shape(const an_record *r, const an_record *q)
+{
+    return r->depth == q->depth && r->width == q->width && r->budget == q->budget && r->grid == q->grid &&
+           !strcmp(r->activation, q->activation);
+}
+
+static int same_trained(const an_record *r, const an_record *q)
+{
+    return r->depth == q->depth && r->width == q->width && r->budget == q->budget && r->knob == q->knob &&
+           !strcmp(r->task, q->task) && !strcmp(r->activation, q->activation);
+}
+
+/* ---- at init ---- */
+
+/* One shape's aggregate from its records idx[0..m-1] (sorted by seed): one
+ * draw per seed, pooled over parts (same shape and seed = same network). */
+static int init_aggregate(const analysis *a, const long *idx, long m, an_init *g)
+{
+    const an_record *r0 = &a->rec[idx[0]];
+    memset(g, 0, sizeof *g);
+    snprintf(g->activation, sizeof g->activation, "%s", r0->activation);
+    g->depth = (int)r0->depth; g->width = (int)r0->width; g->grid = (int)r0->grid; g->budget = r0->budget;
+    g->params = r0->params; g->activation_ratio = r0->activation_ratio;
+    g->activations = r0->depth * r0->width;
+    g->v = malloc(sizeof(double) * (size_t)m);
+    double *rho = malloc(sizeof(double) * (size_t)m), dead = 0;
+    if (!g->v || !rho) { free(rho); return -1; }
+    for (long j = 0; j < m; j++) {
+        const an_record *r = &a->rec[idx[j]];
+        if (j && r->seed == a->rec[idx[j - 1]].seed) continue;   /* measured again in another part */
+        g->v[g->n] = r->variability;
+        rho[g->n] = r->collapse_ratio;
+        g->collapsed += record_has(r, RFI_collapsed) && r->collapsed;
+        const record_array *ld = &r->layer_dead_fraction;
+        dead += ld->n ? ld->v[ld->n - 1] : 0.0;
+        g->n++;
+    }
+    qsort(g->v, (size_t)g->n, sizeof(double), cmp_double);
+    g->v_median = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.5);
+    g->v_q25 = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.25);
+    g->v_q75 = mlpv_quantile_sorted(g->v, (size_t)g->n, 0.75);
+    g->rho_median = mlpv_summarize(rho, (size_t)g->n).median;
+    g->c2c = (double)g->collapsed / g->n;
+    mlpv_wilson(g->collapsed, g->n, MLPV_Z95, &g->c2c_lo, &g->c2c_hi);
+    g->dead_last = dead / g->n;
+    free(rho);
+    return 0;
+}
+
+static int build_init(analysis *a, long *idx)
+{
+    long n = 0, ng;
+    for (long i = 0; i < a->n_rec; i++)
+        if (record_has(&a->rec[i], RFI_variability)) idx[n++] = i;
+    group *g = group_records(a, idx, n, cmp_shape, same_shape, &ng);
+    if (!g) return -1;
+    a->init = calloc((size_t)ng + 1, sizeof(an_init));
+    int rc = a->init ? 0 : -1;
+    for (long k = 0; !rc && k < ng; k++) {
+        rc = init_aggregate(a, idx + g[k].start, g[k].n, &a->init[k]);
+        a->n_init = (int)k + 1;
+    }
+    free(g);
+    return rc;
+}
+
+/* ---- trained ---- */
 
 /* The at-init aggregate of a trained configuration: same shape, most draws. */
 static const an_init *init_of(const analysis *a, const an_record *r)
@@ -100,64 +176,66 @@ static const an_init *init_of(const analysis *a, const an_record *r)
     return best;
 }
 
-static int same_trained(const an_record *r, const an_trained *t)
+/* One trained configuration from its records idx[0..m-1] (file order). A
+ * diverged run, or one whose accuracy is not finite, counts at chance (0.5) in
+ * the mean and as a failure in the success rate. work: [m * (1 + rivals)] doubles. */
+static int trained_aggregate(analysis *a, const long *idx, long m, an_trained *t, double *work)
 {
-    return r->trained && r->depth == t->depth && r->width == t->width && r->budget == t->budget &&
-           r->knob == t->knob && r->task && !strcmp(r->task, t->task) && !strcmp(r->activation, t->activation);
+    const an_record *r0 = &a->rec[idx[0]];
+    memset(t, 0, sizeof *t);
+    snprintf(t->task, sizeof t->task, "%s", r0->task);
+    snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
+    t->knob = (int)r0->knob; t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
+    t->params = r0->params; t->activation_ratio = r0->activation_ratio;
+    t->n_layers = r0->layer_grad_norm.n;
+    t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
+    t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
+    if (!t->grad_mean || !t->dead_mean) return -1;
+    double *acc = work, *rv[MLPV_RIVAL_COUNT];
+    int nrv[MLPV_RIVAL_COUNT] = { 0 };
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++) rv[k] = work + (size_t)m * (size_t)(k + 1);
+    long success = 0, diverged = 0;
+    for (long j = 0; j < m; j++) {
+        const an_record *r = &a->rec[idx[j]];
+        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
+        int div = record_has(r, RFI_diverged) && r->diverged, failed = div || !isfinite(r->test_accuracy);
+        acc[t->n] = failed ? 0.5 : r->test_accuracy;
+        success += !failed && r->test_accuracy >= a->success_threshold;
+        diverged += div;
+        for (int l = 0; l < t->n_layers && l < r->layer_grad_norm.n; l++) t->grad_mean[l] += r->layer_grad_norm.v[l];
+        for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++) t->dead_mean[l] += r->layer_dead_fraction.v[l];
+        t->n++;
+    }
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++)       /* undefined draws (e.g. NASWOT's -inf) are left out */
+        t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
+    for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= t->n;
+    for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= t->n;
+    t->acc_mean = mlpv_mean_ci(acc, (size_t)t->n, a->bootstrap, a->seed + (unsigned long long)a->n_trained,
+                               0.95, &t->acc_lo, &t->acc_hi);
+    t->success = (double)success / t->n;
+    mlpv_wilson(success, t->n, MLPV_Z95, &t->success_lo, &t->success_hi);
+    t->diverged_rate = (double)diverged / t->n;
+    t->init = init_of(a, r0);
+    return 0;
 }
 
-/* A diverged run, or one whose accuracy is not finite, counts at chance (0.5)
- * in the mean and as a failure in the success rate. */
-static void build_trained(analysis *a)
+static int build_trained(analysis *a, long *idx)
 {
-    int cap = 0;
-    char *used = calloc((size_t)a->n_rec + 1, 1);
-    double *acc = malloc(sizeof(double) * (size_t)(a->n_rec + 1));
-    for (long i = 0; i < a->n_rec; i++) {
-        if (used[i] || !a->rec[i].trained) continue;
-        if (a->n_trained == cap) { cap = cap ? 2 * cap : 64; a->trained = realloc(a->trained, sizeof(an_trained) * (size_t)cap); }
-        an_trained *t = &a->trained[a->n_trained++];
-        const an_record *r0 = &a->rec[i];
-        memset(t, 0, sizeof *t);
-        snprintf(t->task, sizeof t->task, "%s", r0->task ? r0->task : "");
-        snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
-        t->knob = (int)r0->knob; t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
-        t->params = r0->params; t->activation_ratio = r0->activation_ratio;
-        t->n_layers = r0->layer_grad_norm.n;
-        t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
-        t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
-        long success = 0, diverged = 0;
-        double *rv[MLPV_RIVAL_COUNT];
-        int nrv[MLPV_RIVAL_COUNT] = { 0 };
-        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) rv[k] = malloc(sizeof(double) * (size_t)(a->n_rec + 1));
-        for (long j = i; j < a->n_rec; j++) {
-            const an_record *r = &a->rec[j];
-            if (used[j] || !same_trained(r, t)) continue;
-            used[j] = 1;
-            for (int k = 0; k < MLPV_RIVAL_COUNT; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
-            int failed = r->diverged || !isfinite(r->test_accuracy);
-            acc[t->n] = failed ? 0.5 : r->test_accuracy;
-            success += !failed && r->test_accuracy >= a->success_threshold;
-            diverged += r->diverged;
-            for (int l = 0; l < t->n_layers && l < r->layer_grad_norm.n; l++) t->grad_mean[l] += r->layer_grad_norm.v[l];
-            for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++) t->dead_mean[l] += r->layer_dead_fraction.v[l];
-            t->n++;
-        }
-        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) {     /* undefined draws (e.g. NASWOT's -inf) are left out */
-            t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
-            free(rv[k]);
-        }
-        for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= t->n;
-        for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= t->n;
-        t->acc_mean = mlpv_mean_ci(acc, (size_t)t->n, a->bootstrap, a->seed + (unsigned long long)a->n_trained,
-                                   0.95, &t->acc_lo, &t->acc_hi);
-        t->success = (double)success / t->n;
-        mlpv_wilson(success, t->n, MLPV_Z95, &t->success_lo, &t->success_hi);
-        t->diverged_rate = (double)diverged / t->n;
-        t->init = init_of(a, r0);
+    long n = 0, ng;
+    for (long i = 0; i < a->n_rec; i++)
+        if (a->rec[i].trained && a->rec[i].task) idx[n++] = i;
+    group *g = group_records(a, idx, n, cmp_trained, same_trained, &ng);
+    double *work = malloc(sizeof(double) * (size_t)(n + 1) * (1 + MLPV_RIVAL_COUNT));
+    a->trained = calloc((size_t)ng + 1, sizeof(an_trained));
+    int rc = g && work && a->trained ? 0 : -1;
+    for (long k = 0; !rc && k < ng; k++) {
+        /* file order inside the group: the bootstrap of the mean does not care, the medians neither */
+        a->n_trained = (int)k + 1;        /* the bootstrap stream of configuration k is seed + k + 1 */
+        rc = trained_aggregate(a, idx + g[k].start, g[k].n, &a->trained[k], work);
     }
-    free(acc);
-    free(used);
+    free(work);
+    free(g);
+    return rc;
 }
 
 int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
@@ -179,11 +257,12 @@ int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
                  dir, dir);
         return -2;
     }
-    build_init(a);
-    build_trained(a);
-    analysis_claims(a);
-    analysis_predict(a);
-    return 0;
+    long *idx = malloc(sizeof(long) * (size_t)a->n_rec);
+    rc = idx && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
+         analysis_predict(a) == 0 ? 0 : -1;
+    free(idx);
+    if (rc) snprintf(err, errlen, "out of memory analysing %ld records", a->n_rec);
+    return rc;
 }
 
 void analysis_free(analysis *a)

@@ -52,10 +52,23 @@ typedef struct {
 typedef enum { AN_HOLDS, AN_FAILS, AN_INCONCLUSIVE, AN_NO_DATA } an_verdict;
 const char *an_verdict_name(an_verdict v);    /* "holds", "does not hold", "inconclusive", "no data" */
 
+/* What a claim row is about; the overall rows count the relu and abs series,
+ * the pairs, the tasks and the pool. */
+typedef enum {
+    AN_SLICE_SERIES,               /* one activation at one budget (or width), over depths */
+    AN_SLICE_PAIR,                 /* relu vs abs at one budget (or width) */
+    AN_SLICE_TASK,                 /* the trained configurations of one task */
+    AN_SLICE_POOLED,               /* every trained configuration */
+    AN_SLICE_OVERALL               /* the claim's verdict over its counted rows */
+} an_slice;
+
 /* One claim's test on one slice of the data (e.g. C1 for relu at budget 10000). */
 typedef struct {
     char claim[4];                 /* "C1".."C5" */
-    char slice[96];                /* "relu, budget 10000" */
+    an_slice kind;
+    char activation[24];           /* AN_SLICE_SERIES: the activation */
+    long budget;                   /* AN_SLICE_SERIES: the budget (0: a fixed width) */
+    char slice[96];                /* "relu, budget 10000", for people */
     char statistic[160];           /* what is measured, in words */
     double value, lo, hi;          /* the statistic and its 95% bootstrap interval */
     an_verdict verdict;
@@ -78,8 +91,9 @@ typedef struct {
     const an_record *rec; long n_rec;   /* res.rec, or records built by a test */
     an_init *init; int n_init;
     an_trained *trained; int n_trained;
-    an_claim *claims; int n_claims;
-    an_predict *predict; int n_predict;
+    an_claim *claims; int n_claims; size_t claims_cap;
+    an_predict *predict; int n_predict; size_t predict_cap;
+    int failed;                    /* out of memory while computing (analysis_run returns -1) */
     double success_threshold;      /* accuracy counted as success (default 0.75) */
     int bootstrap;                 /* resamples (default 1000) */
     unsigned long long seed;       /* bootstrap seed */

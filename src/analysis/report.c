@@ -416,7 +416,7 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     for (int pass = 0; pass < 4; pass++)          /* does not hold, then inconclusive; "overall" rows first */
         for (int i = 0; i < a->n_claims; i++) {
             const an_claim *k = &a->claims[i];
-            int overall = strcmp(k->slice, "overall") == 0;
+            int overall = k->kind == AN_SLICE_OVERALL;
             if (k->verdict != (pass < 2 ? AN_FAILS : AN_INCONCLUSIVE) || overall != (pass % 2 == 0)) continue;
             if (!listed++) {
                 doc_p(d, "If a claim of the paper does not hold in these measurements, the report says so. "

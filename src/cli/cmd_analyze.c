@@ -33,7 +33,7 @@ static void print_tables(const analysis *a)
         char stat[64] = "";
         if (!isnan(c->value)) snprintf(stat, sizeof stat, "%.3f [%.3f, %.3f]", c->value, c->lo, c->hi);
         printf("%-4s %-24s %-14s %-26s %s\n", c->claim, c->slice, an_verdict_name(c->verdict), stat,
-               c->verdict == AN_NO_DATA || !strcmp(c->slice, "overall") ? c->detail : c->statistic);
+               c->verdict == AN_NO_DATA || c->kind == AN_SLICE_OVERALL ? c->detail : c->statistic);
     }
     if (a->n_predict) {
         printf("\npredictive power for mean test accuracy (Spearman and Kendall tau-b, 95%% bootstrap CI)\n");

@@ -1,0 +1,464 @@
+/* mlpvar analyze, part 2: the paper's claims C1-C5 (docs/claims.md), each
+ * statistic with a 95% percentile bootstrap interval and a verdict computed
+ * from it. The predictive-power table is in predict.c.
+ *
+ * Resampling. At-init statistics resample the draws of every depth (with
+ * replacement, each depth on its own) and recompute per-depth medians and C2C
+ * fractions; C5 and the predictive table resample configurations.
+ *
+ * Verdict rule, for a statistic whose claimed sign is positive: holds when the
+ * interval's lower end is > 0, does not hold when its upper end is < 0 (for C1,
+ * <= 0: a peak at the end of the depth range is no rise-then-fall), inconclusive
+ * otherwise. Claimed-negative statistics mirror this. */
+#include "analysis_internal.h"
+#include "record.h"
+
+#include "mlpvar/grow.h"
+
+#include "mlpvar/correlation.h"
+#include "mlpvar/rng.h"
+#include "mlpvar/rivals.h"
+#include "mlpvar/metrics.h"
+#include "mlpvar/theory.h"
+#include "mlpvar/stats.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS 1e-12                /* floor under medians before taking logs (V can be exactly 0) */
+#define MAX_SERIES_DEPTHS RECORD_MAX_DEPTH   /* the reader refuses deeper records; a budget fixes the width */
+
+/* ---- a small reproducible generator for resampling ---- */
+
+typedef struct { uint64_t key, ctr; } boot_rng;
+
+static double rng_u(boot_rng *r)
+{
+    return (double)(mlpv_mix64(r->key + r->ctr++) >> 11) * 0x1p-53;
+}
+
+/* ---- series: the at-init aggregates of one (activation, budget), by depth ---- */
+
+typedef struct {
+    const an_init *g[MAX_SERIES_DEPTHS];
+    int n;
+    char activation[24];
+    long budget;                  /* 0 for a fixed-width series */
+    int width;                    /* the fixed width, 0 for a budget series */
+} series;
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static int cmp_depth(const void *x, const void *y)
+{
+    const an_init *a = *(const an_init *const *)x, *b = *(const an_init *const *)y;
+    return (a->depth > b->depth) - (a->depth < b->depth);
+}
+
+/* A series' size: its budget, or minus its width for fixed-width sweeps (budget 0). */
+static long size_key(const an_init *g) { return g->budget > 0 ? g->budget : -(long)g->width; }
+
+/* The aggregates of (activation, size key) by depth, at the largest grid
+ * present for them: one grid per series. */
+static series series_of(const analysis *a, const char *act, long key)
+{
+    series s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.activation, sizeof s.activation, "%s", act);
+    s.budget = key > 0 ? key : 0;
+    s.width = key > 0 ? 0 : (int)-key;
+    int grid = 0;
+    for (int i = 0; i < a->n_init; i++)
+        if (!strcmp(a->init[i].activation, act) && size_key(&a->init[i]) == key && a->init[i].grid > grid)
+            grid = a->init[i].grid;
+    for (int i = 0; i < a->n_init; i++) {
+        const an_init *g = &a->init[i];
+        if (strcmp(g->activation, act) || size_key(g) != key || g->grid != grid) continue;
+        assert(s.n < MAX_SERIES_DEPTHS);     /* one aggregate per depth: the reader refuses deeper records */
+        if (s.n < MAX_SERIES_DEPTHS) s.g[s.n++] = g;
+    }
+    qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_depth);
+    return s;
+}
+
+/* Point estimates (resample = 0) or one bootstrap resample of a series. */
+static void series_values(const series *s, boot_rng *r, double *med, double *c2c, double *tmp)
+{
+    for (int k = 0; k < s->n; k++) {
+        const an_init *g = s->g[k];
+        if (!r) { med[k] = g->v_median; c2c[k] = g->c2c; continue; }
+        long hits = 0;
+        for (int i = 0; i < g->n; i++) {
+            tmp[i] = g->v[(int)(rng_u(r) * g->n)];
+            hits += rng_u(r) < g->c2c;       /* a resampled collapse flag */
+        }
+        qsort(tmp, (size_t)g->n, sizeof(double), cmp_double);
+        med[k] = mlpv_quantile_sorted(tmp, (size_t)g->n, 0.5);
+        c2c[k] = (double)hits / g->n;
+    }
+}
+
+/* A statistic of ns series given their per-depth medians and C2C fractions. */
+typedef double (*series_stat)(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx);
+
+/* Point estimate and percentile interval over a->bootstrap resamples. */
+static double boot_series(analysis *a, const series *s, int ns, series_stat f, const void *ctx,
+                          uint64_t stream, double *lo, double *hi)
+{
+    double med[2][MAX_SERIES_DEPTHS] = { { 0 } }, c2c[2][MAX_SERIES_DEPTHS] = { { 0 } };
+    double *mp[2] = { med[0], med[1] }, *cp[2] = { c2c[0], c2c[1] };
+    int maxn = 1;
+    assert(ns >= 1 && ns <= 2);
+    for (int k = 0; k < ns; k++)
+        for (int d = 0; d < s[k].n; d++) if (s[k].g[d]->n > maxn) maxn = s[k].g[d]->n;
+    double *tmp = malloc(sizeof(double) * (size_t)maxn), *stats = malloc(sizeof(double) * (size_t)a->bootstrap);
+    *lo = *hi = NAN;
+    if (!tmp || !stats) { free(tmp); free(stats); a->failed = 1; return NAN; }
+    for (int k = 0; k < ns; k++) series_values(&s[k], NULL, mp[k], cp[k], tmp);
+    double value = f(s, ns, mp, cp, ctx);
+    boot_rng r = { mlpv_mix64(a->seed ^ (stream * 0x9E3779B97F4A7C15ull)), 0 };
+    int used = 0;
+    for (int b = 0; b < a->bootstrap; b++) {
+        for (int k = 0; k < ns; k++) series_values(&s[k], &r, mp[k], cp[k], tmp);
+        double v = f(s, ns, mp, cp, ctx);
+        if (!isnan(v)) stats[used++] = v;
+    }
+    qsort(stats, (size_t)used, sizeof(double), cmp_double);
+    if (used) {
+        *lo = mlpv_quantile_sorted(stats, (size_t)used, 0.025);
+        *hi = mlpv_quantile_sorted(stats, (size_t)used, 0.975);
+    }
+    free(tmp);
+    free(stats);
+    return value;
+}
+
+static int argmax(const double *v, int n)
+{
+    int b = 0;
+    for (int i = 1; i < n; i++) if (v[i] > v[b]) b = i;
+    return b;
+}
+
+/* C1: min(log(V_peak / V_shallowest), log(V_peak / V_deepest)) of the medians:
+ * > 0 exactly when the medians rise to an interior peak and fall after it. */
+static double stat_c1(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)c2c; (void)ctx;
+    int n = s->n, p = argmax(med[0], n);
+    double up = log((med[0][p] + EPS) / (med[0][0] + EPS)), down = log((med[0][p] + EPS) / (med[0][n - 1] + EPS));
+    return up < down ? up : down;
+}
+
+/* C2a: C2C probability at the deepest depth minus at the shallowest. */
+static double stat_c2_rise(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)med; (void)ctx;
+    return c2c[0][s->n - 1] - c2c[0][0];
+}
+
+/* C2b: Spearman of median V3 and C2C probability across depths. */
+static double stat_c2_corr(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)ctx;
+    return mlpv_spearman(med[0], c2c[0], (size_t)s->n);
+}
+
+/* C3: Spearman of the number of activations and median V3 over the depths up to
+ * the peak (ctx: the peak's index in the point estimate). */
+static double stat_c3(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)c2c;
+    int upto = *(const int *)ctx + 1;
+    double act[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < upto; k++) act[k] = (double)s->g[k]->activations;
+    return mlpv_spearman(act, med[0], (size_t)upto);
+}
+
+/* C4 compares series 0 (relu) and 1 (abs) on their common depths. */
+typedef struct { int n; int ir[MAX_SERIES_DEPTHS], ia[MAX_SERIES_DEPTHS]; } common_depths;
+
+static common_depths common_of(const series *r, const series *a)
+{
+    common_depths c = { 0, { 0 }, { 0 } };
+    for (int i = 0; i < r->n; i++)
+        for (int j = 0; j < a->n; j++)
+            if (r->g[i]->depth == a->g[j]->depth) { c.ir[c.n] = i; c.ia[c.n] = j; c.n++; }
+    return c;
+}
+
+/* C4a: median over common depths of log(V_abs / V_relu). */
+static double stat_c4_v(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)s; (void)ns; (void)c2c;
+    const common_depths *c = ctx;
+    double d[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < c->n; k++) d[k] = log((med[1][c->ia[k]] + EPS) / (med[0][c->ir[k]] + EPS));
+    qsort(d, (size_t)c->n, sizeof(double), cmp_double);
+    return mlpv_quantile_sorted(d, (size_t)c->n, 0.5);
+}
+
+/* C4b: C2C(abs) - C2C(relu) at the deepest common depth. */
+static double stat_c4_c2c(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)s; (void)ns; (void)med;
+    const common_depths *c = ctx;
+    return c2c[1][c->ia[c->n - 1]] - c2c[0][c->ir[c->n - 1]];
+}
+
+/* C4c: log2(peak depth of abs / peak depth of relu), over common depths. */
+static double stat_c4_peak(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)c2c;
+    const common_depths *c = ctx;
+    double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < c->n; k++) { vr[k] = med[0][c->ir[k]]; va[k] = med[1][c->ia[k]]; }
+    int pr = argmax(vr, c->n), pa = argmax(va, c->n);
+    return log2((double)s[1].g[c->ia[pa]]->depth / (double)s[0].g[c->ir[pr]]->depth);
+}
+
+/* ---- verdicts and claim rows ---- */
+
+/* sign = +1: the claim says the statistic is > 0; -1: < 0. strict: for C1, an
+ * upper end of exactly 0 already means "does not hold". */
+static an_verdict verdict_of(double value, double lo, double hi, int sign, int strict)
+{
+    if (isnan(value) || isnan(lo) || isnan(hi)) return AN_INCONCLUSIVE;
+    if (sign < 0) { double t = -lo; lo = -hi; hi = t; }
+    if (lo > 0) return AN_HOLDS;
+    if (hi < 0 || (strict && hi <= 0)) return AN_FAILS;
+    return AN_INCONCLUSIVE;
+}
+
+/* Appends a claim row; NULL (and a->failed) when out of memory. */
+static an_claim *add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
+                           double value, double lo, double hi, an_verdict v)
+{
+    if (MLPV_GROW(a->claims, a->claims_cap, a->n_claims + 1)) { a->failed = 1; return NULL; }
+    an_claim *c = &a->claims[a->n_claims++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->claim, sizeof c->claim, "%s", claim);
+    c->kind = kind;
+    snprintf(c->slice, sizeof c->slice, "%s", slice);
+    snprintf(c->statistic, sizeof c->statistic, "%s", statistic);
+    c->value = value; c->lo = lo; c->hi = hi; c->verdict = v;
+    return c;
+}
+
+/* The claim overall: holds if every counted row holds, does not hold if any
+ * fails, inconclusive otherwise. Counted: the relu and abs series, the relu vs
+ * abs pairs, the tasks and the pool (other activations are reported, not counted). */
+static int counted(const an_claim *c)
+{
+    switch (c->kind) {
+    case AN_SLICE_SERIES: return !strcmp(c->activation, "relu") || !strcmp(c->activation, "abs");
+    case AN_SLICE_PAIR:
+    case AN_SLICE_TASK:
+    case AN_SLICE_POOLED: return 1;
+    default: return 0;
+    }
+}
+
+static void add_overall(analysis *a, const char *claim, int first)
+{
+    int rows = 0, holds = 0, fails = 0;
+    for (int i = first; i < a->n_claims; i++) {
+        const an_claim *c = &a->claims[i];
+        if (strcmp(c->claim, claim) || !counted(c)) continue;
+        rows++;
+        holds += c->verdict == AN_HOLDS;
+        fails += c->verdict == AN_FAILS;
+    }
+    an_verdict v = !rows ? AN_NO_DATA : fails ? AN_FAILS : holds == rows ? AN_HOLDS : AN_INCONCLUSIVE;
+    an_claim *c = add_claim(a, claim, AN_SLICE_OVERALL, "overall", "all relu and abs rows of this claim", NAN, NAN, NAN, v);
+    if (c) snprintf(c->detail, sizeof c->detail, "%d rows: %d hold, %d do not hold, %d inconclusive", rows, holds,
+                    fails, rows - holds - fails);
+}
+
+/* Distinct sizes and activations of the at-init data, in order of appearance
+ * (indices into a->init of their first aggregate); -1 when out of memory. */
+static int distinct(const analysis *a, int by_budget, int **out)
+{
+    size_t cap = 0;
+    int n = 0;
+    *out = NULL;
+    for (int i = 0; i < a->n_init; i++) {
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = by_budget ? size_key(&a->init[(*out)[k]]) == size_key(&a->init[i])
+                             : !strcmp(a->init[(*out)[k]].activation, a->init[i].activation);
+        if (seen) continue;
+        if (MLPV_GROW(*out, cap, n + 1)) { free(*out); *out = NULL; return -1; }
+        (*out)[n++] = i;
+    }
+    return n;
+}
+
+/* "relu, budget 3000" or "relu, width 32". */
+static void size_label(const series *s, char *buf, size_t len, const char *what)
+{
+    if (s->budget > 0) snprintf(buf, len, "%s, budget %ld", what, s->budget);
+    else snprintf(buf, len, "%s, width %d", what, s->width);
+}
+
+/* The detail column of a claim row (nothing when the row could not be added). */
+#define DETAIL(c, ...) do { if (c) snprintf((c)->detail, sizeof (c)->detail, __VA_ARGS__); } while (0)
+
+static an_claim *series_claim(analysis *a, const series *s, const char *claim, const char *slice,
+                              const char *statistic, double v, double lo, double hi, an_verdict verdict)
+{
+    an_claim *c = add_claim(a, claim, AN_SLICE_SERIES, slice, statistic, v, lo, hi, verdict);
+    if (c) { snprintf(c->activation, sizeof c->activation, "%s", s->activation); c->budget = s->budget; }
+    return c;
+}
+
+static void claims_per_series(analysis *a, const series *s, uint64_t stream)
+{
+    char slice[96];
+    size_label(s, slice, sizeof slice, s->activation);
+    double lo, hi, v;
+    int n = s->n;
+    double med[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < n; k++) med[k] = s->g[k]->v_median;
+    int p = argmax(med, n);
+
+    v = boot_series(a, s, 1, stat_c1, NULL, stream + 1, &lo, &hi);
+    an_claim *c = series_claim(a, s, "C1", slice, "min log(V3 peak / V3 at the shallowest, / V3 at the deepest depth)",
+                               v, lo, hi, verdict_of(v, lo, hi, +1, 1));
+    DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d",
+           med[0], s->g[0]->depth, med[p], s->g[p]->depth, med[n - 1], s->g[n - 1]->depth);
+
+    v = boot_series(a, s, 1, stat_c2_rise, NULL, stream + 2, &lo, &hi);
+    c = series_claim(a, s, "C2", slice, "C2C probability at the deepest minus at the shallowest depth",
+                     v, lo, hi, verdict_of(v, lo, hi, +1, 0));
+    DETAIL(c, "C2C %.3f at depth %d, %.3f at depth %d", s->g[0]->c2c, s->g[0]->depth, s->g[n - 1]->c2c,
+           s->g[n - 1]->depth);
+    v = boot_series(a, s, 1, stat_c2_corr, NULL, stream + 3, &lo, &hi);
+    c = series_claim(a, s, "C2", slice, "Spearman(median V3, C2C probability) across depths",
+                     v, lo, hi, verdict_of(v, lo, hi, -1, 0));
+    DETAIL(c, "%d depths%s", n, isnan(v) ? "; C2C is constant (no collapse seen)" : "");
+
+    const char *c3 = "Spearman(number of activations L*n, median V3) over depths up to the peak";
+    if (p >= 2) {
+        v = boot_series(a, s, 1, stat_c3, &p, stream + 4, &lo, &hi);
+        c = series_claim(a, s, "C3", slice, c3, v, lo, hi, verdict_of(v, lo, hi, +1, 0));
+        DETAIL(c, "depths %d..%d: activations %ld..%ld", s->g[0]->depth, s->g[p]->depth, s->g[0]->activations,
+               s->g[p]->activations);
+    } else {
+        c = series_claim(a, s, "C3", slice, c3, NAN, NAN, NAN, AN_NO_DATA);
+        DETAIL(c, "the peak is at depth %d: fewer than 3 depths before it", s->g[p]->depth);
+    }
+}
+
+static void claim_c4(analysis *a, const series *r, const series *ab, uint64_t stream)
+{
+    series two[2] = { *r, *ab };
+    common_depths cd = common_of(r, ab);
+    char slice[96];
+    size_label(r, slice, sizeof slice, "relu vs abs");
+    if (cd.n < 3) {
+        add_claim(a, "C4", AN_SLICE_PAIR, slice, "relu and abs share fewer than 3 depths", NAN, NAN, NAN, AN_NO_DATA);
+        return;
+    }
+    double lo, hi, v;
+    v = boot_series(a, two, 2, stat_c4_v, &cd, stream + 1, &lo, &hi);
+    an_claim *c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "median over depths of log(V3 abs / V3 relu)", v, lo, hi,
+                            verdict_of(v, lo, hi, +1, 0));
+    DETAIL(c, "abs/relu median-V3 ratio %.3g over %d common depths", exp(v), cd.n);
+    v = boot_series(a, two, 2, stat_c4_c2c, &cd, stream + 2, &lo, &hi);
+    c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "C2C(abs) - C2C(relu) at the deepest common depth", v, lo, hi,
+                  verdict_of(v, lo, hi, -1, 0));
+    DETAIL(c, "depth %d: abs %.3f, relu %.3f", r->g[cd.ir[cd.n - 1]]->depth, ab->g[cd.ia[cd.n - 1]]->c2c,
+           r->g[cd.ir[cd.n - 1]]->c2c);
+    v = boot_series(a, two, 2, stat_c4_peak, &cd, stream + 3, &lo, &hi);
+    c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "log2(depth of abs's V3 peak / depth of relu's)", v, lo, hi,
+                  verdict_of(v, lo, hi, +1, 0));
+    double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < cd.n; k++) { vr[k] = r->g[cd.ir[k]]->v_median; va[k] = ab->g[cd.ia[k]]->v_median; }
+    DETAIL(c, "median V3 peaks at depth %d (abs) and %d (relu)", ab->g[cd.ia[argmax(va, cd.n)]]->depth,
+           r->g[cd.ir[argmax(vr, cd.n)]]->depth);
+}
+
+/* C5 on the trained configurations whose task matches (NULL: all). */
+static void claim_c5(analysis *a, const char *task, int knob, uint64_t stream)
+{
+    size_t cap = (size_t)a->n_trained + 1;
+    double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *d = malloc(sizeof(double) * cap);
+    if (!x || !y || !d) { free(x); free(y); free(d); a->failed = 1; return; }
+    size_t n = 0;
+    int best = -1;
+    for (int i = 0; i < a->n_trained; i++) {
+        const an_trained *t = &a->trained[i];
+        if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
+        x[n] = t->init->v_median; y[n] = t->acc_mean; d[n] = t->depth; n++;
+        if (best < 0 || t->acc_mean > a->trained[best].acc_mean) best = i;
+    }
+    /* Where the most accurate configuration falls in `mlpvar advise`'s ranking
+     * (score = median V3 x (1 - C2C probability)) among these configurations. */
+    int rank = 1;
+    if (best >= 0) {
+        const an_trained *b = &a->trained[best];
+        double sb = b->init->v_median * (1.0 - b->init->c2c);
+        for (int i = 0; i < a->n_trained; i++) {
+            const an_trained *t = &a->trained[i];
+            if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
+            rank += t->init->v_median * (1.0 - t->init->c2c) > sb;
+        }
+    }
+    char slice[96];
+    if (task) snprintf(slice, sizeof slice, "task %s:%d", task, knob);
+    else snprintf(slice, sizeof slice, "all tasks pooled");
+    double lo, hi;
+    double v = n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, a->seed + stream, 0.95,
+                                          &lo, &hi, NULL) : NAN;
+    if (n < 4) lo = hi = NAN;
+    an_claim *c = add_claim(a, "C5", task ? AN_SLICE_TASK : AN_SLICE_POOLED, slice,
+                            "Spearman(V3 at init, mean test accuracy) over configurations",
+                            v, lo, hi, n < 4 ? AN_NO_DATA : verdict_of(v, lo, hi, +1, 0));
+    if (best >= 0)
+        DETAIL(c, "%zu configurations; depth alone gives %.2f; the most accurate (%s, depth %d, %.3f) ranks %d of %zu "
+               "by the advise score", n, n >= 2 ? mlpv_spearman(d, y, n) : NAN, a->trained[best].activation,
+               a->trained[best].depth, a->trained[best].acc_mean, rank, n);
+    free(x); free(y); free(d);
+}
+
+int analysis_claims(analysis *a)
+{
+    int *budgets, *acts;
+    int nb = distinct(a, 1, &budgets), na = distinct(a, 0, &acts);
+    if (nb < 0 || na < 0) { free(budgets); free(acts); return -1; }
+    uint64_t stream = 100;
+    int first = a->n_claims;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < na; i++) {
+            series s = series_of(a, a->init[acts[i]].activation, size_key(&a->init[budgets[b]]));
+            if (s.n >= 3) claims_per_series(a, &s, stream);
+            stream += 10;
+        }
+    for (int b = 0; b < nb; b++) {
+        long key = size_key(&a->init[budgets[b]]);
+        series r = series_of(a, "relu", key), ab = series_of(a, "abs", key);
+        if (r.n >= 3 && ab.n >= 3) claim_c4(a, &r, &ab, stream);
+        stream += 10;
+    }
+    /* C5 per task (regime), then pooled */
+    for (int i = 0; i < a->n_trained; i++) {
+        int seen = 0;
+        for (int j = 0; j < i; j++)
+            seen |= !strcmp(a->trained[j].task, a->trained[i].task) && a->trained[j].knob == a->trained[i].knob;
+        if (!seen) claim_c5(a, a->trained[i].task, a->trained[i].knob, stream++);
+    }
+    if (a->n_trained) claim_c5(a, NULL, 0, stream++);
+    free(budgets);
+    free(acts);
+    const char *names[] = { "C1", "C2", "C3", "C4", "C5" };
+    for (int k = 0; k < 5; k++) add_overall(a, names[k], first);
+    return a->failed ? -1 : 0;
+}
