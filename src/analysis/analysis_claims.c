@@ -1,4 +1,4 @@
-/* mlpvar analyze, part 2: the paper's claims C1-C5 (DESIGN.md) and the
+/* mlpvar analyze, part 2: the paper's claims C1-C5 (docs/claims.md) and the
  * predictive-power table, each statistic with a 95% percentile bootstrap
  * interval and a verdict computed from it.
  *
