@@ -1,4 +1,4 @@
-/* Variability V_k and the collapse ratio of a landscape (DESIGN.md). */
+/* Variability V_k and the collapse ratio of a landscape (docs/definitions.md). */
 #ifndef MLPVAR_METRICS_H
 #define MLPVAR_METRICS_H
 

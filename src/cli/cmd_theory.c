@@ -14,7 +14,7 @@
 
 static const char *const CMD = "theory";
 
-#define SB2_DEFAULT 0.01        /* bias std 0.1 (DESIGN.md) */
+#define SB2_DEFAULT 0.01        /* bias std 0.1 (docs/definitions.md, init) */
 #define TAU_DEFAULT 0.01
 #define MAX_DEPTH_DEFAULT 1000
 

@@ -1,5 +1,5 @@
-/* Variability and collapse ratio of a landscape (DESIGN.md, "Normalisation",
- * "Variability", "Collapse ratio"). */
+/* Variability and collapse ratio of a landscape (docs/definitions.md,
+ * "Normalisation", "Variability V_k", "Collapse ratio and C2C"). */
 #include "mlpvar/metrics.h"
 
 #include <math.h>

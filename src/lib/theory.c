@@ -4,7 +4,7 @@
  *
  * The pair expectation E[phi(u) phi(v)], (u, v) ~ N(0, [[q1, c r], [c r, q2]]),
  * r = sqrt(q1 q2), and E[phi'(u) phi'(v)] are computed in one of three ways:
- *  - closed forms for relu, abs (DESIGN.md), leaky_relu (relu's plus a linear
+ *  - closed forms for relu, abs (docs/definitions.md), leaky_relu (relu's plus a linear
  *    part), sin (via cos(u -+ v)) and identity; exact to rounding.
  *  - the n x n tensor Gauss-Hermite rule in (z1, z2), u = sqrt(q1) z1,
  *    v = sqrt(q2)(c z1 + s z2), s = sqrt(1-c^2), for the analytic activations

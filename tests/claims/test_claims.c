@@ -1,4 +1,4 @@
-/* The paper's claims C1, C2 and C4 (DESIGN.md) at small scale with fixed seeds:
+/* The paper's claims C1, C2 and C4 (docs/claims.md) at small scale with fixed seeds:
  * budget 2000, grid 64, 64 draws per configuration, depths 1..48. The margins
  * seen at these settings are large (C2C 0.80 vs 0.00, medians 3-200x apart), so
  * the checks below are not tuned to noise; what each one asserts is written

@@ -42,7 +42,7 @@ START_TEST(test_gh_converges_to_closed_forms)
 }
 END_TEST
 
-/* The closed forms at the points DESIGN.md spells out (equal q): c = 1 gives the
+/* The closed forms of docs/definitions.md at special points (equal q): c = 1 gives the
  * second moments, c = 0 the squared means, c = -1 relu's 0. */
 START_TEST(test_closed_forms_special_points)
 {
@@ -473,7 +473,7 @@ END_TEST
 
 /* A deep ReLU net with symmetric weights and biases is dead at an input (some
  * hidden layer all zero there) with probability 1 - prod_l (1 - 2^-n_l)
- * (DESIGN.md). Depth 10, widths 2, 3, 4 (p = 0.944, 0.737, 0.476), 3000 draws
+ * (docs/definitions.md, theory). Depth 10, widths 2, 3, 4 (p = 0.944, 0.737, 0.476), 3000 draws
  * each at x = (0.3, -0.7): within 4 binomial standard errors. */
 typedef struct { int dead; } death_ctx;
 

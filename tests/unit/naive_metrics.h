@@ -1,4 +1,4 @@
-/* Independent reference metrics for the unit tests, straight from DESIGN.md:
+/* Independent reference metrics for the unit tests, straight from docs/definitions.md:
  * V_k as a binomial sum of forward differences of F / RMS(F), and the collapse
  * ratio as a two-pass std / RMS. No code shared with src/lib/metrics.c. */
 #ifndef MLPVAR_TEST_NAIVE_METRICS_H

@@ -106,7 +106,7 @@ START_TEST(test_names_round_trip)
         for (int j = 0; j < i; j++)
             ck_assert_str_ne(name, mlpv_activation_name((mlpv_activation)j));
     }
-    /* The names the command line and DESIGN.md use. */
+    /* The names the command line and docs/definitions.md use. */
     mlpv_activation a;
     ck_assert_int_eq(mlpv_activation_parse("relu", &a), 0);
     ck_assert_int_eq((int)a, MLPV_RELU);
@@ -225,7 +225,7 @@ START_TEST(test_dphi_second_moment)
 }
 END_TEST
 
-/* auto gain = 1 / E[phi^2]: ReLU 2 and abs 1 (DESIGN.md), and the identity
+/* auto gain = 1 / E[phi^2]: ReLU 2 and abs 1 (docs/definitions.md), and the identity
  * with the second moment for every activation. */
 START_TEST(test_auto_gain)
 {

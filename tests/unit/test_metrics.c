@@ -1,5 +1,5 @@
 /* Unit tests for metrics.h: variability V_k and the collapse ratio against the
- * exact facts of DESIGN.md and a naive reimplementation. */
+ * exact facts of docs/definitions.md and a naive reimplementation. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -111,7 +111,7 @@ START_TEST(test_scale_invariance)
 }
 END_TEST
 
-/* Identically zero landscape: V = 0 and rho = 0 exactly (DESIGN.md), and it
+/* Identically zero landscape: V = 0 and rho = 0 exactly (docs/definitions.md), and it
  * counts as collapsed. */
 START_TEST(test_zero_landscape)
 {

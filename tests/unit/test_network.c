@@ -1,7 +1,7 @@
 /* Unit tests for network.h: the forward pass against a naive triple loop,
  * weight draws (determinism, variance, common random numbers), symmetry and
  * dead-layer facts, the layer hook, and wide-network Monte Carlo against the
- * arc-cosine kernels of DESIGN.md. */
+ * arc-cosine kernels of docs/definitions.md. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -318,7 +318,7 @@ static double eval1(const mlpv_net *net, const double *x)
     return y;
 }
 
-/* With zero biases an abs network is even (DESIGN.md). Teeth: a relu net
+/* With zero biases an abs network is even (docs/definitions.md, theory). Teeth: a relu net
  * with zero biases, and the abs net with its default biases, are not. */
 START_TEST(test_abs_even)
 {

@@ -1,5 +1,5 @@
 /* Unit tests for spec.h: parameter counts, activation counts and the
- * budget -> width rule, against the DESIGN.md formula, a layer-by-layer
+ * budget -> width rule, against the docs/definitions.md formula, a layer-by-layer
  * count and a brute-force search. */
 #include <check.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 
 #include "mlpvar/spec.h"
 
-/* DESIGN.md: P = (d+1)n + (L-1)(n+1)n + (n+1)m. */
+/* docs/definitions.md: P = (d+1)n + (L-1)(n+1)n + (n+1)m. */
 static long formula_P(long d, long m, long L, long n)
 {
     return (d + 1) * n + (L - 1) * (n + 1) * n + (n + 1) * m;
@@ -167,7 +167,7 @@ START_TEST(test_width_for_budget_hand)
     ck_assert_int_eq(mlpv_width_for_budget(0, 2, 1, 1), -1);
     ck_assert_int_eq(mlpv_width_for_budget(139, 2, 1, 2), 9);
     ck_assert_int_eq(mlpv_width_for_budget(140, 2, 1, 2), 10);
-    /* DESIGN.md's budget 10000 at depth 1: P = 4n + 1 -> n = 2500 (P = 10001) */
+    /* docs/definitions.md's budget 10000 at depth 1: P = 4n + 1 -> n = 2500 (P = 10001) */
     ck_assert_int_eq(mlpv_width_for_budget(10000, 2, 1, 1), 2500);
 }
 END_TEST

@@ -11,7 +11,7 @@ analysis/export_torch.py:
     to max |diff| < 1e-9 max |f|;
   * `mlpvar measure --weights F --json` prints an object with variability,
     collapse_ratio, grid and order, and its variability equals V_3 computed here
-    from torch's landscape on the default 128 x 128 grid (DESIGN.md) to 1e-9
+    from torch's landscape on the default 128 x 128 grid (docs/definitions.md) to 1e-9
     relative.
 Also checks the exporter itself: its command line (a saved model, --demo,
 --help without torch) and its ValueErrors.
@@ -60,7 +60,7 @@ def torch_landscape(model, g):
 
 
 def variability(F, k=ORDER):
-    """V_k = 1/2 [mean |D_s^k F~| + mean |D_t^k F~|], F~ = F / RMS (DESIGN.md)."""
+    """V_k = 1/2 [mean |D_s^k F~| + mean |D_t^k F~|], F~ = F / RMS (docs/definitions.md)."""
     rms = torch.sqrt(torch.mean(F * F)).item()
     if rms == 0:
         return 0.0
