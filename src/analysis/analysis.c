@@ -107,6 +107,9 @@ static int same_trained(const an_record *r, const an_record *q)
            !strcmp(r->task, q->task) && !strcmp(r->activation, q->activation);
 }
 
+/* Failed records are left out of every aggregate (analysis_run counts them). */
+static int ok(const an_record *r) { return !strcmp(r->status, "ok"); }
+
 /* ---- at init ---- */
 
 /* One shape's aggregate from its records idx[0..m-1] (sorted by seed): one
@@ -148,7 +151,7 @@ static int build_init(analysis *a, long *idx)
 {
     long n = 0, ng;
     for (long i = 0; i < a->n_rec; i++)
-        if (record_has(&a->rec[i], RFI_variability)) idx[n++] = i;
+        if (ok(&a->rec[i]) && record_has(&a->rec[i], RFI_variability)) idx[n++] = i;
     group *g = group_records(a, idx, n, cmp_shape, same_shape, &ng);
     if (!g) return -1;
     a->init = calloc((size_t)ng + 1, sizeof(an_init));
@@ -223,7 +226,7 @@ static int build_trained(analysis *a, long *idx)
 {
     long n = 0, ng;
     for (long i = 0; i < a->n_rec; i++)
-        if (a->rec[i].trained && a->rec[i].task) idx[n++] = i;
+        if (ok(&a->rec[i]) && a->rec[i].trained && a->rec[i].task) idx[n++] = i;
     group *g = group_records(a, idx, n, cmp_trained, same_trained, &ng);
     double *work = malloc(sizeof(double) * (size_t)(n + 1) * (1 + MLPV_RIVAL_COUNT));
     a->trained = calloc((size_t)ng + 1, sizeof(an_trained));
@@ -257,6 +260,7 @@ int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
                  dir, dir);
         return -2;
     }
+    for (long i = 0; i < a->n_rec; i++) a->n_failed += !ok(&a->rec[i]);
     long *idx = malloc(sizeof(long) * (size_t)a->n_rec);
     rc = idx && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
          analysis_predict(a) == 0 ? 0 : -1;

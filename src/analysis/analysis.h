@@ -89,6 +89,7 @@ typedef struct {
     const char *dir;
     results res;                   /* the store's records (results_load) */
     const an_record *rec; long n_rec;   /* res.rec, or records built by a test */
+    long n_failed;                 /* records with status "failed": left out of everything below */
     an_init *init; int n_init;
     an_trained *trained; int n_trained;
     an_claim *claims; int n_claims; size_t claims_cap;

@@ -385,6 +385,9 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     doc_list(d, 1);
     doc_li(d, "Records: %ld (%ld with an at-init measurement, %ld trained, of which %ld diverged).",
            a->n_rec, r->n_init_rec, r->n_trained_rec, r->n_diverged_rec);
+    if (a->n_failed)
+        doc_li(d, "Failed records: %ld, left out of everything below (`mlpvar results` lists them with their errors; "
+               "rerunning the sweep retries them).", a->n_failed);
     join_l(b[0], sizeof b[0], &r->parts);
     doc_li(d, "Parts of the sweep: %s (draws measured in several parts are pooled, one per seed).", b[0]);
     join_s(b[0], sizeof b[0], &r->acts); join_l(b[1], sizeof b[1], &r->budgets);
@@ -581,6 +584,7 @@ static void write_summary(FILE *f, const analysis *a, const run_facts *r, const 
     snprintf(src, sizeof src, "%s/results.jsonl", a->dir ? a->dir : ".");
     json_str(&j, "source", src);
     json_int(&j, "records", a->n_rec);
+    json_int(&j, "records_failed", a->n_failed);
     json_int(&j, "records_at_init", r->n_init_rec);
     json_int(&j, "records_trained", r->n_trained_rec);
     json_int(&j, "records_diverged", r->n_diverged_rec);

@@ -77,6 +77,9 @@ int cmd_analyze(int argc, char **argv)
     char ignored[1024];
     results_stats_line(&a.res.st, dir, ignored, sizeof ignored);
     if (ignored[0]) fprintf(stderr, "mlpvar analyze: %s\n", ignored);
+    if (a.n_failed)
+        fprintf(stderr, "mlpvar analyze: left out %ld failed records (mlpvar results %s lists them; rerunning the "
+                "sweep retries them)\n", a.n_failed, dir);
     snprintf(report_dir, sizeof report_dir, "%s", out ? out : dir);
     if (!out) strncat(report_dir, "/report", sizeof report_dir - strlen(report_dir) - 1);
     print_tables(&a);

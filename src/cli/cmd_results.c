@@ -19,8 +19,9 @@ static const char *const CMD = "results";
 typedef struct {
     char label[160];                 /* activation depth width budget task */
     double *v; size_t nv, cap;       /* variabilities */
-    long records, collapsed, trained, diverged, failed;
+    long records, collapsed, trained, diverged, failed, max_attempt;
     double acc_sum; long acc_n;
+    char error[200];                 /* the first failed record's error */
 } group;
 
 static group *find_group(group **g, int *n, size_t *cap, const char *label)
@@ -36,12 +37,16 @@ static group *find_group(group **g, int *n, size_t *cap, const char *label)
 static int add(group *g, const record *r)
 {
     g->records++;
+    if (strcmp(r->status, "ok") != 0) {          /* a failure: listed below the table, not summarised */
+        if (!g->failed++) snprintf(g->error, sizeof g->error, "%s", r->error);
+        if (r->attempt > g->max_attempt) g->max_attempt = r->attempt;
+        return 0;
+    }
     if (record_has(r, RFI_variability)) {
         if (MLPV_GROW(g->v, g->cap, g->nv + 1)) return -1;
         g->v[g->nv++] = r->variability;
         g->collapsed += record_has(r, RFI_collapsed) && r->collapsed;
     }
-    g->failed += !r->ok;
     if (r->trained) {
         g->trained++;
         g->diverged += record_has(r, RFI_diverged) && r->diverged;
@@ -159,15 +164,24 @@ int cmd_results(int argc, char **argv)
     if (status) fprintf(stderr, "mlpvar results: out of memory\n");
     else {
         printf("%ld records in %s/results.jsonl\n", res.n, dir);
-        printf("%-10s %6s %6s %8s  %-15s %7s %11s %6s %7s %9s %8s\n", "activation", "depth", "width", "budget",
-               "task", "records", "V median", "C2C", "trained", "test acc", "diverged");
+        printf("%-10s %6s %6s %8s  %-15s %7s %6s %11s %6s %7s %9s %8s\n", "activation", "depth", "width", "budget",
+               "task", "records", "failed", "V median", "C2C", "trained", "test acc", "diverged");
+        long failed = 0;
         for (int i = 0; i < ng; i++) {
             group *x = &g[i];
             double med = x->nv ? mlpv_summarize(x->v, x->nv).median : NAN;
-            printf("%s %7ld %11.3e %6.3f %7ld %9.4f %8ld%s\n", x->label, x->records, med,
+            printf("%s %7ld %6ld %11.3e %6.3f %7ld %9.4f %8ld\n", x->label, x->records, x->failed, med,
                    x->nv ? (double)x->collapsed / (double)x->nv : NAN, x->trained,
-                   x->acc_n ? x->acc_sum / (double)x->acc_n : NAN, x->diverged,
-                   x->failed ? "  (some records failed)" : "");
+                   x->acc_n ? x->acc_sum / (double)x->acc_n : NAN, x->diverged);
+            failed += x->failed;
+        }
+        if (failed) {
+            printf("\n%ld failed records (the latest attempt of each network; a rerun of the sweep retries them):\n",
+                   failed);
+            printf("%-10s %6s %6s %8s  %-15s %6s %8s  %s\n", "activation", "depth", "width", "budget", "task", "failed",
+                   "attempts", "first error");
+            for (int i = 0; i < ng; i++)
+                if (g[i].failed) printf("%s %6ld %8ld  %s\n", g[i].label, g[i].failed, g[i].max_attempt, g[i].error);
         }
     }
     for (int i = 0; i < ng; i++) free(g[i].v);

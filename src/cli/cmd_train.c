@@ -128,17 +128,18 @@ int cmd_train(int argc, char **argv)
     else if (o.in_dim != 2 || o.out_dim != 1) cli_die(CMD, "2-D tasks have --in-dim 2 and --out-dim 1");
     int n_rows;
     config_row *rows = net_options_rows(CMD, &o, &n_rows);
-    sweep_config *configs = malloc(sizeof(sweep_config) * (size_t)n_rows);
-    for (int r = 0; r < n_rows; r++) { configs[r].spec = rows[r].spec; configs[r].budget = rows[r].budget; }
+    sweep_config *configs = calloc((size_t)n_rows, sizeof(sweep_config));
     long total = (long)n_rows * n;
-    sweep_record *recs = malloc(sizeof(sweep_record) * (size_t)total);
+    item_result *recs = calloc((size_t)total, sizeof(item_result));
+    if (!configs || !recs) { fprintf(stderr, "mlpvar train: out of memory for %ld networks\n", total); return 1; }
+    for (int r = 0; r < n_rows; r++) { configs[r].spec = rows[r].spec; configs[r].budget = rows[r].budget; }
     openblas_set_num_threads(1);
     progress p;
     progress_start(&p, "networks", total, quiet);
     #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
         sweep_item it = { .config = (int)(t / n), .seed = o.seed + (uint64_t)(t % n), .train = 1 };
-        record_compute(&s, &configs[it.config], &it, &data, &recs[t]);
+        record_compute(&s, &configs[it.config], &it, 1, &data, &recs[t]);
         #pragma omp critical(progress)
         progress_add(&p, 1);
     }
@@ -147,20 +148,21 @@ int cmd_train(int argc, char **argv)
         printf("%-10s %6s %6s %6s %11s %9s %9s %11s %7s %s\n", "activation", "depth", "width", "seed",
                "V init", "rho init", "test acc", "final loss", "steps", "diverged");
     for (long t = 0; t < total; t++) {
-        const sweep_record *r = &recs[t];
-        const mlpv_spec *sp = &configs[r->config].spec;
+        const item_result *r = &recs[t];
+        const mlpv_spec *sp = &configs[r->item.config].spec;
         if (json) {
             size_t len;
-            sweep_item it = { .config = r->config, .seed = r->seed, .train = 1 };
-            char *line = record_json(&s, &configs[r->config], r, record_key(&s, &configs[r->config], &it), &len);
+            char *line = record_line(&s, &configs[r->item.config], r, &len);
             if (line) fputs(line, stdout);
             free(line);
         } else {
-            printf("%-10s %6d %6d %6llu %11.3e %9.4f %9.4f %11.4e %7d %s\n", mlpv_activation_name(sp->activation),
-                   sp->depth, sp->width, (unsigned long long)r->seed, r->variability, r->collapse_ratio,
-                   r->test_accuracy, r->final_loss, r->steps, r->diverged ? "yes" : "no");
+            printf("%-10s %6d %6d %6llu %11.3e %9.4f %9.4f %11.4e %7d %s%s%s\n", mlpv_activation_name(sp->activation),
+                   sp->depth, sp->width, (unsigned long long)r->item.seed, r->variability, r->collapse_ratio,
+                   r->test_accuracy, r->final_loss, r->steps, r->diverged ? "yes" : "no", r->failed ? "  FAILED: " : "",
+                   r->failed ? r->error : "");
         }
     }
+    for (long t = 0; t < total; t++) item_result_free(&recs[t]);
     free(recs);
     free(configs);
     free(rows);

@@ -18,42 +18,45 @@ void progress_start(progress *p, const char *what, long total, int quiet)
     p->done = 0;
     p->t0 = p->last = now_seconds();
     p->quiet = quiet;
-    p->work_total = p->work_done = 0;
 }
 
-void progress_set_work(progress *p, double work_total)
+static void fmt_time(char *buf, size_t len, double s)
 {
-    p->work_total = work_total;
+    long t = (long)(s + 0.5);
+    if (s < 0) snprintf(buf, len, "?");
+    else if (t < 120) snprintf(buf, len, "%lds", t);
+    else if (t < 7200) snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
+    else snprintf(buf, len, "%ldh%02ldm", t / 3600, t % 3600 / 60);
 }
 
-void progress_add_work(progress *p, long n, double work)
+void progress_show(progress *p, long done, long failed, double eta, int final)
 {
-    p->work_done += work;
-    progress_add(p, n);
-}
-
-static void show(progress *p, double t, const char *end)
-{
-    double el = t - p->t0, rate = el > 0 ? (double)p->done / el : 0.0;
-    double eta = rate > 0 ? (double)(p->total - p->done) / rate : 0.0;
-    if (p->work_total > 0 && p->work_done > 0)
-        eta = el * (p->work_total - p->work_done) / p->work_done;
+    double t = now_seconds();
+    int tty = isatty(2);
+    if (p->quiet || (!final && t - p->last < (tty ? 0.5 : 5.0))) return;
+    p->last = t;
+    p->done = done;
+    double el = t - p->t0, rate = el > 0 ? (double)done / el : 0.0;
+    char e[32], r[32] = "";
+    fmt_time(e, sizeof e, el);
+    char w[32];
+    fmt_time(w, sizeof w, final ? 0 : eta);
+    if (failed) snprintf(r, sizeof r, ", %ld failed", failed);
     /* A terminal gets one line redrawn; a log file gets a line per update. */
-    fprintf(stderr, "%s%ld/%ld %s (%.0f%%)  %.1f/s  elapsed %.0fs  ETA %.0fs   %s",
-            isatty(2) ? "\r" : "", p->done, p->total, p->what, p->total ? 100.0 * p->done / p->total : 100.0,
-            rate, el, eta, isatty(2) ? end : "\n");
+    fprintf(stderr, "%s%ld/%ld %s (%.0f%%%s)  %.1f/s  elapsed %s  ETA %s   %s", tty ? "\r" : "", done, p->total,
+            p->what, p->total ? 100.0 * (double)done / (double)p->total : 100.0, r, rate, e, w,
+            tty ? (final ? "\n" : "") : "\n");
     fflush(stderr);
 }
 
 void progress_add(progress *p, long n)
 {
     p->done += n;
-    double t = now_seconds();
-    double every = isatty(2) ? 0.5 : 5.0;
-    if (!p->quiet && t - p->last >= every) { p->last = t; show(p, t, ""); }
+    double el = now_seconds() - p->t0, rate = el > 0 ? (double)p->done / el : 0.0;
+    progress_show(p, p->done, 0, rate > 0 ? (double)(p->total - p->done) / rate : -1.0, 0);
 }
 
 void progress_finish(progress *p)
 {
-    if (!p->quiet) show(p, now_seconds(), "\n");
+    progress_show(p, p->done, 0, 0, 1);
 }

@@ -1,4 +1,4 @@
-/* Computing and writing one sweep record. */
+/* Computing one item and writing its record. */
 #include "record.h"
 #include "record_schema.h"
 #include "store.h"
@@ -36,7 +36,7 @@ void sweep_data_free(sweep_data *d)
 static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
 {
     const mlpv_train_opts *t = &s->train;
-    int n = snprintf(buf, len, "mlpvar-record-1|init=%s,%.17g|measure=%d,%d,%.17g,%d",
+    int n = snprintf(buf, len, "mlpvar-record-2|init=%s,%.17g|measure=%d,%d,%.17g,%d",
                      mlpv_init_name(s->init), s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
     if (s->rivals && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, "|rivals=%x", s->rivals);
@@ -66,16 +66,18 @@ uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     char buf[2048], full[2600];
     settings_text(s, buf, sizeof buf);
     const mlpv_spec *p = &c->spec;
-    snprintf(full, sizeof full, "%s|net=%s,%d,%d,%d,%d|seed=%llu|trained=%d", buf,
-             mlpv_activation_name(p->activation), p->depth, p->width, p->in_dim, p->out_dim,
+    /* the budget too: two budgets that give the same width at some depth are two records */
+    snprintf(full, sizeof full, "%s|net=%s,%d,%d,%d,%d,%ld|seed=%llu|trained=%d", buf,
+             mlpv_activation_name(p->activation), p->depth, p->width, p->in_dim, p->out_dim, c->budget,
              (unsigned long long)it->seed, it->train);
     return store_hash(full);
 }
 
 /* The rivals the sweep asks for, on the network at init; batch: the training
- * points (or uniform points when there is no task). */
+ * points (or uniform points when there is no task). A rival that cannot be
+ * computed stays NaN (null); that is a value, not a failure of the item. */
 static void rival_scores(const mlpv_sweep *s, const mlpv_net *net, const mlpv_dataset *batch, uint64_t seed,
-                         sweep_record *r)
+                         item_result *r)
 {
     mlpv_rival_opts o = mlpv_rival_defaults();
     o.slice_seed = seed;
@@ -83,81 +85,128 @@ static void rival_scores(const mlpv_sweep *s, const mlpv_net *net, const mlpv_da
         if (s->rivals & (1u << k)) mlpv_rival_score((mlpv_rival)k, net, batch, &o, &r->rival[k]);
 }
 
-void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it,
-                    const sweep_data *data, sweep_record *r)
+static void fail(item_result *r, const char *what)
 {
-    memset(r, 0, sizeof *r);
-    r->item_valid = 1;
-    r->config = it->config;
-    r->seed = it->seed;
-    r->trained = it->train;
-    r->has_task = s->has_task;
-    int L = c->spec.depth;
+    if (r->failed) return;           /* the first cause is the one to fix */
+    r->failed = 1;
+    snprintf(r->error, sizeof r->error, "%s", what);
+}
+
+/* Measurement at init: V, collapse, per-layer diagnostics. 0, or -1 (failed). */
+static int measure(const mlpv_sweep *s, const mlpv_net *net, uint64_t seed, item_result *r)
+{
+    int L = net->spec.depth;
     double t0 = now();
-    mlpv_net *net = mlpv_net_random(&c->spec, it->seed);
     mlpv_layer_diag *diag = malloc(sizeof(mlpv_layer_diag) * (size_t)L);
     mlpv_grid_opts g = mlpv_grid_defaults(s->grid);
     g.precision = s->precision;
-    g.slice_seed = it->seed;
+    g.slice_seed = seed;
     mlpv_measurement m;
-    if (!net || !diag || mlpv_measure_net(net, &g, s->order, s->tau, &m, diag) != 0) {
-        r->status = 1;
-        goto done;
+    int rc = diag ? mlpv_measure_net(net, &g, s->order, s->tau, &m, diag) : -1;
+    if (rc == 0 && (!isfinite(m.variability) || !isfinite(m.collapse_ratio))) {
+        fail(r, "the landscape is not finite (the output overflows on the grid)");
+        rc = -1;
+    } else if (rc != 0) {
+        fail(r, "out of memory measuring the landscape");
+    } else {
+        r->variability = m.variability;
+        r->collapse_ratio = m.collapse_ratio;
+        r->collapsed = m.collapsed;
+        for (int l = 0; l < L; l++) { r->layer_dead[l] = diag[l].dead_fraction; r->layer_rho[l] = diag[l].collapse_ratio; }
+        r->measured = 1;
     }
-    r->variability = m.variability;
-    r->collapse_ratio = m.collapse_ratio;
-    r->collapsed = m.collapsed;
-    for (int l = 0; l < L; l++) { r->layer_dead[l] = diag[l].dead_fraction; r->layer_rho[l] = diag[l].collapse_ratio; }
     r->measure_seconds = now() - t0;
+    free(diag);
+    return rc;
+}
+
+/* The task's data for this seed: training rows and test rows. 0, or -1 (failed). */
+static int task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
+                     mlpv_dataset *test, item_result *r)
+{
+    int rc = s->task == MLPV_TASK_CSV
+               ? mlpv_dataset_split(&data->csv, s->test_fraction, seed, train, test)
+               : (mlpv_task_sample(s->task, s->knob, s->points, seed, train) ||
+                  mlpv_task_grid(s->task, s->knob, s->test_grid, test));
+    if (rc) fail(r, "out of memory making the task's data");
+    return rc ? -1 : 0;
+}
+
+static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, const mlpv_dataset *te,
+                  uint64_t seed, item_result *r)
+{
+    mlpv_train_result res;
+    memset(&res, 0, sizeof res);
+    if (mlpv_train(net, tr, te, &s->train, seed, &res) != 0) { fail(r, "out of memory training"); return; }
+    r->final_loss = res.final_loss;
+    r->train_accuracy = res.train_accuracy;
+    r->test_loss = res.test_loss;
+    r->test_accuracy = res.test_accuracy;
+    r->steps = res.steps;
+    r->diverged = res.diverged;
+    r->train_seconds = res.seconds;
+    r->trained_done = 1;
+}
+
+void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it, int attempt,
+                    const sweep_data *data, item_result *r)
+{
+    double t0 = now();
+    int L = c->spec.depth;
+    memset(r, 0, sizeof *r);
+    r->item = *it;
+    r->attempt = attempt;
+    r->has_task = s->has_task;
+    r->variability = r->collapse_ratio = r->measure_seconds = NAN;
     r->init_loss = r->init_accuracy = r->final_loss = r->train_accuracy = NAN;
-    r->test_loss = r->test_accuracy = NAN;
+    r->test_loss = r->test_accuracy = r->train_seconds = NAN;
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) r->rival[k] = NAN;
-    if (s->has_task) {
-        mlpv_dataset train = { 0 }, test = { 0 };
-        int rc = s->task == MLPV_TASK_CSV
-                   ? mlpv_dataset_split(&data->csv, s->test_fraction, it->seed, &train, &test)
-                   : (mlpv_task_sample(s->task, s->knob, s->points, it->seed, &train) ||
-                      mlpv_task_grid(s->task, s->knob, s->test_grid, &test));
-        if (rc != 0) r->status = 1;
-        else {
-            rival_scores(s, net, &train, it->seed, r);
-            mlpv_layer_grad_norms(net, &train, r->layer_grad);
-            mlpv_evaluate(net, &train, &r->init_loss, &r->init_accuracy);
-            if (it->train) {
-                mlpv_train_result res;
-                if (mlpv_train(net, &train, &test, &s->train, it->seed, &res) != 0) r->status = 1;
-                r->final_loss = res.final_loss;
-                r->train_accuracy = res.train_accuracy;
-                r->test_loss = res.test_loss;
-                r->test_accuracy = res.test_accuracy;
-                r->steps = res.steps;
-                r->diverged = res.diverged;
-                r->train_seconds = res.seconds;
-            }
+    r->layer_dead = malloc(sizeof(double) * (size_t)L);
+    r->layer_rho = malloc(sizeof(double) * (size_t)L);
+    r->layer_grad = malloc(sizeof(double) * (size_t)(L + 1));
+    mlpv_net *net = mlpv_net_random(&c->spec, it->seed);
+    if (!r->layer_dead || !r->layer_rho || !r->layer_grad || !net) {
+        fail(r, "out of memory for the network");
+    } else if (measure(s, net, it->seed, r) == 0 && s->has_task) {
+        mlpv_dataset tr = { 0 }, te = { 0 };
+        if (task_data(s, data, it->seed, &tr, &te, r) == 0) {
+            rival_scores(s, net, &tr, it->seed, r);
+            mlpv_layer_grad_norms(net, &tr, r->layer_grad);
+            r->graded = 1;
+            mlpv_evaluate(net, &tr, &r->init_loss, &r->init_accuracy);
+            if (it->train) train(s, net, &tr, &te, it->seed, r);
         }
-        mlpv_dataset_free(&train);
-        mlpv_dataset_free(&test);
-    } else if (s->rivals) {
+        mlpv_dataset_free(&tr);
+        mlpv_dataset_free(&te);
+    } else if (r->measured && s->rivals) {
         /* no task: the rivals that read inputs get uniform points (targets unused) */
         mlpv_dataset pts = { 0 };
         if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, 256, it->seed, &pts) == 0) rival_scores(s, net, &pts, it->seed, r);
+        else fail(r, "out of memory for the rivals' points");
         mlpv_dataset_free(&pts);
     }
-done:
-    free(diag);
     mlpv_net_free(net);
+    r->seconds = now() - t0;
+}
+
+void item_result_free(item_result *r)
+{
+    free(r->layer_dead);
+    free(r->layer_rho);
+    free(r->layer_grad);
+    r->layer_dead = r->layer_rho = r->layer_grad = NULL;
 }
 
 /* The stored record of a computed item: configuration and settings beside the
  * results. Strings and arrays point into s, c and r. */
-static void to_record(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r, const char *key,
+static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_result *r, const char *key,
                       record *out)
 {
     const mlpv_spec *p = &c->spec;
     memset(out, 0, sizeof *out);
     out->key = key;
     out->sweep = s->name;
-    out->config = r->config;
+    out->config = r->item.config;
     out->part = c->part;
     out->activation = mlpv_activation_name(p->activation);
     out->depth = p->depth;
@@ -170,48 +219,57 @@ static void to_record(const mlpv_sweep *s, const sweep_config *c, const sweep_re
     out->out_dim = p->out_dim;
     out->init = mlpv_init_name(p->init);
     out->bias_std = p->bias_std;
-    out->seed = (long)r->seed;
+    out->seed = (long)r->item.seed;
     out->grid = s->grid;
     out->order = s->order;
     out->tau = s->tau;
-    out->ok = r->status == 0;
+    out->status = r->failed ? "failed" : "ok";
+    out->error = r->failed ? r->error : NULL;
+    out->attempt = r->attempt;
+    uint64_t null = 0;
+    if (!r->failed) null |= (uint64_t)1 << RFI_error;
     out->variability = r->variability;
     out->collapse_ratio = r->collapse_ratio;
     out->collapsed = r->collapsed;
-    out->layer_dead_fraction = (record_array){ (double *)r->layer_dead, p->depth };
-    out->layer_collapse_ratio = (record_array){ (double *)r->layer_rho, p->depth };
+    out->layer_dead_fraction = (record_array){ r->layer_dead, p->depth };
+    out->layer_collapse_ratio = (record_array){ r->layer_rho, p->depth };
+    if (!r->measured)
+        null |= (uint64_t)1 << RFI_collapsed | (uint64_t)1 << RFI_layer_dead_fraction |
+                (uint64_t)1 << RFI_layer_collapse_ratio;
     out->measure_seconds = r->measure_seconds;
     out->rivals = s->rivals;
     memcpy(out->rival, r->rival, sizeof out->rival);
     if (s->has_task) {
         out->task = mlpv_task_name(s->task);
         out->knob = s->knob;
-        out->layer_grad_norm = (record_array){ (double *)r->layer_grad, p->depth + 1 };
+        out->layer_grad_norm = (record_array){ r->layer_grad, p->depth + 1 };
+        if (!r->graded) null |= (uint64_t)1 << RFI_layer_grad_norm;
         out->init_loss = r->init_loss;
         out->init_accuracy = r->init_accuracy;
     }
-    out->trained = r->trained;
-    if (r->trained) {
+    out->trained = r->item.train;
+    if (r->item.train) {
         out->optimizer = mlpv_optimizer_name(s->train.optimizer);
         out->lr = s->train.lr;
         out->max_steps = s->train.steps;
         out->steps = r->steps;
         out->diverged = r->diverged;
+        if (!r->trained_done) null |= (uint64_t)1 << RFI_steps | (uint64_t)1 << RFI_diverged;
         out->final_loss = r->final_loss;
         out->train_accuracy = r->train_accuracy;
         out->test_loss = r->test_loss;
         out->test_accuracy = r->test_accuracy;
         out->train_seconds = r->train_seconds;
     }
+    out->null = null;
 }
 
-char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r,
-                  uint64_t key, size_t *len)
+char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, size_t *len)
 {
     char *buf = NULL, hex[17];
     FILE *f = open_memstream(&buf, len);
     if (!f) return NULL;
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)record_key(s, c, &r->item));
     record out;
     to_record(s, c, r, hex, &out);
     record_write(f, &out);

@@ -1,34 +1,20 @@
 /* One unit of a sweep's work and its result: a (configuration, seed) network
- * measured at init and, if asked, trained. The record has a fixed layout so a
- * worker rank can send it to the master as one MPI message. */
+ * measured at init and, if asked, trained, then written as one stored record
+ * (record_schema.h). Whatever fails inside an item (out of memory, a
+ * non-finite landscape, a training error) makes a failure record, never a
+ * crash: status "failed", a one-line error, and null for every value that
+ * was not computed. */
 #ifndef MLPVAR_RECORD_H
 #define MLPVAR_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "mlpvar/rivals.h"
+#include "record_schema.h"
 #include "sweep_file.h"
 
-#define RECORD_MAX_DEPTH 512     /* deeper sweeps are refused when read */
-
-typedef struct {
-    int32_t item_valid;          /* 0 in a worker's first "ready" message */
-    int32_t config;
-    uint64_t seed;
-    int32_t trained, has_task;
-    int32_t status;              /* 0 ok, else an error during computation (out of memory) */
-    int32_t collapsed, steps, diverged;
-    double variability, collapse_ratio, measure_seconds;
-    double init_loss, init_accuracy;
-    double final_loss, train_accuracy, test_loss, test_accuracy, train_seconds;
-    double rival[MLPV_RIVAL_COUNT];   /* rival at-init scores (rivals.h), those the sweep asks for */
-    double layer_dead[RECORD_MAX_DEPTH];
-    double layer_rho[RECORD_MAX_DEPTH];
-    double layer_grad[RECORD_MAX_DEPTH + 1];   /* weights of layers 0..depth */
-} sweep_record;
-
-/* Data a rank loads once per sweep: the CSV task's train/test rows, else nothing. */
+/* Data a rank loads once per sweep: the CSV task's rows, else nothing. */
 typedef struct {
     mlpv_dataset csv;            /* all rows of the CSV file, n = 0 if none */
 } sweep_data;
@@ -36,20 +22,40 @@ typedef struct {
 int sweep_data_load(const mlpv_sweep *s, sweep_data *d, char *err, size_t errlen);
 void sweep_data_free(sweep_data *d);
 
-/* The stable key of an item: a hash of every setting its record depends on and
- * of its seed, not of the rank or the order of work. */
+/* What a worker computed for one item. */
+typedef struct {
+    sweep_item item;
+    int attempt;                 /* 1 for the first try; a rerun retries failed items */
+    int failed;                  /* 1: error says why; values not computed are NaN / unset */
+    char error[200];
+    int measured, has_task, graded, trained_done;   /* which phases completed */
+    int collapsed, steps, diverged;
+    double variability, collapse_ratio, measure_seconds;
+    double init_loss, init_accuracy;
+    double final_loss, train_accuracy, test_loss, test_accuracy, train_seconds;
+    double rival[MLPV_RIVAL_COUNT];          /* those the sweep asks for; NaN when not computed */
+    double *layer_dead, *layer_rho;          /* [depth] */
+    double *layer_grad;                      /* [depth + 1]: the weights of layers 0..depth */
+    double seconds;                          /* wall time of the whole item (the ETA learns from it) */
+} item_result;
+
+/* The stable key of an item: a hash of every setting its record depends on
+ * (the network's shape and budget, the sweep's record-level settings) and of
+ * its seed, not of the rank, the order of work or the attempt. */
 uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it);
 /* The sweep's identity: a hash of its name and its parts' record-level settings
  * (task, training, measurement, init), not of its lists of shapes and seeds,
  * which may grow. */
 void sweep_identity(const mlpv_sweep *parts, int n_parts, char *out, size_t len);
 
-/* Computes an item's record; deterministic in (sweep settings, config, seed). */
-void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it,
-                    const sweep_data *data, sweep_record *r);
+/* Computes an item; deterministic in (sweep settings, config, seed). Never
+ * fails as a call: a failure is recorded in r (free with item_result_free). */
+void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it, int attempt,
+                    const sweep_data *data, item_result *r);
+void item_result_free(item_result *r);
 
-/* Writes the record as one JSON line (ending in '\n') into a malloc'd buffer. */
-char *record_json(const mlpv_sweep *s, const sweep_config *c, const sweep_record *r,
-                  uint64_t key, size_t *len);
+/* The stored record of a computed item as one JSON line (ending in '\n') in a
+ * malloc'd buffer; NULL when out of memory. */
+char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, size_t *len);
 
 #endif

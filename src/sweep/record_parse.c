@@ -183,7 +183,25 @@ static int members(parse_ctx *c, yaml_parser_t *p)
     }
 }
 
-/* Every field its presence class requires. */
+static int hex_key(const char *k)
+{
+    int n = 0;
+    for (; k[n]; n++)
+        if (!((k[n] >= '0' && k[n] <= '9') || (k[n] >= 'a' && k[n] <= 'f'))) return 0;
+    return n == 16;
+}
+
+/* An array field of n numbers (or null). */
+static int array_of(parse_ctx *c, record_field_id f, long n)
+{
+    const record_array *a = (const record_array *)((const char *)c->r + RECORD_SCHEMA[f].offset);
+    if (!record_has(c->r, f) || a->n == n) return 0;
+    return fail(c, "field '%s' has %d values; the network has %ld", RECORD_SCHEMA[f].name, a->n, n);
+}
+
+/* Every field its presence class requires, and the values that hold the
+ * record together: a key of 16 hex digits, a known status, a depth the
+ * sweep can write, arrays as long as the network is deep. */
 static int complete(parse_ctx *c)
 {
     record *r = c->r;
@@ -194,7 +212,16 @@ static int complete(parse_ctx *c)
                    (f->presence == RP_TRAINED && trained);
         if (need && !((r->present >> i) & 1)) return fail(c, "the record lacks field '%s'", f->name);
     }
-    return 0;
+    if (!hex_key(r->key)) return fail(c, "field 'key': '%.40s' is not 16 hex digits", r->key);
+    if (strcmp(r->status, "ok") && strcmp(r->status, "failed"))
+        return fail(c, "field 'status': '%.40s' is neither \"ok\" nor \"failed\"", r->status);
+    if (!strcmp(r->status, "failed") && !record_has(r, RFI_error)) return fail(c, "a failed record without an error");
+    if (r->attempt < 1) return fail(c, "field 'attempt': %ld; attempts count from 1", r->attempt);
+    if (r->depth < 1 || r->depth > RECORD_MAX_DEPTH || r->width < 1)
+        return fail(c, "depth %ld, width %ld: not a network mlpvar writes (depth 1..%d)", r->depth, r->width,
+                    RECORD_MAX_DEPTH);
+    return array_of(c, RFI_layer_dead_fraction, r->depth) || array_of(c, RFI_layer_collapse_ratio, r->depth) ||
+           (has_task && array_of(c, RFI_layer_grad_norm, r->depth + 1)) ? -1 : 0;
 }
 
 int record_parse(const char *line, size_t len, record *r, char *err, size_t errlen)

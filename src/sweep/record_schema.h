@@ -8,8 +8,13 @@
  *   TASK     when the record has a task (field `task` not null);
  *   TRAINED  when `trained` is true;
  * and the rival scores rival_<name> (rivals.h), each present when the sweep
- * asked for it. A value the worker could not compute is null, never 0: every
- * number may be null; the fields marked NULLABLE may be null whatever their type. */
+ * asked for it. `status` is "ok" or "failed"; a failed record has a one-line
+ * `error` and null for every value the worker could not compute, never 0:
+ * every number may be null; the fields marked nullable may be null whatever
+ * their type. `attempt` counts tries of the same key (a rerun retries failed
+ * items up to --retries attempts in all). */
+
+#define RECORD_MAX_DEPTH 512     /* deeper networks are refused by the sweep and by the reader */
 #ifndef MLPVAR_RECORD_SCHEMA_H
 #define MLPVAR_RECORD_SCHEMA_H
 
@@ -40,7 +45,9 @@
     X(grid, INT, ALWAYS, 0)                      \
     X(order, INT, ALWAYS, 0)                     \
     X(tau, NUM, ALWAYS, 0)                       \
-    X(ok, BOOL, ALWAYS, 0)                       \
+    X(status, STR, ALWAYS, 0)                    \
+    X(error, STR, ALWAYS, 1)                     \
+    X(attempt, INT, ALWAYS, 0)                   \
     X(variability, NUM, ALWAYS, 1)               \
     X(collapse_ratio, NUM, ALWAYS, 1)            \
     X(collapsed, BOOL, ALWAYS, 1)                \

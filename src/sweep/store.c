@@ -23,40 +23,58 @@ uint64_t store_hash(const char *text)
     return h ? h : 1;        /* 0 marks an empty slot */
 }
 
-static int set_grow(store *s);
+/* The key map: open addressing, key 0 marks an empty slot; each key's state
+ * is its latest record's: attempt << 1 | failed. */
+static int map_grow(store *s);
 
-static int set_add(store *s, uint64_t key)
+static int map_put(store *s, uint64_t key, uint32_t state)
 {
-    if ((s->count + 1) * 2 > s->cap && set_grow(s) != 0) return -1;
+    if ((s->count + 1) * 2 > s->cap && map_grow(s) != 0) return -1;
     size_t i = key & (s->cap - 1);
     while (s->keys[i] && s->keys[i] != key) i = (i + 1) & (s->cap - 1);
     if (!s->keys[i]) { s->keys[i] = key; s->count++; }
+    s->state[i] = state;          /* the latest record of a key wins */
     return 0;
 }
 
-static int set_grow(store *s)
+static int map_grow(store *s)
 {
     size_t old_cap = s->cap;
     uint64_t *old = s->keys;
-    s->cap = old_cap ? 2 * old_cap : 1024;
-    s->keys = calloc(s->cap, sizeof(uint64_t));
-    if (!s->keys) { s->keys = old; s->cap = old_cap; return -1; }
+    uint32_t *old_state = s->state;
+    size_t cap = old_cap ? 2 * old_cap : 1024;
+    uint64_t *keys = calloc(cap, sizeof(uint64_t));
+    uint32_t *state = calloc(cap, sizeof(uint32_t));
+    if (!keys || !state) { free(keys); free(state); return -1; }
+    s->keys = keys;
+    s->state = state;
+    s->cap = cap;
     s->count = 0;
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i]) set_add(s, old[i]);
+        if (old[i]) map_put(s, old[i], old_state[i]);     /* cannot grow again: half full at most */
     free(old);
+    free(old_state);
     return 0;
 }
 
-int store_has(const store *s, uint64_t key)
+int store_lookup(const store *s, uint64_t key, int *failed, int *attempt)
 {
     if (!s->cap) return 0;
     size_t i = key & (s->cap - 1);
     while (s->keys[i]) {
-        if (s->keys[i] == key) return 1;
+        if (s->keys[i] == key) {
+            if (failed) *failed = (int)(s->state[i] & 1);
+            if (attempt) *attempt = (int)(s->state[i] >> 1);
+            return 1;
+        }
         i = (i + 1) & (s->cap - 1);
     }
     return 0;
+}
+
+int store_mark(store *s, uint64_t key, int failed, int attempt)
+{
+    return map_put(s, key, (uint32_t)attempt << 1 | (failed != 0));
 }
 
 /* ---- opening: the existing lines by the store's rules ---- */
@@ -74,11 +92,10 @@ static int on_line(void *vctx, long lineno, long offset, const char *line, size_
     open_scan *c = vctx;
     store *s = c->s;
     if (r) {
-        char *end;
-        uint64_t k = strtoull(r->key, &end, 16);
-        if (*end == '\0' && k && set_add(s, k) != 0) return -1;
-        if (*end == '\0' && k) return 0;
-        why = "its key is not 16 hex digits";
+        uint64_t k = strtoull(r->key, NULL, 16);     /* the reader checked: 16 hex digits */
+        if (k && store_mark(s, k, strcmp(r->status, "ok") != 0, (int)r->attempt) != 0) return -1;
+        if (k) return 0;
+        why = "its key is 0";
     }
     if (MLPV_GROW(c->bad, c->cap_bad, c->n_bad + 1)) return -1;
     c->bad[c->n_bad++] = (span){ offset, (long)len };
@@ -160,13 +177,32 @@ static int load_existing(store *s, const char *dir, const char *sweep_name, char
     return rc;
 }
 
+/* mkdir -p: the folder and its missing parents. */
+static int make_dirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p) { errno = ENOMEM; return -1; }
+    int rc = 0;
+    for (char *q = p + 1; !rc && *q; q++) {
+        if (*q != '/') continue;
+        *q = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+        *q = '/';
+    }
+    if (!rc && mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+    struct stat st;
+    if (!rc && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) { errno = ENOTDIR; rc = -1; }
+    free(p);
+    return rc;
+}
+
 static int open_inner(store *s, const char *dir, const char *sweep_name, const char *identity,
                       char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->fd = s->lock_fd = -1;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create the output folder '%s': %s; check the parent folder exists", dir, strerror(errno));
+    if (make_dirs(dir) != 0) {
+        snprintf(err, errlen, "cannot create the output folder '%s': %s", dir, strerror(errno));
         return -1;
     }
     /* One writer per folder: two sweeps appending to one file would duplicate
@@ -226,16 +262,17 @@ int store_open(store *s, const char *dir, const char *sweep_name, const char *id
     return rc;
 }
 
-int store_append(store *s, uint64_t key, const char *line, size_t len)
+int store_commit(store *s, const char *buf, size_t len)
 {
     size_t off = 0;
     while (off < len) {
-        ssize_t w = write(s->fd, line + off, len - off);
+        ssize_t w = write(s->fd, buf + off, len - off);
         if (w < 0) { if (errno == EINTR) continue; return -1; }
         off += (size_t)w;
     }
     if (fsync(s->fd) != 0) return -1;
-    return set_add(s, key);
+    s->fsyncs++;
+    return 0;
 }
 
 void store_close(store *s)
@@ -244,6 +281,7 @@ void store_close(store *s)
     if (s->lock_fd >= 0) close(s->lock_fd);       /* releases the flock */
     free(s->path);
     free(s->keys);
+    free(s->state);
     memset(s, 0, sizeof *s);
     s->fd = s->lock_fd = -1;
 }

@@ -1,24 +1,22 @@
+/* The sweep engine's entry: MPI, signals, the plan on every rank, then the
+ * master (with the committer and the monitor), the workers, or one rank. */
 #include "sweep_run.h"
-#include "progress.h"
-#include "record.h"
+#include "engine.h"
+#include "monitor.h"
 #include "store.h"
-#include "sweep_expand.h"
 
 #include <cblas.h>
+#include <errno.h>
 #include <mpi.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <unistd.h>
 
-enum { TAG_RECORD = 1, TAG_WORK = 2 };
-#define WORK_DONE (-1L)
+volatile sig_atomic_t sweep_stop_signal;
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig) { sweep_stop_signal = sig; }
 
 static void catch_signals(void)
 {
@@ -30,222 +28,170 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Everything every rank derives from the sweep file, identically: the parts,
- * their configurations in one list (each knows its part), the work items. */
-typedef struct {
-    mlpv_sweep *parts; int n_parts;
-    sweep_data *data;                 /* per part */
-    sweep_config *configs; int n_configs;
-    sweep_item *items; long n_items;
-} plan;
-
-static const mlpv_sweep *part_of(const plan *p, const sweep_item *it)
+/* Every rank loads the plan. When one cannot, rank 0 prints the first
+ * failing rank's error, naming the rank and its host, and all return its code. */
+static int load_everywhere(plan *p, const char *path, int rank, int size)
 {
-    return &p->parts[p->configs[it->config].part];
-}
-
-static int plan_load(plan *p, const char *path, char *err, size_t errlen)
-{
-    memset(p, 0, sizeof *p);
-    if (sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen) != 0) return 2;
-    p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
-    if (!p->data) { snprintf(err, errlen, "out of memory"); return 1; }
-    for (int k = 0; k < p->n_parts; k++) {
-        const mlpv_sweep *s = &p->parts[k];
-        sweep_config *cf;
-        sweep_item *it;
-        int nc;
-        if (sweep_configs(s, &cf, &nc, err, errlen) != 0) return 2;
-        for (int c = 0; c < nc; c++)
-            if (cf[c].spec.depth > RECORD_MAX_DEPTH) {
-                snprintf(err, errlen, "%s: depth %d is deeper than mlpvar's limit of %d layers; lower 'depths'",
-                         path, cf[c].spec.depth, RECORD_MAX_DEPTH);
-                free(cf);
-                return 2;
-            }
-        long ni = sweep_items(s, nc, &it);
-        for (long i = 0; i < ni; i++) it[i].config += p->n_configs;
-        p->configs = realloc(p->configs, sizeof(sweep_config) * (size_t)(p->n_configs + nc));
-        p->items = realloc(p->items, sizeof(sweep_item) * (size_t)(p->n_items + ni));
-        memcpy(p->configs + p->n_configs, cf, sizeof(sweep_config) * (size_t)nc);
-        memcpy(p->items + p->n_items, it, sizeof(sweep_item) * (size_t)ni);
-        p->n_configs += nc;
-        p->n_items += ni;
-        free(cf);
-        free(it);
-        if (sweep_data_load(s, &p->data[k], err, errlen) != 0) return 2;
+    char err[1024], msg[1400];
+    int rc = plan_load(p, path, err, sizeof err);
+    int first = rc ? rank : size, low;
+    MPI_Request req;
+    MPI_Iallreduce(&first, &low, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &req);
+    mpi_wait_politely(&req);
+    if (low == size) return 0;
+    int code = rc;
+    if (rank == low && rank != 0) {
+        char host[128] = "?";
+        gethostname(host, sizeof host);
+        snprintf(msg, sizeof msg, "rank %d on host %s: %s", rank, host, err);
+        MPI_Send(msg, (int)strlen(msg) + 1, MPI_CHAR, 0, TAG_WORK, MPI_COMM_WORLD);
+        MPI_Send(&code, 1, MPI_INT, 0, TAG_RESULTS, MPI_COMM_WORLD);
+    } else if (rank == 0) {
+        if (low != 0) {
+            MPI_Recv(msg, (int)sizeof msg, MPI_CHAR, low, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            MPI_Recv(&code, 1, MPI_INT, low, TAG_RESULTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        } else {
+            snprintf(msg, sizeof msg, "%s", err);
+        }
+        fprintf(stderr, "mlpvar sweep: %s\n", msg);
     }
-    return 0;
-}
-
-static void plan_free(plan *p)
-{
-    for (int k = 0; p->data && k < p->n_parts; k++) sweep_data_free(&p->data[k]);
-    free(p->data);
-    free(p->items);
-    free(p->configs);
-    sweep_free_parts(p->parts, p->n_parts);
-}
-
-/* Estimated cost of an item in flops: the landscape forward pass, plus training
- * (6 flops per weight per point per step). Used to hand out the expensive work
- * first, so ranks finish together, and for the ETA. */
-static double item_cost(const plan *p, const sweep_item *it)
-{
-    const sweep_config *c = &p->configs[it->config];
-    const mlpv_sweep *s = &p->parts[c->part];
-    double params = (double)mlpv_spec_params(&c->spec);
-    double cost = 2.0 * s->grid * s->grid * params;
-    if (it->train) cost += 6.0 * (double)s->points * params * s->train.steps;
-    return cost;
+    return code ? code : 2;
 }
 
 static const plan *sort_plan;
+
+/* Longest first (so the ranks finish together); ties in file order. */
 static int by_cost_desc(const void *x, const void *y)
 {
     long i = *(const long *)x, j = *(const long *)y;
-    double a = item_cost(sort_plan, &sort_plan->items[i]), b = item_cost(sort_plan, &sort_plan->items[j]);
-    return (a < b) - (a > b) ? (a < b) - (a > b) : (i > j) - (i < j);
+    double a = plan_item_cost(sort_plan, i), b = plan_item_cost(sort_plan, j);
+    if (a != b) return a < b ? 1 : -1;
+    return (i > j) - (i < j);
 }
 
-/* Stores one finished record; returns 0 or -1 on an I/O error. */
-static int save(store *st, const plan *p, const sweep_record *r)
+/* The work of this run: items without a record, and items whose latest
+ * record failed before `retries` attempts; what the store held goes to info. */
+static int work_of(const plan *p, const store *st, int retries, long max_items, work_list *w, progress_info *info)
 {
-    sweep_item it = { .config = r->config, .seed = r->seed, .train = r->trained };
-    const sweep_config *c = &p->configs[r->config];
-    const mlpv_sweep *sw = part_of(p, &it);
-    uint64_t key = record_key(sw, c, &it);
-    size_t len;
-    char *line = record_json(sw, c, r, key, &len);
-    int rc = line ? store_append(st, key, line, len) : -1;
-    free(line);
-    return rc;
-}
-
-static void sleep_briefly(void)
-{
-    struct timespec ts = { 0, 500000 };   /* 0.5 ms: the master polls without spinning a core */
-    nanosleep(&ts, NULL);
-}
-
-/* Master with workers: a worker's message is its last record (or a first
- * "ready"); the reply is its next item's index, or WORK_DONE. */
-static int master_loop(const plan *p, store *st, const long *todo, long n_todo, int n_workers,
-                       progress *prog)
-{
-    long next = 0;
-    int active = n_workers, io_error = 0;
-    sweep_record *r = malloc(sizeof *r);
-    while (active > 0) {
-        MPI_Request req;
-        MPI_Status status;
-        int flag = 0;
-        MPI_Irecv(r, sizeof *r, MPI_BYTE, MPI_ANY_SOURCE, TAG_RECORD, MPI_COMM_WORLD, &req);
-        while (!flag) {
-            MPI_Test(&req, &flag, &status);
-            if (!flag) sleep_briefly();
+    w->item = malloc(sizeof(long) * (size_t)(p->n_items + 1));
+    int *att = malloc(sizeof(int) * (size_t)(p->n_items + 1));
+    w->attempt = malloc(sizeof(int) * (size_t)(p->n_items + 1));
+    if (!w->item || !att || !w->attempt) { free(att); return -1; }
+    w->n = 0;
+    for (long i = 0; i < p->n_items; i++) {
+        int failed = 0, attempt = 0, part = p->configs[p->items[i].config].part;
+        int stored = st->fd >= 0 && store_lookup(st, plan_key(p, i), &failed, &attempt);
+        int k = part < PROGRESS_MAX_PARTS ? part : PROGRESS_MAX_PARTS - 1;
+        info->done += stored;
+        info->failed += stored && failed;
+        info->part[k].done += stored;
+        info->part[k].failed += stored && failed;
+        info->part[k].total++;
+        if (!stored || (failed && attempt < retries)) {
+            att[i] = stored ? attempt + 1 : 1;
+            w->item[w->n++] = i;
         }
-        if (r->item_valid) {
-            if (save(st, p, r) != 0) io_error = 1;
-            sweep_item it = { .config = r->config, .seed = r->seed, .train = r->trained };
-            progress_add_work(prog, 1, item_cost(p, &it));
-        }
-        long reply = WORK_DONE;
-        if (!stop_signal && !io_error && next < n_todo) reply = todo[next++];
-        else active--;
-        MPI_Send(&reply, 1, MPI_LONG, status.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
     }
-    free(r);
-    return io_error ? -1 : 0;
+    sort_plan = p;
+    qsort(w->item, (size_t)w->n, sizeof(long), by_cost_desc);
+    if (max_items > 0 && w->n > max_items) w->n = max_items;
+    for (long k = 0; k < w->n; k++) w->attempt[k] = att[w->item[k]];
+    free(att);
+    return 0;
 }
 
-static void worker_loop(const plan *p)
+/* Tells the workers 0 (run), or anything else (leave), without their spinning. */
+static void tell_workers(int *status)
 {
-    sweep_record *r = calloc(1, sizeof *r);
-    MPI_Send(r, sizeof *r, MPI_BYTE, 0, TAG_RECORD, MPI_COMM_WORLD);   /* ready */
-    for (;;) {
-        long idx;
-        MPI_Recv(&idx, 1, MPI_LONG, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (idx == WORK_DONE) break;
-        const sweep_item *it = &p->items[idx];
-        record_compute(part_of(p, it), &p->configs[it->config], it, &p->data[p->configs[it->config].part], r);
-        MPI_Send(r, sizeof *r, MPI_BYTE, 0, TAG_RECORD, MPI_COMM_WORLD);
-    }
-    free(r);
+    MPI_Request req;
+    MPI_Ibcast(status, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    mpi_wait_politely(&req);
 }
 
-static int serial_loop(const plan *p, store *st, const long *todo, long n_todo, progress *prog)
-{
-    sweep_record *r = malloc(sizeof *r);
-    int rc = 0;
-    for (long i = 0; i < n_todo && !stop_signal; i++) {
-        const sweep_item *it = &p->items[todo[i]];
-        record_compute(part_of(p, it), &p->configs[it->config], it, &p->data[p->configs[it->config].part], r);
-        if (save(st, p, r) != 0) { rc = -1; break; }
-        progress_add_work(prog, 1, item_cost(p, it));
-    }
-    free(r);
-    return rc;
-}
-
-/* Rank 0: open the store, find what is left, run it. */
 static int master(const plan *p, const sweep_run_opts *o, int size)
 {
     char err[1024], ident[32];
     store st;
+    memset(&st, 0, sizeof st);
+    st.fd = st.lock_fd = -1;
     sweep_identity(p->parts, p->n_parts, ident, sizeof ident);
     struct stat sb;
-    int rc;
-    if (o->dry_run && stat(o->out_dir, &sb) != 0) {    /* a dry run creates nothing */
-        memset(&st, 0, sizeof st);
-        st.fd = st.lock_fd = -1;
-        rc = 0;
-    } else {
+    int rc = 0;
+    if (!(o->dry_run && stat(o->out_dir, &sb) != 0))    /* a dry run creates nothing */
         rc = store_open(&st, o->out_dir, p->parts[0].name, ident, err, sizeof err);
-    }
     int status = rc == 0 ? 0 : (rc == -2 ? 2 : 1);
     if (status) fprintf(stderr, "mlpvar sweep: %s\n", err);
-    long *todo = malloc(sizeof(long) * (size_t)(p->n_items ? p->n_items : 1));
-    long n_todo = 0;
-    if (!status)
-        for (long i = 0; i < p->n_items; i++) {
-            const sweep_item *it = &p->items[i];
-            if (!store_has(&st, record_key(part_of(p, it), &p->configs[it->config], it))) todo[n_todo++] = i;
-        }
-    long already = p->n_items - n_todo;
-    sort_plan = p;                                   /* longest first; ties in file order */
-    qsort(todo, (size_t)n_todo, sizeof(long), by_cost_desc);
-    if (!status && o->max_items > 0 && n_todo > o->max_items) n_todo = o->max_items;
+    for (int i = 0; !status && i < st.n_warn; i++)
+        fprintf(stderr, "mlpvar sweep: %s:%ld: moved to quarantine.jsonl, not a record of this sweep: %s; its "
+                "network is computed again\n", st.path, st.warn_line[i], st.warn[i]);
+    if (st.quarantined > st.n_warn)
+        fprintf(stderr, "mlpvar sweep: %ld more lines moved to quarantine.jsonl\n", st.quarantined - st.n_warn);
+    work_list w = { NULL, NULL, 0 };
+    progress_info info;
+    memset(&info, 0, sizeof info);
+    if (!status && work_of(p, &st, o->retries, o->max_items, &w, &info) != 0) {
+        fprintf(stderr, "mlpvar sweep: out of memory for %ld work items\n", p->n_items);
+        status = 1;
+    }
+    int workers = size > 1 ? size - 1 : 1;
     if (!status && (o->dry_run || !o->quiet))
-        fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s, %ld to run on %d %s%s\n",
-                p->parts[0].name, p->n_configs, p->n_items, already, o->out_dir, n_todo, size > 1 ? size - 1 : 1, size > 1 ? "workers" : "rank",
-                st.torn_bytes ? " (cut a torn last line)" : "");
-    if (o->dry_run) status = status ? status : 3;     /* tell workers to leave; exit 0 below */
-    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s (%ld failed), %ld to run on "
+                "%d %s%s\n", p->parts[0].name, p->n_configs, p->n_items, info.done, o->out_dir, info.failed, w.n,
+                workers, size > 1 ? "workers" : "rank", st.torn_bytes ? " (cut a torn last line)" : "");
+    if (o->dry_run && !status) status = 3;               /* workers leave; exit 0 */
+    tell_workers(&status);
     if (status) {
-        free(todo);
+        free(w.item); free(w.attempt);
         store_close(&st);
         return status == 3 ? 0 : status;
     }
-    progress prog;
-    progress_start(&prog, "networks", n_todo, o->quiet);
-    double work = 0;
-    for (long i = 0; i < n_todo; i++) work += item_cost(p, &p->items[todo[i]]);
-    progress_set_work(&prog, work);
-    int run = size > 1 ? master_loop(p, &st, todo, n_todo, size - 1, &prog) : serial_loop(p, &st, todo, n_todo, &prog);
-    progress_finish(&prog);
-    free(todo);
-    int exit_code = 0;
-    if (run != 0) {
-        fprintf(stderr, "mlpvar sweep: cannot write %s: disk full or gone? records up to the last line are safe\n", st.path);
-        exit_code = 1;
-    } else if (stop_signal) {
-        fprintf(stderr, "mlpvar sweep: stopped by signal %d after %ld new records; %zu records are safe in %s; "
-                "rerun the same command to resume\n", (int)stop_signal, prog.done, st.count, st.path);
-        exit_code = 128 + (int)stop_signal;
-    } else if (!o->quiet) {
-        fprintf(stderr, "sweep '%s': %zu records in %s\n", p->parts[0].name, st.count, st.path);
+    snprintf(info.sweep, sizeof info.sweep, "%s", p->parts[0].name);
+    gethostname(info.host, sizeof info.host);
+    info.pid = (long)getpid();
+    info.total = p->n_items;
+    info.workers = workers;
+    info.n_parts = p->n_parts < PROGRESS_MAX_PARTS ? p->n_parts : PROGRESS_MAX_PARTS;
+    eta_model eta;
+    committer c;
+    monitor mon;
+    int ok = eta_init(&eta, plan_kinds(p), workers) == 0;
+    for (long k = 0; ok && k < w.n; k++) eta_add_todo(&eta, plan_item_kind(p, w.item[k]), plan_item_cost(p, w.item[k]));
+    ok = ok && committer_start(&c, &st, &eta, p->n_parts) == 0;
+    ok = ok && monitor_start(&mon, &c, o->out_dir, &info, o->quiet) == 0;
+    if (!ok) {                                            /* the workers wait for work: tell them to stop */
+        fprintf(stderr, "mlpvar sweep: out of memory starting the sweep\n");
+        w.n = 0;
     }
+    int run = size > 1 ? master_run(p, &w, size - 1, &c) : (ok ? serial_run(p, &w, &c) : -1);
+    int io = ok ? committer_finish(&c) : 0;
+    char state[64];
+    if (io) snprintf(state, sizeof state, "failed: cannot write results.jsonl");
+    else if (run || !ok) snprintf(state, sizeof state, "failed: out of memory");
+    else if (sweep_stop_signal) snprintf(state, sizeof state, "stopped by signal %d", (int)sweep_stop_signal);
+    else snprintf(state, sizeof state, "finished");
+    if (ok) monitor_finish(&mon, state);
+    int exit_code = 0;
+    if (io) {
+        fprintf(stderr, "mlpvar sweep: cannot write %s: %s; the records stored before are safe\n", st.path,
+                strerror(c.counts.io_error));
+        exit_code = 1;
+    } else if (run || !ok) {
+        exit_code = 1;
+    } else if (sweep_stop_signal) {
+        fprintf(stderr, "mlpvar sweep: stopped by signal %d after %ld new records; %ld networks are safe in %s; "
+                "rerun the same command to resume\n", (int)sweep_stop_signal, c.counts.done, mon.info.done, st.path);
+        exit_code = 128 + (int)sweep_stop_signal;
+    } else if (!o->quiet) {
+        fprintf(stderr, "sweep '%s': %ld of %ld networks in %s", p->parts[0].name, mon.info.done, p->n_items, st.path);
+        if (mon.info.failed)
+            fprintf(stderr, "; %ld failed (mlpvar results %s lists them; a rerun retries them, %d attempts in all)",
+                    mon.info.failed, o->out_dir, o->retries);
+        fputc('\n', stderr);
+    }
+    if (ok) committer_free(&c);
+    eta_free(&eta);
+    free(w.item);
+    free(w.attempt);
     store_close(&st);
     return exit_code;
 }
@@ -253,26 +199,22 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
 int sweep_run(const sweep_run_opts *o, int *argc, char ***argv)
 {
     catch_signals();              /* before MPI_Init: a TERM during start-up still stops cleanly */
-    MPI_Init(argc, argv);
+    int provided;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);   /* only the main thread calls MPI */
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     openblas_set_num_threads(1);
     plan p;
-    char err[1024];
-    int rc = plan_load(&p, o->sweep_path, err, sizeof err);
-    if (rc != 0) {
-        if (rank == 0) fprintf(stderr, "mlpvar sweep: %s\n", err);
-        plan_free(&p);
-        MPI_Finalize();
-        return rc;
-    }
-    if (rank == 0) {
-        rc = master(&p, o, size);
-    } else {
-        int status;
-        MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        if (status == 0) worker_loop(&p);
+    int rc = load_everywhere(&p, o->sweep_path, rank, size);
+    if (rc == 0) {
+        if (rank == 0) {
+            rc = master(&p, o, size);
+        } else {
+            int status;
+            tell_workers(&status);
+            if (status == 0) worker_run(&p);
+        }
     }
     plan_free(&p);
     MPI_Finalize();

@@ -17,7 +17,7 @@ gen() {
          { for (i = 0; i < 64; i++) {
              v = $5 * exp($6 * u()); col = (i < int($7 * 64 + 0.5)) ? "true" : "false";
              rho = col == "true" ? 0.001 : 0.5
-             printf "{\"key\": \"%016x\", \"sweep\": \"syn\", \"config\": %d, \"part\": 0, \"activation\": \"%s\", \"depth\": %d, \"width\": %d, \"budget\": %d, \"params\": %d, \"activations\": %d, \"activation_ratio\": 0.1, \"in_dim\": 2, \"out_dim\": 1, \"init\": \"auto\", \"bias_std\": 0.1, \"seed\": %d, \"grid\": 64, \"order\": 3, \"tau\": 0.01, \"ok\": true, \"variability\": %.10g, \"collapse_ratio\": %g, \"collapsed\": %s, \"layer_dead_fraction\": [], \"layer_collapse_ratio\": [], \"measure_seconds\": 0, \"trained\": false}\n", NR * 1000 + i + 1, NR, $1, $3, $4, $2, $2, $3 * $4, i, v, rho, col
+             printf "{\"key\": \"%016x\", \"sweep\": \"syn\", \"config\": %d, \"part\": 0, \"activation\": \"%s\", \"depth\": %d, \"width\": %d, \"budget\": %d, \"params\": %d, \"activations\": %d, \"activation_ratio\": 0.1, \"in_dim\": 2, \"out_dim\": 1, \"init\": \"auto\", \"bias_std\": 0.1, \"seed\": %d, \"grid\": 64, \"order\": 3, \"tau\": 0.01, \"status\": \"ok\", \"error\": null, \"attempt\": 1, \"variability\": %.10g, \"collapse_ratio\": %g, \"collapsed\": %s, \"layer_dead_fraction\": null, \"layer_collapse_ratio\": null, \"measure_seconds\": 0, \"trained\": false}\n", NR * 1000 + i + 1, NR, $1, $3, $4, $2, $2, $3 * $4, i, v, rho, col
          } }'
 }
 

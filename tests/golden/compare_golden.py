@@ -5,13 +5,16 @@ depth, width, budget, seed, trained), and every golden field must be present
 in it with an equal value; numbers must be equal exactly (the JSON writer
 prints %.17g, so equal text means equal doubles). Timings and the key (a hash
 of the settings' text, which may change its spelling) are left out; new fields
-are allowed.
+are allowed. Declared schema changes since the golden files were written:
+  ok (true/false)  ->  status ("ok"/"failed"), with error and attempt beside it.
 
 usage: compare_golden.py GOLDEN.jsonl NEW.jsonl"""
 import json
 import sys
 
 IGNORED = {"key", "measure_seconds", "train_seconds"}
+# golden field -> (new field, value mapping)
+RENAMED = {"ok": ("status", lambda v: "ok" if v else "failed")}
 IDENTITY = ("sweep", "part", "activation", "depth", "width", "budget", "seed", "trained")
 
 
@@ -41,6 +44,8 @@ def main():
         for k, v in g.items():
             if k in IGNORED:
                 continue
+            if k in RENAMED:
+                k, v = RENAMED[k][0], RENAMED[k][1](v)
             if k not in n:
                 problems.append(f"{ident(g)}: field '{k}' missing")
             elif n[k] != v:

@@ -143,6 +143,7 @@ static analysis build(int with_training)
     for (int i = 0; i < 4; i++) {
         memset(&rec[i], 0, sizeof rec[i]);
         rec[i].activation = i < 2 ? "relu" : "abs";
+        rec[i].status = "ok";
         rec[i].part = i % 2; rec[i].order = 3; rec[i].grid = 128; rec[i].depth = 4;
         rec[i].variability = 1e-3 * (i + 1);
         rec[i].trained = with_training && i == 0;

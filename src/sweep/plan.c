@@ -1,0 +1,92 @@
+#include "plan.h"
+
+#include "mlpvar/grow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int plan_load(plan *p, const char *path, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    if (sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen) != 0) return 2;
+    p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
+    if (!p->data) { snprintf(err, errlen, "out of memory"); return 1; }
+    size_t cap_c = 0, cap_i = 0;
+    for (int k = 0; k < p->n_parts; k++) {
+        const mlpv_sweep *s = &p->parts[k];
+        sweep_config *cf;
+        sweep_item *it;
+        int nc;
+        if (sweep_configs(s, &cf, &nc, err, errlen) != 0) return 2;
+        for (int c = 0; c < nc; c++)
+            if (cf[c].spec.depth > RECORD_MAX_DEPTH) {
+                snprintf(err, errlen, "%s: depth %d is deeper than mlpvar's limit of %d layers; lower 'depths'",
+                         path, cf[c].spec.depth, RECORD_MAX_DEPTH);
+                free(cf);
+                return 2;
+            }
+        long ni = sweep_items(s, nc, &it);
+        if (ni < 0 || MLPV_GROW(p->configs, cap_c, p->n_configs + nc) || MLPV_GROW(p->items, cap_i, p->n_items + ni)) {
+            free(cf);
+            free(it);
+            snprintf(err, errlen, "out of memory for the sweep's work items");
+            return 1;
+        }
+        for (long i = 0; i < ni; i++) it[i].config += p->n_configs;
+        memcpy(p->configs + p->n_configs, cf, sizeof(sweep_config) * (size_t)nc);
+        if (ni) memcpy(p->items + p->n_items, it, sizeof(sweep_item) * (size_t)ni);
+        p->n_configs += nc;
+        p->n_items += ni;
+        free(cf);
+        free(it);
+        if (sweep_data_load(s, &p->data[k], err, errlen) != 0) return 2;
+    }
+    return 0;
+}
+
+void plan_free(plan *p)
+{
+    for (int k = 0; p->data && k < p->n_parts; k++) sweep_data_free(&p->data[k]);
+    free(p->data);
+    free(p->items);
+    free(p->configs);
+    sweep_free_parts(p->parts, p->n_parts);
+    memset(p, 0, sizeof *p);
+}
+
+const mlpv_sweep *plan_part(const plan *p, const sweep_item *it)
+{
+    return &p->parts[p->configs[it->config].part];
+}
+
+uint64_t plan_key(const plan *p, long item)
+{
+    const sweep_item *it = &p->items[item];
+    return record_key(plan_part(p, it), &p->configs[it->config], it);
+}
+
+double plan_item_cost(const plan *p, long item)
+{
+    const sweep_item *it = &p->items[item];
+    const sweep_config *c = &p->configs[it->config];
+    const mlpv_sweep *s = &p->parts[c->part];
+    double params = (double)mlpv_spec_params(&c->spec);
+    double cost = 2.0 * s->grid * s->grid * params;
+    if (it->train) {
+        double points = (double)s->points;
+        const mlpv_dataset *csv = &p->data[c->part].csv;
+        if (s->task == MLPV_TASK_CSV && csv->n > 0) points = (double)csv->n * (1.0 - s->test_fraction);
+        if (s->train.batch > 0 && (double)s->train.batch < points) points = (double)s->train.batch;
+        cost += 6.0 * points * params * s->train.steps;
+    }
+    return cost;
+}
+
+int plan_item_kind(const plan *p, long item)
+{
+    const sweep_item *it = &p->items[item];
+    return 2 * p->configs[it->config].part + (it->train != 0);
+}
+
+int plan_kinds(const plan *p) { return 2 * p->n_parts; }
