@@ -16,6 +16,7 @@ static void usage(FILE *f)
         "  landscape   a network's output landscape as CSV, or a gallery PNG of random ones\n"
         "  train       measure at init, then train, networks of one configuration on a task\n"
         "  sweep       the MPI parameter sweep of a YAML sweep file, resumable (mpirun -np P ...)\n"
+        "  status      how a running (or ended) sweep is doing, from any shell\n"
         "  results     summarise or export a sweep's results folder\n"
         "  theory      infinite-width theory: fixed points, depth scales, predicted C2C depth\n"
         "  analyze     judge the paper's claims from a sweep's records; write a report\n"
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep")) return cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "results")) return cmd_results(argc - 1, argv + 1);
+    if (!strcmp(cmd, "status")) return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "theory")) return cmd_theory(argc - 1, argv + 1);
     if (!strcmp(cmd, "analyze")) return cmd_analyze(argc - 1, argv + 1);
     if (!strcmp(cmd, "advise")) return cmd_advise(argc - 1, argv + 1);

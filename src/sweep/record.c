@@ -148,6 +148,21 @@ static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, co
     r->trained_done = 1;
 }
 
+/* Fault injection for the tests (as SQLite does): MLPVAR_FAIL_SEEDS=3,5 makes
+ * the items of those seeds fail before anything is computed. */
+static int injected_failure(uint64_t seed)
+{
+    const char *v = getenv("MLPVAR_FAIL_SEEDS");
+    while (v && *v) {
+        char *end;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (end == v) return 0;
+        if (x == seed) return 1;
+        v = *end == ',' ? end + 1 : end;
+    }
+    return 0;
+}
+
 void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it, int attempt,
                     const sweep_data *data, item_result *r)
 {
@@ -167,6 +182,8 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     mlpv_net *net = mlpv_net_random(&c->spec, it->seed);
     if (!r->layer_dead || !r->layer_rho || !r->layer_grad || !net) {
         fail(r, "out of memory for the network");
+    } else if (injected_failure(it->seed)) {
+        fail(r, "injected failure (MLPVAR_FAIL_SEEDS)");
     } else if (measure(s, net, it->seed, r) == 0 && s->has_task) {
         mlpv_dataset tr = { 0 }, te = { 0 };
         if (task_data(s, data, it->seed, &tr, &te, r) == 0) {

@@ -166,10 +166,17 @@ void results_free(results *res)
 
 void results_stats_line(const results_stats *st, const char *path, char *buf, size_t len)
 {
+    size_t o = 0;
     buf[0] = '\0';
     if (!st->torn_bytes && !st->bad && !st->superseded) return;
-    snprintf(buf, len, "%s: ignored %s%ld line%s that %s not a record of this sweep (first: line %ld, %s), "
-             "%ld earlier record%s of a key stored again", path, st->torn_bytes ? "a torn last line, " : "",
-             st->bad, st->bad == 1 ? "" : "s", st->bad == 1 ? "is" : "are", st->first_bad_line,
-             st->bad ? st->first_bad_why : "-", st->superseded, st->superseded == 1 ? "" : "s");
+    o += (size_t)snprintf(buf + o, len - o, "%s/results.jsonl: ignored", path);
+    if (st->torn_bytes && o < len) o += (size_t)snprintf(buf + o, len - o, " a torn last line (%ld bytes);", st->torn_bytes);
+    if (st->bad && o < len)
+        o += (size_t)snprintf(buf + o, len - o, " %ld line%s that %s not a record of this sweep (first: line %ld, %s);",
+                              st->bad, st->bad == 1 ? "" : "s", st->bad == 1 ? "is" : "are", st->first_bad_line,
+                              st->first_bad_why);
+    if (st->superseded && o < len)
+        o += (size_t)snprintf(buf + o, len - o, " %ld earlier record%s of a network stored again (retries);",
+                              st->superseded, st->superseded == 1 ? "" : "s");
+    if (o < len && o > 0 && buf[o - 1] == ';') buf[o - 1] = '\0';
 }
