@@ -152,7 +152,7 @@ int cmd_train(int argc, char **argv)
         const mlpv_spec *sp = &configs[r->item.config].spec;
         if (json) {
             size_t len;
-            char *line = record_line(&s, &configs[r->item.config], r, &len);
+            char *line = record_line(&s, &configs[r->item.config], r, record_key(&s, &configs[r->item.config], &r->item), &len);
             if (line) fputs(line, stdout);
             free(line);
         } else {

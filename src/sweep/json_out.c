@@ -6,10 +6,14 @@
 void json_write_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { fputc('\\', f); fputc(*p, f); }
-        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
+    const unsigned char *run = (const unsigned char *)s;   /* characters written as they are */
+    for (const unsigned char *p = run;; p++) {
+        if (*p && *p != '"' && *p != '\\' && *p >= 0x20) continue;
+        fwrite(run, 1, (size_t)(p - run), f);
+        if (!*p) break;
+        if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else { fputc('\\', f); fputc(*p, f); }
+        run = p + 1;
     }
     fputc('"', f);
 }

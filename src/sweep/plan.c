@@ -11,7 +11,9 @@ int plan_load(plan *p, const char *path, char *err, size_t errlen)
     memset(p, 0, sizeof *p);
     if (sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen) != 0) return 2;
     p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
-    if (!p->data) { snprintf(err, errlen, "out of memory"); return 1; }
+    p->key_prefix = calloc((size_t)p->n_parts, sizeof(uint64_t));
+    if (!p->data || !p->key_prefix) { snprintf(err, errlen, "out of memory"); return 1; }
+    for (int k = 0; k < p->n_parts; k++) p->key_prefix[k] = record_key_prefix(&p->parts[k]);
     size_t cap_c = 0, cap_i = 0;
     for (int k = 0; k < p->n_parts; k++) {
         const mlpv_sweep *s = &p->parts[k];
@@ -49,6 +51,7 @@ void plan_free(plan *p)
 {
     for (int k = 0; p->data && k < p->n_parts; k++) sweep_data_free(&p->data[k]);
     free(p->data);
+    free(p->key_prefix);
     free(p->items);
     free(p->configs);
     sweep_free_parts(p->parts, p->n_parts);
@@ -63,7 +66,8 @@ const mlpv_sweep *plan_part(const plan *p, const sweep_item *it)
 uint64_t plan_key(const plan *p, long item)
 {
     const sweep_item *it = &p->items[item];
-    return record_key(plan_part(p, it), &p->configs[it->config], it);
+    const sweep_config *c = &p->configs[it->config];
+    return record_key_from(p->key_prefix[c->part], c, it);
 }
 
 double plan_item_cost(const plan *p, long item)

@@ -61,16 +61,26 @@ void sweep_identity(const mlpv_sweep *parts, int n_parts, char *out, size_t len)
     snprintf(out, len, "%016llx", (unsigned long long)h);
 }
 
-uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it)
+uint64_t record_key_prefix(const mlpv_sweep *s)
 {
-    char buf[2048], full[2600];
+    char buf[2048];
     settings_text(s, buf, sizeof buf);
+    return store_fnv(STORE_FNV_START, buf);
+}
+
+uint64_t record_key_from(uint64_t prefix, const sweep_config *c, const sweep_item *it)
+{
+    char net[256];
     const mlpv_spec *p = &c->spec;
     /* the budget too: two budgets that give the same width at some depth are two records */
-    snprintf(full, sizeof full, "%s|net=%s,%d,%d,%d,%d,%ld|seed=%llu|trained=%d", buf,
-             mlpv_activation_name(p->activation), p->depth, p->width, p->in_dim, p->out_dim, c->budget,
-             (unsigned long long)it->seed, it->train);
-    return store_hash(full);
+    snprintf(net, sizeof net, "|net=%s,%d,%d,%d,%d,%ld|seed=%llu|trained=%d", mlpv_activation_name(p->activation),
+             p->depth, p->width, p->in_dim, p->out_dim, c->budget, (unsigned long long)it->seed, it->train);
+    return store_hash_finish(store_fnv(prefix, net));
+}
+
+uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it)
+{
+    return record_key_from(record_key_prefix(s), c, it);
 }
 
 /* The rivals the sweep asks for, on the network at init; batch: the training
@@ -281,12 +291,12 @@ static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_res
     out->null = null;
 }
 
-char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, size_t *len)
+char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, uint64_t key, size_t *len)
 {
     char *buf = NULL, hex[17];
     FILE *f = open_memstream(&buf, len);
     if (!f) return NULL;
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)record_key(s, c, &r->item));
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
     record out;
     to_record(s, c, r, hex, &out);
     record_write(f, &out);

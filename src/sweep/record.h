@@ -43,6 +43,9 @@ typedef struct {
  * (the network's shape and budget, the sweep's record-level settings) and of
  * its seed, not of the rank, the order of work or the attempt. */
 uint64_t record_key(const mlpv_sweep *s, const sweep_config *c, const sweep_item *it);
+/* The same in two steps: the sweep's settings once (a hash state), then each item. */
+uint64_t record_key_prefix(const mlpv_sweep *s);
+uint64_t record_key_from(uint64_t prefix, const sweep_config *c, const sweep_item *it);
 /* The sweep's identity: a hash of its name and its parts' record-level settings
  * (task, training, measurement, init), not of its lists of shapes and seeds,
  * which may grow. */
@@ -54,8 +57,8 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
                     const sweep_data *data, item_result *r);
 void item_result_free(item_result *r);
 
-/* The stored record of a computed item as one JSON line (ending in '\n') in a
- * malloc'd buffer; NULL when out of memory. */
-char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, size_t *len);
+/* The stored record of a computed item, with its key (record_key), as one
+ * JSON line (ending in '\n') in a malloc'd buffer; NULL when out of memory. */
+char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result *r, uint64_t key, size_t *len);
 
 #endif

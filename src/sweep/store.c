@@ -15,12 +15,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+uint64_t store_fnv(uint64_t state, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) { state ^= *p; state *= 0x100000001b3ull; }
+    return state;
+}
+
+uint64_t store_hash_finish(uint64_t state)
+{
+    uint64_t h = mlpv_mix64(state);
+    return h ? h : 1;        /* 0 marks an empty slot */
+}
+
 uint64_t store_hash(const char *text)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) { h ^= *p; h *= 0x100000001b3ull; }
-    h = mlpv_mix64(h);
-    return h ? h : 1;        /* 0 marks an empty slot */
+    return store_hash_finish(store_fnv(STORE_FNV_START, text));
 }
 
 /* The key map: open addressing, key 0 marks an empty slot; each key's state

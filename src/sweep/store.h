@@ -49,7 +49,12 @@ int store_commit(store *s, const char *buf, size_t len);
 int store_mark(store *s, uint64_t key, int failed, int attempt);
 void store_close(store *s);
 
-/* 64-bit FNV-1a of a string, finished with mix64: keys and identities. */
+/* 64-bit FNV-1a of a string, finished with mix64: keys and identities.
+ * store_hash(a b) = store_hash_finish(store_fnv(store_fnv(STORE_FNV_START, a), b)),
+ * so a prefix shared by many keys is hashed once. */
+#define STORE_FNV_START 0xcbf29ce484222325ull
 uint64_t store_hash(const char *text);
+uint64_t store_fnv(uint64_t state, const char *text);
+uint64_t store_hash_finish(uint64_t state);
 
 #endif

@@ -28,9 +28,9 @@ char *compute_item(const plan *p, long item, int attempt, size_t *len, commit_it
     const sweep_config *c = &p->configs[it->config];
     item_result r;
     record_compute(plan_part(p, it), c, it, attempt, &p->data[c->part], &r);
-    char *line = record_line(plan_part(p, it), c, &r, len);
-    *ci = (commit_item){ plan_key(p, item), r.failed, attempt, plan_item_kind(p, item), c->part,
-                         plan_item_cost(p, item), r.seconds };
+    uint64_t key = plan_key(p, item);
+    char *line = record_line(plan_part(p, it), c, &r, key, len);
+    *ci = (commit_item){ key, r.failed, attempt, plan_item_kind(p, item), c->part, plan_item_cost(p, item), r.seconds };
     item_result_free(&r);
     return line;
 }
