@@ -46,6 +46,7 @@ bench: build
 	$(BUILD)/bench/bench_forward
 	$(BUILD)/bench/bench_train
 	bench/bench_scaling.sh $(MLPVAR)
+	bench/bench_master.sh $(MLPVAR) $(BUILD)/bench/libslow_fsync.so
 
 # The suite under AddressSanitizer and UBSan.
 asan: deps
