@@ -46,11 +46,12 @@ void gp_str(FILE *f, const char *s);
  * expansion, or the previous file (""). */
 void gp_file(FILE *f, const char *path);
 
-/* Closes the script, runs `gnuplot -d plot.gp` (no init files; stdin
- * /dev/null, stdout and stderr to the folder's log.txt), moves the PNG it drew
- * to png, and removes the folder, whatever happened. Returns 0, or -1 with one
- * line in err: gnuplot missing, failing (its exit status and its first error
- * line), drawing nothing, or a file that cannot be moved or removed. */
+/* Ends the script with "unset multiplot" and "unset output", closes it, runs
+ * `gnuplot -d plot.gp` (no init files; stdin /dev/null, stdout and stderr to
+ * the folder's log.txt), moves the PNG it drew to png (rename, or a copy across
+ * file systems), and removes the folder, whatever happened. Returns 0, or -1
+ * with one line in err: gnuplot missing, failing (its exit status and its first
+ * error line), drawing nothing, or a file that cannot be moved or removed. */
 int gp_run(gp_job *j, const char *png, char *err, size_t errlen);
 
 /* Abandons a job without running it: closes the script and removes the folder

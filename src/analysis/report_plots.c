@@ -1,6 +1,7 @@
-/* mlpvar analyze, the figures: each one a gnuplot (pngcairo) script and data
- * files in a temporary folder; the PNG is copied into DIR/report/ and the folder
- * removed. Without gnuplot nothing is drawn and the report says why. */
+/* mlpvar analyze, the figures: each one a job of the gnuplot harness
+ * (gnuplot.h), a pngcairo script and its data files, whose PNG is moved into
+ * DIR/report/ only when gnuplot succeeds. Without gnuplot nothing is drawn and
+ * the report says why; a figure that fails gets a note with gnuplot's error. */
 #include "analysis.h"
 #include "gallery.h"
 #include "gnuplot.h"
