@@ -252,6 +252,17 @@ static void check_nonempty(const char *dir, const char *name)
     ck_assert_msg(stat(path, &st) == 0 && st.st_size > 0, "%s is missing or empty", path);
 }
 
+/* Writes a's report into out = TMP/report; every text artefact must be there. */
+static void write_report(const analysis *a, const char *tmp, char *out, size_t len)
+{
+    char err[512] = "";
+    snprintf(out, len, "%s/report", tmp);
+    ck_assert_msg(report_write(a, out, err, sizeof err) == 0, "report_write: %s", err);
+    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
+                                         "claims.csv", "predictive.csv", "summary.json" };
+    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+}
+
 static const char *const PNGS[] = { "gallery.png", "v3_depth.png", "c2c_depth.png",
                                     "accuracy_depth.png", "v3_accuracy.png", "layers.png" };
 
@@ -259,12 +270,8 @@ START_TEST(full_report)
 {
     analysis a = build(1);
     setenv("PATH", "/nonexistent", 1);          /* the figures are checked by `test_report figures` */
-    char *tmp = make_tmp(), out[256], err[512] = "";
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
-    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "summary.json" };
-    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
 
     char *md = slurp(out, "report.md", NULL);
     ck_assert_ptr_nonnull(strstr(md, "| C1 | relu, budget 3000 | Spearman rho of median V3 with depth | 0.71 [0.52, 0.88] | holds |"));
@@ -317,7 +324,7 @@ END_TEST
 START_TEST(failing_gnuplot_notes)
 {
     analysis a = build(1);
-    char *tmp = make_tmp(), out[256], bin[256], exe[300], err[512] = "";
+    char *tmp = make_tmp(), out[256], bin[256], exe[300];
     snprintf(bin, sizeof bin, "%s/bin", tmp);
     ck_assert_int_eq(mkdir(bin, 0700), 0);
     snprintf(exe, sizeof exe, "%s/gnuplot", bin);
@@ -327,8 +334,7 @@ START_TEST(failing_gnuplot_notes)
     fclose(f);
     ck_assert_int_eq(chmod(exe, 0755), 0);
     setenv("PATH", bin, 1);
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
+    write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL), *js = slurp(out, "summary.json", NULL);
     ck_assert_ptr_null(strstr(md, "gnuplot was not found"));
     for (int i = 0; i < 6; i++) {
@@ -353,9 +359,8 @@ END_TEST
 START_TEST(figures)
 {
     analysis a = build(1);
-    char *tmp = make_tmp(), out[256], err[512] = "";
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL), *html = slurp(out, "report.html", NULL), *js = slurp(out, "summary.json", NULL);
     for (int i = 0; i < 6; i++) {
         long n = 0;
@@ -383,12 +388,8 @@ START_TEST(no_training_no_gnuplot)
 {
     analysis a = build(0);
     setenv("PATH", "/nonexistent", 1);
-    char *tmp = make_tmp(), out[256], err[512] = "";
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
-    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "summary.json" };
-    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL);
     ck_assert_ptr_nonnull(strstr(md, "gnuplot was not found"));
     ck_assert_ptr_nonnull(strstr(md, "No trained networks in this sweep"));
