@@ -1,5 +1,5 @@
-# Shared by the shell tests: a temporary folder $T, pass/fail counters, and
-# expect_usage_error. Source it after setting MLPVAR; end with `finish`.
+# Shared by the shell tests: a temporary folder $T, pass/fail counters,
+# expect_usage_error and need_gnuplot. Source it after setting MLPVAR.
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -17,4 +17,9 @@ expect_usage_error() {
     if ! grep -qi -- "$word" "$T/err"; then bad "mlpvar $* -> '$(cat "$T/err")' lacks '$word'"; return; fi
     if [ -s "$T/out" ]; then bad "mlpvar $* -> wrote to stdout"; return; fi
     ok
+}
+
+# need_gnuplot: a test that draws figures is skipped (exit 77) without gnuplot.
+need_gnuplot() {
+    command -v gnuplot >/dev/null || { echo "gnuplot is not on PATH: skipped"; exit 77; }
 }

@@ -1,8 +1,10 @@
-/* mlpvar analyze, the figures: each one a gnuplot (pngcairo) script and data
- * files in a temporary folder; the PNG is copied into DIR/report/ and the folder
- * removed. Without gnuplot nothing is drawn and the report says why. */
+/* mlpvar analyze, the figures: each one a job of the gnuplot harness
+ * (gnuplot.h), a pngcairo script and its data files, whose PNG is moved into
+ * DIR/report/ only when gnuplot succeeds. Without gnuplot nothing is drawn and
+ * the report says why; a figure that fails gets a note with gnuplot's error. */
 #include "analysis.h"
 #include "gallery.h"
+#include "gnuplot.h"
 
 #include "mlpvar/correlation.h"
 #include "mlpvar/metrics.h"
@@ -12,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const FILES[RP_COUNT] = {
     "gallery.png", "v3_depth.png", "c2c_depth.png", "accuracy_depth.png", "v3_accuracy.png", "layers.png" };
@@ -34,98 +35,59 @@ double report_v3_accuracy_rho(const analysis *a, int *n)
     return rho;
 }
 
-/* ---- one gnuplot job: a temporary folder with plot.gp, data files, out.png ---- */
+/* ---- one figure: a job of the gnuplot harness (gnuplot.h) ---- */
 
-typedef struct { char dir[64]; FILE *gp; int nfiles; } gp_job;
-
-static int gp_open(gp_job *j, int w, int h)
+/* Opens figure f's job, w x h pixels; on failure f's note says why. */
+static int fig_open(gp_job *j, int w, int h, report_fig f, report_figures *fg)
 {
-    snprintf(j->dir, sizeof j->dir, "/tmp/mlpvar-report-XXXXXX");
-    j->nfiles = 0;
-    j->gp = NULL;
-    if (!mkdtemp(j->dir)) return -1;
-    char path[128];
-    snprintf(path, sizeof path, "%s/plot.gp", j->dir);
-    if (!(j->gp = fopen(path, "w"))) { rmdir(j->dir); return -1; }
-    fprintf(j->gp, "set terminal pngcairo noenhanced size %d,%d font ',10'\nset output '%s/out.png'\n", w, h, j->dir);
+    char terminal[96];
+    snprintf(terminal, sizeof terminal, "pngcairo noenhanced size %d,%d font ',10'", w, h);
+    return gp_open(j, terminal, fg->note[f], sizeof fg->note[f]);
+}
+
+/* Runs the job into out_dir/FILES[f]: written, or the note gets gnuplot's error. */
+static void fig_run(gp_job *j, const char *out_dir, report_fig f, report_figures *fg)
+{
+    char png[GP_PATH];
+    snprintf(png, sizeof png, "%s/%s", out_dir, FILES[f]);
+    fg->written[f] = gp_run(j, png, fg->note[f], sizeof fg->note[f]) == 0;
+}
+
+/* Gives up on figure f: out of memory, said in its note. */
+static void fig_oom(gp_job *j, report_fig f, report_figures *fg)
+{
+    gp_discard(j, NULL, 0);
+    snprintf(fg->note[f], sizeof fg->note[f], "out of memory");
+}
+
+/* One panel's plot command, series after series: a memory stream (the text,
+ * its length), and how many series it has. */
+typedef struct { char *text; size_t len; FILE *f; int n; } series;
+
+static int series_open(series *s)
+{
+    s->text = NULL; s->len = 0; s->n = 0;
+    return (s->f = open_memstream(&s->text, &s->len)) ? 0 : -1;
+}
+
+/* Starts one more series: ", " after the first, then the data file's name;
+ * the caller writes its "using ..." and title. */
+static FILE *series_add(series *s, const char *path)
+{
+    fputs(s->n++ ? ", " : "", s->f);
+    gp_file(s->f, path);
+    return s->f;
+}
+
+/* Ends the command: 0 with s->text (free it), or -1 out of memory. */
+static int series_close(series *s)
+{
+    int bad = ferror(s->f);
+    if (fclose(s->f) != 0 || bad) { free(s->text); s->text = NULL; return -1; }
     return 0;
 }
 
-static FILE *gp_data(gp_job *j, char *path)
-{
-    snprintf(path, 128, "%s/d%d.dat", j->dir, j->nfiles++);
-    return fopen(path, "w");
-}
-
-static void gp_cleanup(gp_job *j)
-{
-    char path[128];
-    static const char *const fixed[] = { "plot.gp", "log.txt", "out.png" };
-    for (int i = 0; i < 3; i++) { snprintf(path, sizeof path, "%s/%s", j->dir, fixed[i]); unlink(path); }
-    for (int i = 0; i < j->nfiles; i++) { snprintf(path, sizeof path, "%s/d%d.dat", j->dir, i); unlink(path); }
-    rmdir(j->dir);
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in) return -1;
-    FILE *out = fopen(to, "wb");
-    if (!out) { fclose(in); return -1; }
-    char buf[65536];
-    size_t n, total = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) { total += n; if (fwrite(buf, 1, n, out) != n) break; }
-    fclose(in);
-    return fclose(out) == 0 && total > 0 ? 0 : -1;
-}
-
-/* Copies the job's out.png to out_dir/FILES[f]; on failure sets the note. */
-static void gp_deliver(gp_job *j, const char *out_dir, report_fig f, report_figures *fg)
-{
-    char from[128], to[4096];
-    snprintf(from, sizeof from, "%s/out.png", j->dir);
-    snprintf(to, sizeof to, "%s/%s", out_dir, FILES[f]);
-    if (copy_file(from, to) == 0) fg->written[f] = 1;
-    else snprintf(fg->note[f], sizeof fg->note[f], "could not copy the PNG into %s", out_dir);
-}
-
-/* Runs the script; on success delivers the PNG, else the note gets gnuplot's first error line. */
-static void gp_run(gp_job *j, const char *out_dir, report_fig f, report_figures *fg)
-{
-    fputs("unset multiplot\nunset output\n", j->gp);
-    fclose(j->gp);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "gnuplot '%s/plot.gp' >'%s/log.txt' 2>&1", j->dir, j->dir);
-    int rc = system(cmd);
-    if (rc == 0) {
-        gp_deliver(j, out_dir, f, fg);
-    } else {
-        char path[128], line[256] = "", first[256] = "";
-        snprintf(path, sizeof path, "%s/log.txt", j->dir);
-        FILE *log = fopen(path, "r");
-        while (log && fgets(line, sizeof line, log)) {
-            if (!first[0] && strspn(line, " \t\r\n^") < strlen(line)) snprintf(first, sizeof first, "%s", line);
-            if (strstr(line, "rror")) { snprintf(first, sizeof first, "%s", line); break; }
-        }
-        if (log) fclose(log);
-        first[strcspn(first, "\r\n")] = '\0';
-        snprintf(fg->note[f], sizeof fg->note[f], "gnuplot failed (exit %d): %.150s", rc, first);
-    }
-    gp_cleanup(j);
-}
-
-/* A gnuplot double-quoted string. */
-static void gp_str(FILE *gp, const char *s)
-{
-    fputc('"', gp);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fputc('\\', gp);
-        fputc(*s == '\n' ? ' ' : *s, gp);
-    }
-    fputc('"', gp);
-}
-
-static void gp_panel(FILE *gp, const char *title)
+static void fig_panel(FILE *gp, const char *title)
 {
     fputs("unset logscale\nunset label\nunset arrow\nset autoscale\nset xtics\nset ytics\nset grid\n"
           "set key below horizontal noopaque\nset style fill solid 1.0 noborder\nset title ", gp);
@@ -134,20 +96,20 @@ static void gp_panel(FILE *gp, const char *title)
 }
 
 /* A panel that says there is nothing to show. */
-static void gp_empty(FILE *gp, const char *title, const char *why)
+static void fig_empty(FILE *gp, const char *title, const char *why)
 {
-    gp_panel(gp, title);
+    fig_panel(gp, title);
     fputs("set xrange [0:1]\nset yrange [0:1]\nunset xtics\nunset ytics\nunset xlabel\nunset ylabel\nunset grid\n"
           "set label 1 ", gp);
     gp_str(gp, why);
     fputs(" at graph 0.5,0.5 center\nplot -1 notitle\nunset label 1\n", gp);
 }
 
-/* A multiplot of `panels` panels, up to 3 across. */
-static int open_layout(gp_job *j, int panels, const char *title)
+/* Figure f as a multiplot of `panels` panels, up to 3 across. */
+static int open_layout(gp_job *j, int panels, const char *title, report_fig f, report_figures *fg)
 {
     int cols = panels < 3 ? panels : 3, rows = (panels + cols - 1) / cols;
-    if (gp_open(j, 560 * cols, 420 * rows + 50) != 0) return -1;
+    if (fig_open(j, 560 * cols, 420 * rows + 50, f, fg) != 0) return -1;
     fprintf(j->gp, "set multiplot layout %d,%d title ", rows, cols);
     gp_str(j->gp, title);
     fputs(" font ',12'\n", j->gp);
@@ -210,7 +172,8 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
     report_fig f = c2c ? RP_C2C_DEPTH : RP_V3_DEPTH;
     if (!a->n_init) { snprintf(fg->note[f], sizeof fg->note[f], "no at-init measurements"); return; }
     ipanel *pn = malloc(sizeof(ipanel) * (size_t)a->n_init);
-    int np = 0, grids = 0;
+    int *idx = malloc(sizeof(int) * (size_t)a->n_init), np = 0, grids = 0;
+    if (!pn || !idx) { free(pn); free(idx); snprintf(fg->note[f], sizeof fg->note[f], "out of memory"); return; }
     for (int i = 0; i < a->n_init; i++) {
         ipanel p = { init_key(&a->init[i]), a->init[i].grid };
         int k = 0;
@@ -224,11 +187,11 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
     names acts;
     activations(a, &acts);
     gp_job j;
-    char title[256], path[128];
+    char title[256], path[GP_PATH];
     if (c2c) snprintf(title, sizeof title, "Probability of collapse to constant vs depth (Wilson 95%% bars)");
     else snprintf(title, sizeof title, "Median %s at init vs depth (band: quartiles over draws)", vk);
-    if (open_layout(&j, np, title) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); free(pn); return; }
-    int *idx = malloc(sizeof(int) * (size_t)a->n_init), dlo = a->init[0].depth, dhi = dlo;
+    if (open_layout(&j, np, title, f, fg) != 0) { free(pn); free(idx); return; }
+    int dlo = a->init[0].depth, dhi = dlo;
     for (int i = 0; i < a->n_init; i++) { dlo = a->init[i].depth < dlo ? a->init[i].depth : dlo; dhi = a->init[i].depth > dhi ? a->init[i].depth : dhi; }
     int logx = dhi >= 8 * dlo;                  /* log depth axis when the depths span 3 octaves */
     for (int p = 0; p < np; p++) {
@@ -236,8 +199,8 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
         if (pn[p].key > 0) snprintf(pt, sizeof pt, "budget %ld", pn[p].key);
         else snprintf(pt, sizeof pt, "width %ld", -pn[p].key);
         if (grids) { size_t o = strlen(pt); snprintf(pt + o, sizeof pt - o, ", grid %d", pn[p].grid); }
-        char plot[8192] = "";
-        size_t o = 0;
+        series sr;
+        if (series_open(&sr) != 0) { fig_oom(&j, f, fg); free(idx); free(pn); return; }
         for (int s = 0; s < acts.n; s++) {
             int m = 0, valid = 0;
             for (int i = 0; i < a->n_init; i++)
@@ -245,7 +208,7 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
                     idx[m++] = i;
             if (!m) continue;
             by_depth(a, 0, idx, m);
-            FILE *d = gp_data(&j, path);
+            FILE *d = gp_data(&j, path, sizeof path, NULL, 0);
             if (!d) continue;
             for (int k = 0; k < m; k++) {
                 const an_init *g = &a->init[idx[k]];
@@ -254,23 +217,24 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
                 valid |= c2c ? isfinite(g->c2c) : isfinite(pos(g->v_median));
             }
             fclose(d);
-            if (!valid || o > sizeof plot - 512) continue;
+            if (!valid) continue;
             const char *lc = colour(&acts, acts.name[s]);
-            if (c2c)
-                o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:5:6:7 with yerrorlines lc rgb '%s' pt 7 ps 0.8 title '%s'",
-                                      o ? ", " : "", path, lc, acts.name[s]);
-            else
-                o += (size_t)snprintf(plot + o, sizeof plot - o,
-                                      "%s'%s' using 1:3:4 with filledcurves lc rgb '%s' fs transparent solid 0.18 notitle, "
-                                      "'%s' using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.8 lw 1.5 title '%s'",
-                                      o ? ", " : "", path, lc, path, lc, acts.name[s]);
+            if (c2c) {
+                fprintf(series_add(&sr, path), " using 1:5:6:7 with yerrorlines lc rgb '%s' pt 7 ps 0.8 title ", lc);
+            } else {
+                fprintf(series_add(&sr, path), " using 1:3:4 with filledcurves lc rgb '%s' fs transparent solid 0.18 notitle", lc);
+                fprintf(series_add(&sr, path), " using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.8 lw 1.5 title ", lc);
+            }
+            gp_str(sr.f, acts.name[s]);
         }
-        if (!o) { gp_empty(j.gp, pt, c2c ? "no data" : "no positive values"); continue; }
-        gp_panel(j.gp, pt);
+        if (series_close(&sr) != 0) { fig_oom(&j, f, fg); free(idx); free(pn); return; }
+        if (!sr.n) { free(sr.text); fig_empty(j.gp, pt, c2c ? "no data" : "no positive values"); continue; }
+        fig_panel(j.gp, pt);
         fprintf(j.gp, "%sset xlabel 'depth (hidden layers)'\n", logx ? "set logscale x 2\n" : "");
         if (c2c) fputs("set yrange [-0.02:1.02]\nset ylabel 'C2C probability'\n", j.gp);
         else fprintf(j.gp, "set logscale y\nset format y '%%.0e'\nset ylabel 'median %s'\n", vk);
-        fprintf(j.gp, "plot %s\nset format y '%%g'\n", plot);
+        fprintf(j.gp, "plot %s\nset format y '%%g'\n", sr.text);
+        free(sr.text);
     }
     free(idx);
     free(pn);
@@ -280,7 +244,7 @@ static void plot_init(const analysis *a, const char *out_dir, int c2c, const cha
     else snprintf(fg->caption[f], sizeof fg->caption[f],
                   "Median %s over the draws at init vs depth (log-log), shaded band from the first to the third quartile; "
                   "one colour per activation, one panel per budget. Draws whose %s is 0 are off the log axis.", vk, vk);
-    gp_run(&j, out_dir, f, fg);
+    fig_run(&j, out_dir, f, fg);
 }
 
 static void task_name(char *buf, size_t len, const an_trained *t) { snprintf(buf, len, "%s:%d", t->task, t->knob); }
@@ -290,21 +254,20 @@ static void plot_accuracy(const analysis *a, const char *out_dir, report_figures
     report_fig f = RP_ACC_DEPTH;
     names tasks = { .n = 0 }, acts;
     activations(a, &acts);
-    char tn[64], path[128];
+    char tn[64], path[GP_PATH];
     for (int i = 0; i < a->n_trained; i++) { task_name(tn, sizeof tn, &a->trained[i]); name_index(&tasks, tn); }
+    int *idx = malloc(sizeof(int) * (size_t)a->n_trained);
+    long *bl = malloc(sizeof(long) * (size_t)a->n_trained);       /* a panel's budgets */
+    if (!idx || !bl) { free(idx); free(bl); snprintf(fg->note[f], sizeof fg->note[f], "out of memory"); return; }
     gp_job j;
-    if (open_layout(&j, tasks.n, "Mean test accuracy vs depth (bootstrap 95% bars)") != 0) {
-        snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder");
-        return;
-    }
-    int *idx = malloc(sizeof(int) * (size_t)a->n_trained), dlo = a->trained[0].depth, dhi = dlo;
+    if (open_layout(&j, tasks.n, "Mean test accuracy vs depth (bootstrap 95% bars)", f, fg) != 0) { free(idx); free(bl); return; }
+    int dlo = a->trained[0].depth, dhi = dlo;
     for (int i = 0; i < a->n_trained; i++) { dlo = a->trained[i].depth < dlo ? a->trained[i].depth : dlo; dhi = a->trained[i].depth > dhi ? a->trained[i].depth : dhi; }
     int logx = dhi >= 8 * dlo;
     for (int p = 0; p < tasks.n; p++) {
-        char plot[8192] = "";
-        size_t o = 0;
+        series sr;
+        if (series_open(&sr) != 0) { fig_oom(&j, f, fg); free(idx); free(bl); return; }
         int seen_budget = 0;
-        long *bl = malloc(sizeof(long) * (size_t)a->n_trained);
         for (int i = 0; i < a->n_trained; i++) {
             task_name(tn, sizeof tn, &a->trained[i]);
             if (strcmp(tn, tasks.name[p])) continue;
@@ -323,7 +286,7 @@ static void plot_accuracy(const analysis *a, const char *out_dir, report_figures
                 }
                 if (!m) continue;
                 by_depth(a, 1, idx, m);
-                FILE *d = gp_data(&j, path);
+                FILE *d = gp_data(&j, path, sizeof path, NULL, 0);
                 if (!d) continue;
                 for (int k = 0; k < m; k++) {
                     const an_trained *t = &a->trained[idx[k]];
@@ -331,26 +294,29 @@ static void plot_accuracy(const analysis *a, const char *out_dir, report_figures
                     valid |= isfinite(t->acc_mean);
                 }
                 fclose(d);
-                if (!valid || o > sizeof plot - 512) continue;
+                if (!valid) continue;
                 char st[96];
                 if (multi && bl[b] > 0) snprintf(st, sizeof st, "%s, budget %ld", acts.name[s], bl[b]);
                 else if (multi) snprintf(st, sizeof st, "%s, fixed width", acts.name[s]);
                 else snprintf(st, sizeof st, "%s", acts.name[s]);
-                o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:2:3:4 with yerrorlines lc rgb '%s' pt %d ps 0.8 title '%s'",
-                                      o ? ", " : "", path, colour(&acts, acts.name[s]), POINTS[b % 10], st);
+                fprintf(series_add(&sr, path), " using 1:2:3:4 with yerrorlines lc rgb '%s' pt %d ps 0.8 title ",
+                        colour(&acts, acts.name[s]), POINTS[b % 10]);
+                gp_str(sr.f, st);
             }
-        free(bl);
-        if (!o) { gp_empty(j.gp, tasks.name[p], "no finite accuracy"); continue; }
-        gp_panel(j.gp, tasks.name[p]);
+        if (series_close(&sr) != 0) { fig_oom(&j, f, fg); free(idx); free(bl); return; }
+        if (!sr.n) { free(sr.text); fig_empty(j.gp, tasks.name[p], "no finite accuracy"); continue; }
+        fig_panel(j.gp, tasks.name[p]);
         fprintf(j.gp, "%sset xlabel 'depth (hidden layers)'\nset ylabel 'mean test accuracy'\nset yrange [*:1.02]\n",
                 logx ? "set logscale x 2\n" : "");
-        fprintf(j.gp, "plot %s, %.9g with lines dt 2 lc rgb '#777777' title 'success threshold'\n", plot, a->success_threshold);
+        fprintf(j.gp, "plot %s, %.9g with lines dt 2 lc rgb '#777777' title 'success threshold'\n", sr.text, a->success_threshold);
+        free(sr.text);
     }
     free(idx);
+    free(bl);
     snprintf(fg->caption[f], sizeof fg->caption[f],
              "Mean test accuracy over seeds vs depth with bootstrap 95%% intervals; one colour per activation, one "
              "panel per task (name:knob); dashed: the success threshold %g.", a->success_threshold);
-    gp_run(&j, out_dir, f, fg);
+    fig_run(&j, out_dir, f, fg);
 }
 
 static void plot_v3_accuracy(const analysis *a, const char *out_dir, const char *vk, report_figures *fg)
@@ -358,7 +324,7 @@ static void plot_v3_accuracy(const analysis *a, const char *out_dir, const char 
     report_fig f = RP_V3_ACC;
     names tasks = { .n = 0 }, acts;
     activations(a, &acts);
-    char tn[64], path[128], title[256];
+    char tn[64], path[GP_PATH], title[256], st[160];
     for (int i = 0; i < a->n_trained; i++) { task_name(tn, sizeof tn, &a->trained[i]); name_index(&tasks, tn); }
     int n = 0, zero = 0;
     double rho = report_v3_accuracy_rho(a, &n);
@@ -368,9 +334,9 @@ static void plot_v3_accuracy(const analysis *a, const char *out_dir, const char 
     }
     snprintf(title, sizeof title, "median %s at init vs mean test accuracy: Spearman rho = %.3f (n = %d)", vk, rho, n);
     gp_job j;
-    if (gp_open(&j, 800, 600) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
-    char plot[8192] = "";
-    size_t o = 0;
+    series sr;
+    if (fig_open(&j, 800, 600, f, fg) != 0) return;
+    if (series_open(&sr) != 0) { fig_oom(&j, f, fg); return; }
     for (int p = 0; p < tasks.n; p++)
         for (int s = 0; s < acts.n; s++) {
             FILE *d = NULL;
@@ -379,26 +345,29 @@ static void plot_v3_accuracy(const analysis *a, const char *out_dir, const char 
                 task_name(tn, sizeof tn, t);
                 if (strcmp(tn, tasks.name[p]) || strcmp(t->activation, acts.name[s])) continue;
                 if (!t->init || !isfinite(pos(t->init->v_median)) || !isfinite(t->acc_mean)) continue;
-                if (!d && !(d = gp_data(&j, path))) break;
+                if (!d && !(d = gp_data(&j, path, sizeof path, NULL, 0))) break;
                 fprintf(d, "%.9g %.9g\n", t->init->v_median, t->acc_mean);
             }
             if (!d) continue;
             fclose(d);
-            if (o > sizeof plot - 512) continue;
-            o += (size_t)snprintf(plot + o, sizeof plot - o, "%s'%s' using 1:2 with points lc rgb '%s' pt %d ps 1.3 title '%s, %s'",
-                                  o ? ", " : "", path, colour(&acts, acts.name[s]), POINTS[p % 10], acts.name[s], tasks.name[p]);
+            fprintf(series_add(&sr, path), " using 1:2 with points lc rgb '%s' pt %d ps 1.3 title ",
+                    colour(&acts, acts.name[s]), POINTS[p % 10]);
+            snprintf(st, sizeof st, "%s, %s", acts.name[s], tasks.name[p]);
+            gp_str(sr.f, st);
         }
-    if (!o) gp_empty(j.gp, title, "no trained configuration with a positive median at init");
+    if (series_close(&sr) != 0) { fig_oom(&j, f, fg); return; }
+    if (!sr.n) fig_empty(j.gp, title, "no trained configuration with a positive median at init");
     else {
-        gp_panel(j.gp, title);
+        fig_panel(j.gp, title);
         fprintf(j.gp, "set logscale x\nset format x '%%.0e'\nset xlabel 'median %s at init'\nset ylabel 'mean test accuracy'\n"
-                "plot %s\n", vk, plot);
+                "plot %s\n", vk, sr.text);
     }
+    free(sr.text);
     snprintf(fg->caption[f], sizeof fg->caption[f],
              "One point per trained configuration: median %s at init (log axis) against mean test accuracy; colour = "
              "activation, point type = task. Spearman rho = %.3f over n = %d configurations%s.", vk, rho, n,
              zero ? " (those with a median of 0 are counted but off the log axis)" : "");
-    gp_run(&j, out_dir, f, fg);
+    fig_run(&j, out_dir, f, fg);
 }
 
 static const an_trained *deepest(const analysis *a, const char *act)
@@ -420,13 +389,12 @@ static void plot_layers(const analysis *a, const char *out_dir, report_figures *
     names acts;
     activations(a, &acts);
     gp_job j;
-    if (open_layout(&j, 2, "Per-layer diagnostics at init, deepest trained configurations") != 0) {
-        snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder");
-        return;
-    }
-    char plot[2][2048] = { "", "" }, path[128], st[160];
+    if (open_layout(&j, 2, "Per-layer diagnostics at init, deepest trained configurations", f, fg) != 0) return;
+    char path[GP_PATH], st[160];
     int xt = (ts[0] ? ts[0]->depth : 0) <= 16 && (ts[1] ? ts[1]->depth : 0) <= 16;   /* integer tics */
-    size_t o[2] = { 0, 0 };
+    series sr[2];                             /* the left panel's series, the right one's */
+    if (series_open(&sr[0]) != 0) { fig_oom(&j, f, fg); return; }
+    if (series_open(&sr[1]) != 0) { series_close(&sr[0]); free(sr[0].text); fig_oom(&j, f, fg); return; }
     for (int c = 0; c < 2; c++) {
         const an_trained *t = ts[c];
         if (!t) continue;
@@ -435,7 +403,7 @@ static void plot_layers(const analysis *a, const char *out_dir, report_figures *
             int m = w ? t->n_layers : (t->dead_mean ? t->depth : 0), valid = 0;
             const double *v = w ? t->grad_mean : t->dead_mean;
             if (!m || !v) continue;
-            FILE *d = gp_data(&j, path);
+            FILE *d = gp_data(&j, path, sizeof path, NULL, 0);
             if (!d) continue;
             for (int l = 0; l < m; l++) {
                 double y = w ? pos(v[l]) : v[l];
@@ -444,26 +412,31 @@ static void plot_layers(const analysis *a, const char *out_dir, report_figures *
             }
             fclose(d);
             if (!valid) continue;
-            o[w] += (size_t)snprintf(plot[w] + o[w], sizeof plot[w] - o[w], "%s'%s' using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.6 title '%s'",
-                                     o[w] ? ", " : "", path, colour(&acts, t->activation), st);
+            fprintf(series_add(&sr[w], path), " using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.6 title ", colour(&acts, t->activation));
+            gp_str(sr[w].f, st);
         }
     }
-    if (!o[0]) gp_empty(j.gp, "dead units at init", "no per-layer dead fractions");
+    int bad = series_close(&sr[0]) != 0;
+    bad |= series_close(&sr[1]) != 0;
+    if (bad) { free(sr[0].text); free(sr[1].text); fig_oom(&j, f, fg); return; }
+    if (!sr[0].n) fig_empty(j.gp, "dead units at init", "no per-layer dead fractions");
     else {
-        gp_panel(j.gp, "dead units at init");
+        fig_panel(j.gp, "dead units at init");
         if (xt) fputs("set xtics 1\n", j.gp);
-        fprintf(j.gp, "set xlabel 'hidden layer'\nset ylabel 'fraction of dead units'\nset yrange [-0.02:1.02]\nplot %s\n", plot[0]);
+        fprintf(j.gp, "set xlabel 'hidden layer'\nset ylabel 'fraction of dead units'\nset yrange [-0.02:1.02]\nplot %s\n", sr[0].text);
     }
-    if (!o[1]) gp_empty(j.gp, "weight-gradient norm at init", "no positive gradient norms");
+    if (!sr[1].n) fig_empty(j.gp, "weight-gradient norm at init", "no positive gradient norms");
     else {
-        gp_panel(j.gp, "weight-gradient norm at init");
+        fig_panel(j.gp, "weight-gradient norm at init");
         if (xt) fputs("set xtics 1\n", j.gp);
-        fprintf(j.gp, "set logscale y\nset format y '%%.0e'\nset xlabel 'weight layer (last: output)'\nset ylabel 'gradient norm'\nplot %s\nset format y '%%g'\n", plot[1]);
+        fprintf(j.gp, "set logscale y\nset format y '%%.0e'\nset xlabel 'weight layer (last: output)'\nset ylabel 'gradient norm'\nplot %s\nset format y '%%g'\n", sr[1].text);
     }
+    free(sr[0].text);
+    free(sr[1].text);
     snprintf(fg->caption[f], sizeof fg->caption[f],
              "Per-layer diagnostics at init, means over seeds, for the deepest trained relu and abs configurations: "
              "fraction of dead units per hidden layer (left) and the norm of each layer's weight gradient (right, log axis).");
-    gp_run(&j, out_dir, f, fg);
+    fig_run(&j, out_dir, f, fg);
 }
 
 /* gallery.png: relu, abs (+ tanh, gelu when in the data) at the largest budget, 4 depths over the data's range. */
@@ -504,15 +477,11 @@ static void plot_gallery(const analysis *a, const char *out_dir, report_figures 
             int w = budget > 0 ? mlpv_width_for_budget(budget, 2, 1, depths[k]) : width;
             specs[r * nd + k] = mlpv_spec_default(av[r], depths[k], w);
         }
-    gp_job j;
-    if (gp_open(&j, 16, 16) != 0) { snprintf(fg->note[f], sizeof fg->note[f], "cannot make a temporary folder"); return; }
-    fclose(j.gp);
-    char png[128], gerr[256];
-    snprintf(png, sizeof png, "%s/out.png", j.dir);
+    char png[GP_PATH], gerr[256];
+    snprintf(png, sizeof png, "%s/%s", out_dir, FILES[f]);
     gallery_opts go = { specs, na, nd, mlpv_grid_defaults(128), order, MLPV_TAU_DEFAULT, 0 };
-    if (landscape_gallery(&go, png, gerr, sizeof gerr) == 0) gp_deliver(&j, out_dir, f, fg);
-    else snprintf(fg->note[f], sizeof fg->note[f], "the landscape gallery failed: %.150s", gerr);
-    gp_cleanup(&j);
+    fg->written[f] = landscape_gallery(&go, png, gerr, sizeof gerr) == 0;
+    if (!fg->written[f]) snprintf(fg->note[f], sizeof fg->note[f], "the landscape gallery failed: %.150s", gerr);
     char dl[128] = "", al[64] = "";
     for (int k = 0, w = 0; k < nd; k++) w += snprintf(dl + w, sizeof dl - (size_t)w, "%s%d", k ? ", " : "", depths[k]);
     for (int k = 0, w = 0; k < na; k++) w += snprintf(al + w, sizeof al - (size_t)w, "%s%s", k ? ", " : "", mlpv_activation_name(av[k]));
@@ -527,7 +496,8 @@ static void plot_gallery(const analysis *a, const char *out_dir, report_figures 
 void report_plots(const analysis *a, const char *out_dir, report_figures *fg)
 {
     memset(fg, 0, sizeof *fg);
-    fg->gnuplot = system("command -v gnuplot >/dev/null 2>&1") == 0;
+    char exe[GP_PATH];
+    fg->gnuplot = gp_which(exe, sizeof exe) == 0;
     if (!fg->gnuplot) {
         for (int f = 0; f < RP_COUNT; f++) snprintf(fg->note[f], sizeof fg->note[f], "gnuplot not found");
         return;

@@ -4,6 +4,7 @@
  * the mean-field maps (theory.h), as a table and a gnuplot figure. */
 #include "cli_args.h"
 #include "commands.h"
+#include "gnuplot.h"
 #include "json_out.h"
 
 #include "mlpvar/network.h"
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const CMD = "theory";
 
@@ -121,13 +121,20 @@ int cmd_theory_compare(int argc, char **argv)
     int bw = mlpv_width_for_budget(budget, 2, 1, depth);
     if (bw < 1) cli_die(CMD, "--budget %ld is smaller than the smallest network at depth %d; raise it", budget, depth);
     openblas_set_num_threads(1);
-    char dir[] = "/tmp/mlpvar-compare-XXXXXX";
+    /* the figure: one gnuplot job (gnuplot.h) with one data file, a block per activation */
+    gp_job job;
+    char dat_path[GP_PATH], gerr[512];
     FILE *dat = NULL;
     if (png) {
-        if (!mkdtemp(dir)) cli_die(CMD, "cannot make a temporary folder: %s", strerror(errno));
-        char p[4096];
-        snprintf(p, sizeof p, "%s/corr.dat", dir);
-        dat = fopen(p, "w");
+        char terminal[64];
+        snprintf(terminal, sizeof terminal, "pngcairo size %d,420 font ',10'", 420 * n_acts);
+        if (gp_open(&job, terminal, gerr, sizeof gerr) != 0) { fprintf(stderr, "mlpvar theory: %s\n", gerr); free(acts); return 1; }
+        if (!(dat = gp_data(&job, dat_path, sizeof dat_path, gerr, sizeof gerr))) {
+            gp_discard(&job, NULL, 0);
+            fprintf(stderr, "mlpvar theory: %s\n", gerr);
+            free(acts);
+            return 1;
+        }
     }
     if (!json)
         printf("# inputs (%g, %g) and (%g, %g); auto init, bias std %g; %d draws per width\n"
@@ -171,31 +178,30 @@ int cmd_theory_compare(int argc, char **argv)
     }
     int rc = 0;
     if (dat) {
-        fclose(dat);
-        char p[4096];
-        snprintf(p, sizeof p, "%s/plot.gp", dir);
-        FILE *gp = fopen(p, "w");
-        fprintf(gp, "set terminal pngcairo size %d,420 font ',10'\nset output '%s'\n", 420 * n_acts, png);
-        fprintf(gp, "set multiplot layout 1,%d title 'Correlation of two inputs layer by layer: theory (infinite "
+        int bad = fclose(dat) != 0;
+        fprintf(job.gp, "set multiplot layout 1,%d title 'Correlation of two inputs layer by layer: theory (infinite "
                 "width) vs random networks (%d draws)'\nset xlabel 'hidden layer'\nset ylabel 'correlation'\n"
                 "set yrange [*:1.02]\nset key bottom right\nset grid\n", n_acts, draws);
-        for (int k = 0; k < n_acts; k++)
-            fprintf(gp, "set title '%s'\nplot '%s/corr.dat' index %d using 1:2 with lines lw 2 title 'theory', "
+        for (int k = 0; k < n_acts; k++) {
+            fputs("set title ", job.gp);
+            gp_str(job.gp, mlpv_activation_name(acts[k]));
+            fputs("\nplot ", job.gp);
+            gp_file(job.gp, dat_path);
+            fprintf(job.gp, " index %d using 1:2 with lines lw 2 title 'theory', "
                     "'' index %d using 1:3:4 with yerrorbars pt 7 ps 0.5 title 'width %d', "
                     "'' index %d using 1:5:6 with yerrorbars pt 5 ps 0.5 title 'width %d (budget %ld)'\n",
-                    mlpv_activation_name(acts[k]), dir, k, k, wide, k, bw, budget);
-        fputs("unset multiplot\n", gp);
-        fclose(gp);
-        char cmd[8192];
-        snprintf(cmd, sizeof cmd, "gnuplot '%s/plot.gp'", dir);
-        if (system(cmd) != 0) {
-            fprintf(stderr, "mlpvar theory: gnuplot failed; install it with 'apt-get install gnuplot-nox'\n");
+                    k, k, wide, k, bw, budget);
+        }
+        if (bad) {
+            gp_discard(&job, NULL, 0);
+            fprintf(stderr, "mlpvar theory: cannot write %s: %s\n", dat_path, strerror(errno));
+            rc = 1;
+        } else if (gp_run(&job, png, gerr, sizeof gerr) != 0) {
+            fprintf(stderr, "mlpvar theory: %s\n", gerr);
             rc = 1;
         } else {
             fprintf(stderr, "wrote %s\n", png);
         }
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) != 0) fprintf(stderr, "mlpvar theory: could not remove %s\n", dir);
     }
     free(acts);
     return rc;

@@ -153,11 +153,12 @@ else bad "measure --csv failed"; fi
 "$MLPVAR" measure --activation relu --budget 500 --depth 1 --n 3 --grid 16 >/dev/null 2>"$T/err"
 grep -q "3/3 networks" "$T/err" && ok || bad "no progress line: $(cat "$T/err")"
 
-# Gallery PNG (needs gnuplot).
-if command -v gnuplot >/dev/null; then
-    if "$MLPVAR" landscape --activation relu,abs --budget 500 --depth 1,4 --grid 32 --png "$T/g.png" 2>"$T/err" &&
-       [ "$(head -c 4 "$T/g.png" | od -An -c | tr -d ' ')" = "211PNG" ]; then ok; else bad "gallery png: $(cat "$T/err")"; fi
-fi
+# Gallery PNG without gnuplot: exit 1, one line saying so, no file (with
+# gnuplot: test_png.sh).
+PATH=/nonexistent "$MLPVAR" landscape --activation relu --budget 500 --depth 1 --grid 16 --png "$T/g.png" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "gnuplot not found on PATH" "$T/err" && [ ! -e "$T/g.png" ]; then ok
+else bad "gallery without gnuplot: exit $rc: $(cat "$T/err")"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The sweep engine end to end: 1 rank and 3 ranks give the same records; kill -9
 # of the whole job at random moments, then rerun, repeated, ends with exactly one
-# record per (configuration, seed), equal to an uninterrupted run; SIGTERM stops
-# cleanly; a torn last line is cut; another sweep's folder is refused untouched.
+# record per (configuration, seed), equal to an uninterrupted run; SIGTERM
+# mid-sweep stops cleanly with part of the records, and a rerun completes them;
+# a torn last line is cut; another sweep's folder is refused untouched.
 # usage: test_mpi.sh PATH/TO/mlpvar FIXTURE_DIR
 set -u
 MLPVAR=$(realpath "${1:?mlpvar}")
@@ -16,6 +17,19 @@ TOTAL=24
 # Records without their timings, sorted: what must not depend on ranks or kills.
 normal() { sed -E 's/"(measure|train)_seconds": [^,}]*(, )?//g' "$1/results.jsonl" | sort; }
 keys()   { grep -o '"key": "[0-9a-f]*"' "$1/results.jsonl" | sort; }
+# Whole records in a folder's store (a torn last line has no newline: not counted).
+records() { if [ -f "$1/results.jsonl" ]; then wc -l <"$1/results.jsonl"; else echo 0; fi; }
+# Waits until the store of $1 holds more than $2 records or process $3 has ended
+# (10 ms steps, at most 120 s: start-up is slow under ASan and mpirun).
+wait_records() {
+    local i
+    for i in $(seq 1 12000); do
+        [ "$(records "$1")" -gt "$2" ] && return 0
+        kill -0 "$3" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    return 1
+}
 
 "$MLPVAR" sweep "$SWEEP" --out "$T/one" --quiet || bad "serial sweep failed"
 [ "$(wc -l <"$T/one/results.jsonl")" -eq $TOTAL ] && ok || bad "serial: $(wc -l <"$T/one/results.jsonl") records, want $TOTAL"
@@ -28,47 +42,62 @@ if diff <(normal "$T/one") <(normal "$T/three") >/dev/null; then ok; else bad "1
 "$MLPVAR" sweep "$SWEEP" --out "$T/one" --quiet
 [ "$(wc -l <"$T/one/results.jsonl")" -eq $TOTAL ] && ok || bad "rerun of a finished sweep added records"
 
-# kill -9 of the whole job (launcher and every rank) at random moments.
+# kill -9 of the whole job (launcher and every rank) at random moments. Odd
+# tries are killed 0.05 .. 0.75 s after the start, often during start-up; even
+# tries once the run has stored a record more, 0 .. 0.3 s later. A kill counts
+# when the run died of it (exit 137); a killed run that left 0 < records < total
+# proves the kill landed mid-sweep. Both must happen before the final resume.
 kill_loop() {    # name launcher...
     local name=$1; shift
-    local out="$T/$name" kills=0 i
+    local out="$T/$name" kills=0 partial=0 i n rc
     RANDOM=42
     for i in $(seq 1 12); do
+        local before
+        before=$(records "$out")
         setsid "$@" "$MLPVAR" sweep "$SWEEP" --out "$out" --quiet >/dev/null 2>&1 &
         local pid=$!
-        # 0.05 .. 0.75 s: the whole run takes ~2 s of work, so most tries are
-        # killed at start-up or mid-run and each one saves only part of it
-        sleep "0.$(printf %02d $(( (RANDOM % 15 + 1) * 5 )))"
+        if [ $((i % 2)) -eq 1 ]; then sleep "0.$(printf %02d $(( (RANDOM % 15 + 1) * 5 )))"
+        else wait_records "$out" "$before" "$pid"; sleep "0.$(printf %02d $(( RANDOM % 31 )))"
+        fi
         # the whole session: mpirun puts each rank in its own process group
-        if kill -0 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
         pkill -9 -s "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null; rc=$?
+        n=$(records "$out")
+        if [ "$rc" -eq 137 ]; then
+            kills=$((kills + 1))
+            [ "$n" -gt 0 ] && [ "$n" -lt $TOTAL ] && partial=$((partial + 1))
+        fi
     done
+    [ "$kills" -gt 0 ] && ok || bad "$name: no run was killed by kill -9"
+    [ "$partial" -gt 0 ] && ok || bad "$name: no killed run left a partial store (0 < records < $TOTAL)"
     "$@" "$MLPVAR" sweep "$SWEEP" --out "$out" --quiet || bad "$name: final resume failed"
-    local n u
-    n=$(wc -l <"$out/results.jsonl"); u=$(keys "$out" | uniq | wc -l)
+    local u
+    n=$(records "$out"); u=$(keys "$out" | uniq | wc -l)
     [ "$n" -eq $TOTAL ] && [ "$u" -eq $TOTAL ] && ok || bad "$name: $n lines, $u unique keys, want $TOTAL"
     if diff <(normal "$T/one") <(normal "$out") >/dev/null; then ok; else bad "$name: records after kills differ from the clean run"; fi
-    echo "$name: $kills kill -9 during the run, then resumed to $n records"
+    echo "$name: $kills runs killed by kill -9, $partial of them with a partial store, then resumed to $n records"
 }
 kill_loop serial-kill env
 kill_loop mpi-kill "${MPIRUN[@]}"
 
 # SIGTERM: a clean stop after the record in flight, exit 128+15, then resume.
-"$MLPVAR" sweep "$SWEEP" --out "$T/term" >/dev/null 2>"$T/err" &
+# slow-train.yaml is this sweep with 3x the training steps: after its first
+# record some 3 s of work remain (a minute under ASan), so the TERM sent within
+# 10 ms of that record lands mid-sweep.
+SLOW=$FIX/slow-train.yaml
+"$MLPVAR" sweep "$SLOW" --out "$T/term" >/dev/null 2>"$T/err" &
 pid=$!
-for i in $(seq 1 200); do      # TERM once the first record is stored (start-up is slow under ASan)
-    [ -s "$T/term/results.jsonl" ] && break
-    sleep 0.05
-done
+wait_records "$T/term" 0 "$pid" || bad "SIGTERM: the sweep stored no record"
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 if [ "$rc" -eq 143 ] && grep -q "rerun the same command to resume" "$T/err"; then ok
-elif [ "$rc" -eq 0 ]; then echo "note: the sweep finished before SIGTERM"; ok
-else bad "SIGTERM: exit $rc: $(tail -1 "$T/err")"; fi
+else bad "SIGTERM: exit $rc, want 143: $(tail -1 "$T/err")"; fi
+n=$(records "$T/term")
+[ "$n" -gt 0 ] && [ "$n" -lt $TOTAL ] && ok || bad "SIGTERM did not stop the sweep mid-way: $n records of $TOTAL"
 tail -c 1 "$T/term/results.jsonl" | od -An -c | grep -q '\\n' && ok || bad "SIGTERM left a torn line"
-"$MLPVAR" sweep "$SWEEP" --out "$T/term" --quiet
-[ "$(keys "$T/term" | uniq | wc -l)" -eq $TOTAL ] && [ "$(wc -l <"$T/term/results.jsonl")" -eq $TOTAL ] && ok || bad "resume after SIGTERM"
+"$MLPVAR" sweep "$SLOW" --out "$T/term" --quiet
+[ "$(keys "$T/term" | uniq | wc -l)" -eq $TOTAL ] && [ "$(records "$T/term")" -eq $TOTAL ] && ok || bad "resume after SIGTERM"
+echo "SIGTERM: stopped at $n of $TOTAL records, then resumed"
 
 # Two sweeps on one folder at once: while another process holds the folder's
 # lock, a sweep is refused with one line and exit 2, and writes nothing.

@@ -1,9 +1,12 @@
-/* Check tests of report_write (src/cli/report.c, report_plots.c) on a small
- * analysis built by hand: every artefact is written, the verdict table and the
- * claims that do not hold are in report.md, summary.json states the CSV numbers
- * with the same text, the HTML has its tables and figures, the PNGs are PNGs;
- * without gnuplot and without training the report still comes out. */
+/* Check tests of report_write (src/analysis/report.c, report_plots.c) on a
+ * small analysis built by hand: every artefact is written, the verdict table
+ * and the claims that do not hold are in report.md, summary.json states the CSV
+ * numbers with the same text, the HTML has its tables; without gnuplot and
+ * without training the report still comes out; a failing gnuplot leaves a note
+ * per figure. `test_report figures` draws the figures with the real gnuplot and
+ * checks the PNGs (exit 77, a skip, where gnuplot is not on PATH). */
 #include "analysis.h"
+#include "gnuplot.h"
 
 #include <check.h>
 #include <math.h>
@@ -29,8 +32,6 @@ static char *slurp(const char *dir, const char *name, long *len)
     if (len) *len = (long)got;
     return s;
 }
-
-static int has_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
 static char *make_tmp(void)
 {
@@ -252,18 +253,26 @@ static void check_nonempty(const char *dir, const char *name)
     ck_assert_msg(stat(path, &st) == 0 && st.st_size > 0, "%s is missing or empty", path);
 }
 
+/* Writes a's report into out = TMP/report; every text artefact must be there. */
+static void write_report(const analysis *a, const char *tmp, char *out, size_t len)
+{
+    char err[512] = "";
+    snprintf(out, len, "%s/report", tmp);
+    ck_assert_msg(report_write(a, out, err, sizeof err) == 0, "report_write: %s", err);
+    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
+                                         "claims.csv", "predictive.csv", "summary.json" };
+    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+}
+
 static const char *const PNGS[] = { "gallery.png", "v3_depth.png", "c2c_depth.png",
                                     "accuracy_depth.png", "v3_accuracy.png", "layers.png" };
 
 START_TEST(full_report)
 {
     analysis a = build(1);
-    char *tmp = make_tmp(), out[256], err[512] = "";
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
-    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "summary.json" };
-    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+    setenv("PATH", "/nonexistent", 1);          /* the figures are checked by `test_report figures` */
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
 
     char *md = slurp(out, "report.md", NULL);
     ck_assert_ptr_nonnull(strstr(md, "| C1 | relu, budget 3000 | Spearman rho of median V3 with depth | 0.71 [0.52, 0.88] | holds |"));
@@ -304,24 +313,73 @@ START_TEST(full_report)
     ck_assert_ptr_null(strstr(html, "<y>"));
     ck_assert_ptr_nonnull(strstr(html, "</html>"));
 
-    if (has_gnuplot()) {
-        for (int i = 0; i < 6; i++) {
-            long n = 0;
-            char *png = slurp(out, PNGS[i], &n);
-            ck_assert_msg(png != NULL, "%s not written", PNGS[i]);
-            ck_assert_msg(n > 8 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8), "%s is not a PNG", PNGS[i]);
-            free(png);
-            char tag[64];
-            snprintf(tag, sizeof tag, "<img src=\"%s\"", PNGS[i]);
-            ck_assert_msg(strstr(html, tag) != NULL, "report.html lacks %s", tag);
-            snprintf(tag, sizeof tag, "](%s)", PNGS[i]);
-            ck_assert_msg(strstr(md, tag) != NULL, "report.md lacks %s", tag);
-        }
-        ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": true"));
-    } else {
-        ck_assert_ptr_nonnull(strstr(md, "gnuplot was not found"));
-    }
+    ck_assert_ptr_nonnull(strstr(md, "gnuplot was not found"));
+    ck_assert_ptr_null(strstr(html, "<img"));
     free(md); free(js); free(csv); free(html);
+    rm_tree(tmp);
+}
+END_TEST
+
+/* A gnuplot that fails: every figure has its note with gnuplot's error line,
+ * none is listed or linked, no PNG is left. */
+START_TEST(failing_gnuplot_notes)
+{
+    analysis a = build(1);
+    char *tmp = make_tmp(), out[256], bin[256], exe[300];
+    snprintf(bin, sizeof bin, "%s/bin", tmp);
+    ck_assert_int_eq(mkdir(bin, 0700), 0);
+    snprintf(exe, sizeof exe, "%s/gnuplot", bin);
+    FILE *f = fopen(exe, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("#!/bin/sh\necho '\"x.gp\" line 4: a made-up error' >&2\nexit 3\n", f);
+    fclose(f);
+    ck_assert_int_eq(chmod(exe, 0755), 0);
+    setenv("PATH", bin, 1);
+    write_report(&a, tmp, out, sizeof out);
+    char *md = slurp(out, "report.md", NULL), *js = slurp(out, "summary.json", NULL);
+    ck_assert_ptr_null(strstr(md, "gnuplot was not found"));
+    for (int i = 0; i < 6; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "`%s`: not drawn: %sgnuplot failed (exit 3): line 4: a made-up error.", PNGS[i],
+                 i == 0 ? "the landscape gallery failed: " : "");
+        ck_assert_msg(strstr(md, want) != NULL, "report.md lacks: %s", want);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", out, PNGS[i]);
+        ck_assert_msg(access(path, F_OK) != 0, "%s written by a failing gnuplot", PNGS[i]);
+    }
+    ck_assert_ptr_null(strstr(md, ".png)"));
+    ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": true"));
+    ck_assert_ptr_nonnull(strstr(js, "\"figures\": []"));
+    free(md); free(js);
+    rm_tree(tmp);
+}
+END_TEST
+
+/* With the real gnuplot: all six figures are PNGs, linked from report.md and
+ * report.html, listed in summary.json, with no note. */
+START_TEST(figures)
+{
+    analysis a = build(1);
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
+    char *md = slurp(out, "report.md", NULL), *html = slurp(out, "report.html", NULL), *js = slurp(out, "summary.json", NULL);
+    for (int i = 0; i < 6; i++) {
+        long n = 0;
+        char *png = slurp(out, PNGS[i], &n);
+        ck_assert_msg(png != NULL, "%s not written", PNGS[i]);
+        ck_assert_msg(n > 8 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8), "%s is not a PNG", PNGS[i]);
+        free(png);
+        char tag[64];
+        snprintf(tag, sizeof tag, "<img src=\"%s\"", PNGS[i]);
+        ck_assert_msg(strstr(html, tag) != NULL, "report.html lacks %s", tag);
+        snprintf(tag, sizeof tag, "](%s)", PNGS[i]);
+        ck_assert_msg(strstr(md, tag) != NULL, "report.md lacks %s", tag);
+        snprintf(tag, sizeof tag, "\"%s\"", PNGS[i]);
+        ck_assert_msg(strstr(strstr(js, "\"figures\": ["), tag) != NULL, "summary.json does not list %s", PNGS[i]);
+    }
+    ck_assert_ptr_null(strstr(md, "not drawn"));
+    ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": true"));
+    free(md); free(html); free(js);
     rm_tree(tmp);
 }
 END_TEST
@@ -331,12 +389,8 @@ START_TEST(no_training_no_gnuplot)
 {
     analysis a = build(0);
     setenv("PATH", "/nonexistent", 1);
-    char *tmp = make_tmp(), out[256], err[512] = "";
-    snprintf(out, sizeof out, "%s/report", tmp);
-    ck_assert_msg(report_write(&a, out, err, sizeof err) == 0, "report_write: %s", err);
-    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "summary.json" };
-    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+    char *tmp = make_tmp(), out[256];
+    write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL);
     ck_assert_ptr_nonnull(strstr(md, "gnuplot was not found"));
     ck_assert_ptr_nonnull(strstr(md, "No trained networks in this sweep"));
@@ -377,14 +431,25 @@ START_TEST(out_dir_errors)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int draw = argc > 1 && !strcmp(argv[1], "figures");
+    char found[GP_PATH];
+    if (draw && gp_which(found, sizeof found) != 0) {
+        printf("gnuplot is not on PATH: skipped\n");
+        return 77;
+    }
     Suite *s = suite_create("report");
-    TCase *tc = tcase_create("report");
+    TCase *tc = tcase_create(draw ? "figures" : "report");
     tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, full_report);
-    tcase_add_test(tc, no_training_no_gnuplot);
-    tcase_add_test(tc, out_dir_errors);
+    if (draw) {
+        tcase_add_test(tc, figures);
+    } else {
+        tcase_add_test(tc, full_report);
+        tcase_add_test(tc, no_training_no_gnuplot);
+        tcase_add_test(tc, failing_gnuplot_notes);
+        tcase_add_test(tc, out_dir_errors);
+    }
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -14,7 +14,8 @@ analysis/export_torch.py:
     from torch's landscape on the default 128 x 128 grid (docs/definitions.md) to 1e-9
     relative.
 Also checks the exporter itself: its command line (a saved model, --demo,
---help without torch) and its ValueErrors.
+--help without torch) and its ValueErrors. Exits 77 (a skip) where torch
+cannot be imported.
 """
 
 import json
@@ -29,8 +30,12 @@ ANALYSIS = HERE.parent.parent / "analysis"
 EXPORTER = ANALYSIS / "export_torch.py"
 sys.path.insert(0, str(ANALYSIS))
 
-import torch                      # noqa: E402
-from torch import nn              # noqa: E402
+try:
+    import torch                  # noqa: E402
+    from torch import nn          # noqa: E402
+except ImportError as e:          # meson shows exit 77 as SKIP
+    print(f"torch cannot be imported ({e}): skipped (apt-get install python3-torch)")
+    sys.exit(77)
 import export_torch               # noqa: E402
 
 LANDSCAPE_GRID = 33
