@@ -184,7 +184,7 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     r->has_task = s->has_task;
     r->variability = r->collapse_ratio = r->measure_seconds = NAN;
     r->init_loss = r->init_accuracy = r->final_loss = r->train_accuracy = NAN;
-    r->test_loss = r->test_accuracy = r->train_seconds = NAN;
+    r->test_loss = r->test_accuracy = r->test_r2 = r->train_seconds = NAN;
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) r->rival[k] = NAN;
     r->layer_dead = malloc(sizeof(double) * (size_t)L);
     r->layer_rho = malloc(sizeof(double) * (size_t)L);
@@ -286,6 +286,8 @@ static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_res
         out->train_accuracy = r->train_accuracy;
         out->test_loss = r->test_loss;
         out->test_accuracy = r->test_accuracy;
+        out->test_r2 = r->test_r2;
+        out->trainability = r->regression ? "test_loss" : "accuracy";
         out->train_seconds = r->train_seconds;
     }
     out->null = null;

@@ -33,6 +33,8 @@ typedef struct {
     double variability, collapse_ratio, measure_seconds;
     double init_loss, init_accuracy;
     double final_loss, train_accuracy, test_loss, test_accuracy, train_seconds;
+    double test_r2;                          /* R^2 of the test set (real-valued targets); NaN otherwise */
+    int regression;                          /* targets are not all +-1: judged by test loss, not accuracy */
     double rival[MLPV_RIVAL_COUNT];          /* those the sweep asks for; NaN when not computed */
     double *layer_dead, *layer_rho;          /* [depth] */
     double *layer_grad;                      /* [depth + 1]: the weights of layers 0..depth */

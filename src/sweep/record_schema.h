@@ -12,7 +12,10 @@
  * `error` and null for every value the worker could not compute, never 0:
  * every number may be null; the fields marked nullable may be null whatever
  * their type. `attempt` counts tries of the same key (a rerun retries failed
- * items up to --retries attempts in all). */
+ * items up to --retries attempts in all). `trainability` names the measure a
+ * trained record is judged by: "accuracy" (targets are +-1 labels: sign
+ * agreement on the test set) or "test_loss" (real-valued targets: the test
+ * MSE, lower is better, with its R^2 in test_r2). */
 
 #define RECORD_MAX_DEPTH 512     /* deeper networks are refused by the sweep and by the reader */
 #ifndef MLPVAR_RECORD_SCHEMA_H
@@ -70,6 +73,8 @@
     X(train_accuracy, NUM, TRAINED, 1)           \
     X(test_loss, NUM, TRAINED, 1)                \
     X(test_accuracy, NUM, TRAINED, 1)            \
+    X(test_r2, NUM, TRAINED, 1)                  \
+    X(trainability, STR, TRAINED, 0)             \
     X(train_seconds, NUM, TRAINED, 1)
 
 typedef enum { RF_STR, RF_INT, RF_NUM, RF_BOOL, RF_ARR, RF_RIVALS } record_type;
