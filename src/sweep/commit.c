@@ -61,7 +61,13 @@ int committer_start(committer *c, store *st, eta_model *eta, int n_parts)
     if (!c->counts.part_done) return -1;
     c->counts.part_failed = c->counts.part_done + n_parts;
     if (pthread_mutex_init(&c->mu, NULL) != 0) { free(c->counts.part_done); return -1; }
-    if (pthread_cond_init(&c->wake, NULL) != 0 || pthread_create(&c->thread, NULL, writer, c) != 0) {
+    if (pthread_cond_init(&c->wake, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c->counts.part_done);
+        return -1;
+    }
+    if (pthread_create(&c->thread, NULL, writer, c) != 0) {
+        pthread_cond_destroy(&c->wake);
         pthread_mutex_destroy(&c->mu);
         free(c->counts.part_done);
         return -1;
@@ -98,9 +104,9 @@ void committer_counts(committer *c, commit_counts *out, long *part_done, long *p
 
 void committer_rates(committer *c, double *rate)
 {
-    pthread_mutex_lock(&c->mu);
+    if (c->started) pthread_mutex_lock(&c->mu);
     for (int k = 0; c->eta && k < c->eta->kinds; k++) rate[k] = eta_rate(c->eta, k);
-    pthread_mutex_unlock(&c->mu);
+    if (c->started) pthread_mutex_unlock(&c->mu);
 }
 
 double committer_eta(committer *c, double wall)

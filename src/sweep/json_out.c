@@ -6,12 +6,16 @@
 void json_write_string(FILE *f, const char *s)
 {
     fputc('"', f);
+    /* control characters are escaped: C0, DEL and the C1 range U+0080..U+009F
+     * (UTF-8 C2 80..C2 9F), which YAML readers refuse or fold into spaces */
     const unsigned char *run = (const unsigned char *)s;   /* characters written as they are */
     for (const unsigned char *p = run;; p++) {
-        if (*p && *p != '"' && *p != '\\' && *p >= 0x20) continue;
+        int c1 = p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+        if (*p && *p != '"' && *p != '\\' && *p >= 0x20 && *p != 0x7F && !c1) continue;
         fwrite(run, 1, (size_t)(p - run), f);
         if (!*p) break;
-        if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        if (c1) { fprintf(f, "\\u%04x", p[1]); p++; }
+        else if (*p < 0x20 || *p == 0x7F) fprintf(f, "\\u%04x", *p);
         else { fputc('\\', f); fputc(*p, f); }
         run = p + 1;
     }

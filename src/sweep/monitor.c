@@ -96,7 +96,13 @@ int monitor_start(monitor *m, committer *c, const char *dir, const progress_info
     snprintf(m->info.state, sizeof m->info.state, "running");
     publish(m, 0);
     if (pthread_mutex_init(&m->mu, NULL) != 0) { free(m->part_done); return -1; }
-    if (pthread_cond_init(&m->wake, NULL) != 0 || pthread_create(&m->thread, NULL, run, m) != 0) {
+    if (pthread_cond_init(&m->wake, NULL) != 0) {
+        pthread_mutex_destroy(&m->mu);
+        free(m->part_done);
+        return -1;
+    }
+    if (pthread_create(&m->thread, NULL, run, m) != 0) {
+        pthread_cond_destroy(&m->wake);
         pthread_mutex_destroy(&m->mu);
         free(m->part_done);
         return -1;

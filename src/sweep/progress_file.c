@@ -114,7 +114,8 @@ static int read_doc(reader *r, yaml_node_t *root, progress_info *p)
     p->total = (long)v[4]; p->done = (long)v[5]; p->failed = (long)v[6]; p->run_done = (long)v[7];
     p->rate = v[8]; p->eta = v[9]; p->workers = (int)v[10]; p->fsyncs = (long)v[11];
     if (number(r, root, "master_cpu_seconds", &p->master_cpu)) return -1;
-    if (p->done < 0 || p->done > p->total || p->failed < 0 || p->failed > p->done) return bad(r, "done", "does not fit total");
+    if (p->done < 0 || p->done > p->total) return bad(r, "done", "does not fit total");
+    if (p->failed < 0 || p->failed > p->done) return bad(r, "failed", "does not fit done");
     yaml_node_t *parts = member(r, root, "parts");
     if (!parts || parts->type != YAML_SEQUENCE_NODE) return bad(r, "parts", "is not a list");
     for (yaml_node_item_t *it = parts->data.sequence.items.start; it < parts->data.sequence.items.top; it++) {

@@ -70,14 +70,14 @@ static int field_of(parse_ctx *c, const char *k, int *rival)
 }
 
 /* A scalar value of field f (not an array). */
-static int scalar(parse_ctx *c, const record_field *f, int rival, const yaml_event_t *e)
+static int scalar(parse_ctx *c, const record_field *f, const char *name, int rival, const yaml_event_t *e)
 {
     record *r = c->r;
     char *p = (char *)r + f->offset;
     const char *v = (const char *)e->data.scalar.value;
     uint64_t bit = (uint64_t)1 << (f - RECORD_SCHEMA);
     if (is_plain(e, "null")) {
-        if (!f->nullable) return fail(c, "field '%s' is null; it must have a value", f->name);
+        if (!f->nullable) return fail(c, "field '%s' is null; it must have a value", name);
         if (f->type == RF_NUM) *(double *)p = NAN;
         if (f->type == RF_RIVALS) r->rival[rival] = NAN;
         else r->null |= bit;
@@ -86,9 +86,9 @@ static int scalar(parse_ctx *c, const record_field *f, int rival, const yaml_eve
     int plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     switch (f->type) {
     case RF_STR: {
-        if (plain) return fail(c, "field '%s': %s is not a string", f->name, v);
+        if (plain) return fail(c, "field '%s': %s is not a string", name, v);
         size_t n = e->data.scalar.length + 1;
-        if (c->n_chars + n > c->cap_chars) return fail(c, "field '%s': internal error (string space)", f->name);
+        if (c->n_chars + n > c->cap_chars) return fail(c, "field '%s': internal error (string space)", name);
         memcpy(c->chars + c->n_chars, v, n);
         *(const char **)p = c->chars + c->n_chars;
         c->n_chars += n;
@@ -98,24 +98,24 @@ static int scalar(parse_ctx *c, const record_field *f, int rival, const yaml_eve
         char *end;
         errno = 0;
         long x = strtol(v, &end, 10);
-        if (!plain || end == v || *end || errno) return fail(c, "field '%s': '%s' is not a whole number", f->name, v);
+        if (!plain || end == v || *end || errno) return fail(c, "field '%s': '%s' is not a whole number", name, v);
         *(long *)p = x;
         return 0;
     }
     case RF_NUM:
     case RF_RIVALS: {
         double x;
-        if (!plain || json_number(v, &x)) return fail(c, "field '%s': '%s' is not a number", f->name, v);
+        if (!plain || json_number(v, &x)) return fail(c, "field '%s': '%s' is not a number", name, v);
         if (f->type == RF_RIVALS) r->rival[rival] = x; else *(double *)p = x;
         return 0;
     }
     case RF_BOOL:
         if (is_plain(e, "true")) *(int *)p = 1;
         else if (is_plain(e, "false")) *(int *)p = 0;
-        else return fail(c, "field '%s': '%s' is not true or false", f->name, v);
+        else return fail(c, "field '%s': '%s' is not true or false", name, v);
         return 0;
     default:
-        return fail(c, "field '%s': a single value where a list belongs", f->name);
+        return fail(c, "field '%s': a single value where a list belongs", name);
     }
 }
 
@@ -164,16 +164,22 @@ static int members(parse_ctx *c, yaml_parser_t *p)
         yaml_event_t v;
         if (next(p, &v, c)) return -1;
         int rc = 0;
-        if (i < 0) {                                  /* unknown: skip its value */
-            if (v.type == YAML_SEQUENCE_START_EVENT || v.type == YAML_MAPPING_START_EVENT)
-                rc = fail(c, "field '%s': nested values are not part of a record", name);
+        if (i < 0) {                                  /* unknown: skip its value, nested or not */
+            int depth = v.type == YAML_SEQUENCE_START_EVENT || v.type == YAML_MAPPING_START_EVENT;
+            while (depth > 0 && !rc) {
+                yaml_event_t e;
+                if (next(p, &e, c)) { rc = -1; break; }
+                depth += (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) -
+                         (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT);
+                yaml_event_delete(&e);
+            }
         } else {
             const record_field *f = &RECORD_SCHEMA[i];
             uint64_t bit = (uint64_t)1 << i;
             if (i == RFI_rival ? (r->rivals >> rival) & 1 : (r->present & bit) != 0)
                 rc = fail(c, "field '%s' is given twice", name);
             else if (v.type == YAML_SEQUENCE_START_EVENT && f->type == RF_ARR) rc = array(c, p, f);
-            else if (v.type == YAML_SCALAR_EVENT) rc = scalar(c, f, rival, &v);
+            else if (v.type == YAML_SCALAR_EVENT) rc = scalar(c, f, name, rival, &v);
             else rc = fail(c, "field '%s' has a value of the wrong kind", name);
             if (i == RFI_rival) r->rivals |= 1u << rival;
             r->present |= bit;
@@ -249,13 +255,12 @@ int record_parse(const char *line, size_t len, record *r, char *err, size_t errl
         stage++;
     }
     if (!rc) rc = members(&c, &p);
-    if (!rc) {                            /* nothing but the end may follow */
+    for (int k = 0; !rc && k < 2; k++) {  /* nothing but the end may follow: document end, stream end */
         yaml_event_t e;
-        if (next(&p, &e, &c)) rc = -1;
-        else {
-            if (e.type != YAML_DOCUMENT_END_EVENT) rc = fail(&c, "text after the record's closing brace");
-            yaml_event_delete(&e);
-        }
+        if (next(&p, &e, &c)) { rc = k ? fail(&c, "text after the record's closing brace") : -1; break; }
+        if (e.type != (k ? YAML_STREAM_END_EVENT : YAML_DOCUMENT_END_EVENT))
+            rc = fail(&c, "text after the record's closing brace");
+        yaml_event_delete(&e);
     }
     yaml_parser_delete(&p);
     if (!rc) rc = complete(&c);

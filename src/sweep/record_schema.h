@@ -10,16 +10,17 @@
  * and the rival scores rival_<name> (rivals.h), each present when the sweep
  * asked for it. `status` is "ok" or "failed"; a failed record has a one-line
  * `error` and null for every value the worker could not compute, never 0:
- * every number may be null; the fields marked nullable may be null whatever
- * their type. `attempt` counts tries of the same key (a rerun retries failed
+ * the fields marked nullable (1 below) may be null; the others are settings
+ * and identities, always written. `attempt` counts tries of the same key (a rerun retries failed
  * items up to --retries attempts in all). `trainability` names the measure a
  * trained record is judged by: "accuracy" (targets are +-1 labels: sign
  * agreement on the test set) or "test_loss" (real-valued targets: the test
  * MSE, lower is better, with its R^2 in test_r2). */
 
-#define RECORD_MAX_DEPTH 512     /* deeper networks are refused by the sweep and by the reader */
 #ifndef MLPVAR_RECORD_SCHEMA_H
 #define MLPVAR_RECORD_SCHEMA_H
+
+#define RECORD_MAX_DEPTH 512     /* deeper networks are refused by the sweep and by the reader */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -141,9 +141,10 @@ int results_load(const char *dir, results *out, char *err, size_t errlen)
     char *path = path_join(dir, "results.jsonl");
     if (!path) { snprintf(err, errlen, "out of memory"); return -1; }
     struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    int found = stat(path, &sb) == 0;
+    if (!found || !S_ISREG(sb.st_mode)) {
         snprintf(err, errlen, "'%s' is not a results folder: %s is %s; give a sweep's --out folder", dir, path,
-                 errno == ENOENT ? "missing" : "not a regular file");
+                 found ? "not a regular file" : "missing");
         free(path);
         return -2;
     }

@@ -177,7 +177,7 @@ START_TEST(test_bad_values)
 {
     static const struct { int from, to; const char *with, *want; } cases[] = {
         { 9, 9, "  \"done\": 101,", "'done' does not fit total" },
-        { 10, 10, "  \"failed\": 41,", "'done' does not fit total" },
+        { 10, 10, "  \"failed\": 41,", "'failed' does not fit done" },
         { 9, 9, "  \"done\": -1,", "'done'" },
         { 8, 8, "  \"total\": [100],", "'total'" },
         { 8, 8, "  \"total\": {\"n\": 100},", "'total'" },

@@ -508,7 +508,7 @@ START_TEST(test_unknown_fields_ignored)
                                        BIT(RFI_init_loss) | BIT(RFI_init_accuracy) | BIT(RFI_optimizer) | BIT(RFI_lr) |
                                        BIT(RFI_max_steps) | BIT(RFI_steps) | BIT(RFI_diverged) | BIT(RFI_final_loss) |
                                        BIT(RFI_train_accuracy) | BIT(RFI_test_loss) | BIT(RFI_test_accuracy) |
-                                       BIT(RFI_train_seconds)));
+                                       BIT(RFI_test_r2) | BIT(RFI_trainability) | BIT(RFI_train_seconds)));
     record_free(&r);
     free(line);
     /* an unknown field first, before `key` */

@@ -1,7 +1,5 @@
-/* Known bugs of libmlpvar_sweep's record reader and store, one Check case
- * each, FAILING today. Built (tests/store/meson.build) but not registered as
- * a test: run build/tests/store/test_known_bugs by hand; once a bug is fixed,
- * move its case into the suite of its module and register it there.
+/* Regressions of libmlpvar_sweep's record reader and store, one Check case
+ * per bug found by tests/store (all fixed):
  *
  *  1. record_parse accepts text after the record's closing brace.
  *  2. record_write writes DEL (0x7f) and the C1 controls U+0080..U+009F raw
@@ -27,7 +25,7 @@ static int parse(const char *line, record *r)
     return record_parse(line, strlen(line), r, err, sizeof err);
 }
 
-/* 1. Expected: -1 for each. Today: 0 (libyaml ends the document at '}' and
+/* 1. Expected: -1 for each. Before the fix: 0 (libyaml ends the document at '}' and
  * the reader never reads on to the end of the stream). */
 START_TEST(bug_text_after_closing_brace)
 {
@@ -47,7 +45,7 @@ START_TEST(bug_text_after_closing_brace)
 END_TEST
 
 /* 2. Expected: what record_write writes, record_parse reads back unchanged.
- * Today: "not a JSON object: control characters are not allowed", and U+0085
+ * Before the fix: "not a JSON object: control characters are not allowed", and U+0085
  * (NEL), which libyaml takes for a line break, reads back as a space. */
 START_TEST(bug_del_and_c1_round_trip)
 {
@@ -74,7 +72,7 @@ START_TEST(bug_del_and_c1_round_trip)
 }
 END_TEST
 
-/* 3. Expected: the error names 'rival_snip'. Today: "field 'rival': 'big' is not a number". */
+/* 3. Expected: the error names 'rival_snip'. Before the fix: "field 'rival': 'big' is not a number". */
 START_TEST(bug_rival_error_names_field)
 {
     char *good = hand_record("00000000000000aa", "s", 0, "ok", NULL, 1);
@@ -89,7 +87,7 @@ START_TEST(bug_rival_error_names_field)
 END_TEST
 
 /* 4. Expected: unknown fields are ignored whatever their value (record_schema.h,
- * docs/records.md). Today: "field 'future': nested values are not part of a record". */
+ * docs/records.md). Before the fix: "field 'future': nested values are not part of a record". */
 START_TEST(bug_unknown_nested_field)
 {
     char *good = hand_record("00000000000000aa", "s", 0, "ok", NULL, 1);
@@ -107,7 +105,7 @@ START_TEST(bug_unknown_nested_field)
 }
 END_TEST
 
-/* 5. Expected: "not a regular file". Today: "missing". */
+/* 5. Expected: "not a regular file". Before the fix: "missing". */
 START_TEST(bug_results_folder_stale_errno)
 {
     char dir[256];
