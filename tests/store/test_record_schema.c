@@ -68,7 +68,7 @@ static const char FULL[] =
     "\"init_loss\": 1.2192868501536862, \"init_accuracy\": null, \"trained\": true, \"optimizer\": \"adam\", "
     "\"lr\": 0.0030000000000000001, \"max_steps\": 100, \"steps\": null, \"diverged\": true, "
     "\"final_loss\": null, \"train_accuracy\": 0.6640625, \"test_loss\": null, \"test_accuracy\": 0.614990234375, "
-    "\"train_seconds\": 0.0027976889999763443}\n";
+    "\"test_r2\": null, \"trainability\": \"accuracy\", \"train_seconds\": 0.0027976889999763443}\n";
 
 START_TEST(test_full_parse_values)
 {
@@ -123,7 +123,7 @@ START_TEST(test_full_parse_values)
     /* every schema field is present; exactly these are null */
     ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT));
     uint64_t nulls = BIT(RFI_variability) | BIT(RFI_collapsed) | BIT(RFI_layer_collapse_ratio) |
-                     BIT(RFI_init_accuracy) | BIT(RFI_steps) | BIT(RFI_final_loss) | BIT(RFI_test_loss);
+                     BIT(RFI_init_accuracy) | BIT(RFI_steps) | BIT(RFI_final_loss) | BIT(RFI_test_loss) | BIT(RFI_test_r2);
     ck_assert_uint_eq(r.null, nulls);
     ck_assert_int_eq(record_has(&r, RFI_collapse_ratio), 1);
     ck_assert_int_eq(record_has(&r, RFI_variability), 0);
@@ -218,7 +218,7 @@ static const kv TASK[] = {
 static const kv TRAIN[] = {
     { "optimizer", "\"sgd\"" }, { "lr", "0.25" }, { "max_steps", "10" }, { "steps", "10" }, { "diverged", "false" },
     { "final_loss", "0.125" }, { "train_accuracy", "1" }, { "test_loss", "0.25" }, { "test_accuracy", "0.5" },
-    { "train_seconds", "0.5" },
+    { "test_r2", "null" }, { "trainability", "\"accuracy\"" }, { "train_seconds", "0.5" },
 };
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -341,7 +341,7 @@ START_TEST(test_absent_numbers_nan)
         ck_assert_msg(isnan(*(const double *)((const char *)&r + RECORD_SCHEMA[i].offset)), "%s", RECORD_SCHEMA[i].name);
         nums++;
     }
-    ck_assert_int_eq(nums, 2 + 6);        /* init_loss, init_accuracy; lr and five training results */
+    ck_assert_int_eq(nums, 2 + 7);        /* init_loss, init_accuracy; lr and six training results (test_r2 too) */
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) ck_assert(isnan(r.rival[k]));
     ck_assert_uint_eq(r.rivals, 0);
     record_free(&r);
