@@ -1,8 +1,8 @@
 # A one-node Slurm on localhost for the Slurm test, sourced by test_slurm.sh.
-# cluster_start DIR: munged, slurmctld and slurmd with every file under DIR,
-# ports picked free, SLURM_CONF exported (so that no Slurm command looks for a
-# configuration elsewhere, DNS included). cluster_stop: stops the daemons it
-# started, by the PIDs they wrote. Both print one line on failure.
+# cluster_start DIR CPUS: munged, slurmctld and slurmd with every file under
+# DIR, ports picked free, SLURM_CONF exported (so that no Slurm command looks for
+# a configuration elsewhere, DNS included); one line on failure. cluster_stop:
+# stops the daemons it started, by PID.
 
 # A TCP port nobody listens on, from a random range (two tests at once on one
 # machine must not share daemons).
@@ -56,44 +56,43 @@ EOF
 
 CLUSTER_PIDS=()
 
-# cluster_pid FILE: the PID a daemon wrote in FILE, once it is alive (10 s at most).
-cluster_pid() {
-    local i pid
-    for i in $(seq 1 100); do
-        pid=$(cat "$1" 2>/dev/null)
-        [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; return 0; }
-        sleep 0.1
+# cluster_wait WHAT LOG COMMAND...: until COMMAND succeeds (30 s at most) while
+# the daemon started last lives; else one line naming WHAT and its log's last line.
+cluster_wait() {
+    local what=$1 log=$2 i pid=${CLUSTER_PIDS[-1]}
+    shift 2
+    for i in $(seq 1 150); do
+        "$@" >/dev/null 2>&1 && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
     done
+    echo "$what did not come up: $(tail -n 1 "$log" 2>/dev/null)"
     return 1
 }
+node_idle() { [ "$(sinfo -h -o %T 2>/dev/null)" = idle ]; }
 
+# The daemons run in the foreground as children of this shell, in its process
+# group: a test killed on timeout takes them along.
 cluster_start() {
-    local d=$1 cpus=$2 host pid port1 port2 i
+    local d=$1 cpus=$2 host port1 port2
     host=$(hostname -s)
     mkdir -p "$d/etc" "$d/run" "$d/state" "$d/spool" "$d/log" || return 1
     # munged checks modes: a private key folder, a socket folder everyone can enter
     chmod 755 "$d" "$d/run" && chmod 700 "$d/etc" || return 1
     head -c 1024 /dev/urandom >"$d/etc/munge.key" && chmod 400 "$d/etc/munge.key" || return 1
-    munged --key-file="$d/etc/munge.key" --socket="$d/run/munge.sock" --pid-file="$d/run/munged.pid" \
-        --log-file="$d/log/munged.log" --seed-file="$d/etc/munged.seed" --origin=127.0.0.1 ||
-        { echo "munged did not start: $(tail -1 "$d/log/munged.log" 2>/dev/null)"; return 1; }
-    pid=$(cluster_pid "$d/run/munged.pid") || { echo "munged wrote no PID"; return 1; }
-    CLUSTER_PIDS+=("$pid")
+    munged -F --key-file="$d/etc/munge.key" --socket="$d/run/munge.sock" --pid-file="$d/run/munged.pid" \
+        --log-file="$d/log/munged.log" --seed-file="$d/etc/munged.seed" --origin=127.0.0.1 2>>"$d/log/munged.log" &
+    CLUSTER_PIDS+=($!)
+    cluster_wait munged "$d/log/munged.log" test -S "$d/run/munge.sock" || return 1
     port1=$(cluster_free_port) && port2=$(cluster_free_port) || { echo "no free TCP port"; return 1; }
     cluster_conf "$d" "$cpus" "$host" "$port1" "$port2" >"$d/etc/slurm.conf" || return 1
     export SLURM_CONF=$d/etc/slurm.conf
-    slurmctld -f "$SLURM_CONF" -i || { echo "slurmctld did not start: $(tail -1 "$d/log/slurmctld.log")"; return 1; }
-    pid=$(cluster_pid "$d/run/slurmctld.pid") || { echo "slurmctld wrote no PID: $(tail -1 "$d/log/slurmctld.log")"; return 1; }
-    CLUSTER_PIDS+=("$pid")
-    slurmd -f "$SLURM_CONF" -N "$host" || { echo "slurmd did not start: $(tail -1 "$d/log/slurmd.log")"; return 1; }
-    pid=$(cluster_pid "$d/run/slurmd.pid") || { echo "slurmd wrote no PID: $(tail -1 "$d/log/slurmd.log")"; return 1; }
-    CLUSTER_PIDS+=("$pid")
-    for i in $(seq 1 60); do            # the node registers within seconds
-        [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && return 0
-        sleep 0.5
-    done
-    echo "the node never became idle: $(sinfo -h -o '%T %E' 2>&1)"
-    return 1
+    slurmctld -D -i -f "$SLURM_CONF" 2>>"$d/log/slurmctld.log" &
+    CLUSTER_PIDS+=($!)
+    cluster_wait slurmctld "$d/log/slurmctld.log" sinfo || return 1
+    slurmd -D -f "$SLURM_CONF" -N "$host" 2>>"$d/log/slurmd.log" &
+    CLUSTER_PIDS+=($!)
+    cluster_wait "slurmd (node $host)" "$d/log/slurmd.log" node_idle
 }
 
 # cluster_stop: TERM to each daemon this script started, newest first; KILL

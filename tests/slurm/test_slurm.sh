@@ -63,7 +63,24 @@ cleanup() {
     fi
     cluster_stop
     [ -n "$REF_PID" ] && kill "$REF_PID" 2>/dev/null
+    [ -n "${MLPV_SLURM_NETNS:-}" ] && stop_namespace
     rm -rf "$T"
+}
+# The job's slurmstepd finish after slurmd; in the test's own network namespace
+# every process but this shell is one the test started: 10 s, then KILL by PID.
+stop_namespace() {
+    local me i p pids
+    me=$(readlink /proc/$$/ns/net)
+    for i in $(seq 1 51); do
+        pids=
+        for p in /proc/[0-9]*; do
+            p=${p#/proc/}
+            [ "$p" != $$ ] && [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ] && pids="$pids $p"
+        done
+        [ -z "$pids" ] && return
+        [ "$i" -eq 51 ] && kill -KILL $pids 2>/dev/null
+        sleep 0.2
+    done
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
