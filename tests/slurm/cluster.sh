@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A one-node Slurm on localhost for the Slurm test, sourced by test_slurm.sh.
 # cluster_start DIR CPUS: munged, slurmctld and slurmd with every file under
 # DIR, ports picked free, SLURM_CONF exported (so that no Slurm command looks for
@@ -59,9 +60,9 @@ CLUSTER_PIDS=()
 # cluster_wait WHAT LOG COMMAND...: until COMMAND succeeds (30 s at most) while
 # the daemon started last lives; else one line naming WHAT and its log's last line.
 cluster_wait() {
-    local what=$1 log=$2 i pid=${CLUSTER_PIDS[-1]}
+    local what=$1 log=$2 pid=${CLUSTER_PIDS[-1]}
     shift 2
-    for i in $(seq 1 150); do
+    for _ in $(seq 1 150); do
         "$@" >/dev/null 2>&1 && return 0
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.2
@@ -98,11 +99,11 @@ cluster_start() {
 # cluster_stop: TERM to each daemon this script started, newest first; KILL
 # after 10 s. Jobs must be gone first (their slurmstepd outlive slurmd).
 cluster_stop() {
-    local k pid i
+    local k pid
     for ((k = ${#CLUSTER_PIDS[@]} - 1; k >= 0; k--)); do
         pid=${CLUSTER_PIDS[k]}
         kill -TERM "$pid" 2>/dev/null || continue
-        for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     done
     CLUSTER_PIDS=()
