@@ -12,9 +12,11 @@
 #    mid-sweep, the master stops after the records in flight (signal 15), and
 #    the job requeues itself; then the test cancels it.
 # Runs where Slurm is installed, or installs it when MLPVAR_TEST_SLURM=1 (Debian,
-# root); without root or Slurm it exits 77. It cancels its jobs and stops the
-# daemons it started, by PID. About 1.5 minutes on an idle 2-core machine, half
-# of it the 30 s that Slurm holds a requeued job (cred_expire, cluster.sh).
+# root); without root or Slurm it exits 77. It runs in a network namespace of
+# its own (loopback only), cancels its jobs and stops the daemons it started, by
+# PID. About 50 s on a 2-core machine (plus 30 s to install Slurm), most of it
+# the 30 s that Slurm holds a requeued job (cred_expire, cluster.sh) and the
+# 15-45 s before the time-limit TERM.
 # usage: test_slurm.sh PATH/TO/mlpvar FIXTURE_DIR
 set -u
 MLPVAR=$(realpath "${1:?mlpvar}")
