@@ -76,8 +76,10 @@ SB="$(dirname "$0")/../../slurm/sweep.sbatch"
 bash -n "$SB" && ok || bad "slurm/sweep.sbatch: bash -n failed"
 line=$(DRY_RUN=1 MLPVAR="$MLPVAR" SWEEP="$(dirname "$0")/../../sweeps/tiny.yaml" OUT="$T/slurm" bash "$SB")
 case "$line" in srun*" sweep "*"--out $T/slurm"*) ok ;; *) bad "sbatch dry run printed: $line" ;; esac
-# run that line without srun, as a plan-only dry run of the sweep
-if eval "${line#srun --kill-on-bad-exit=0 --cpu-bind=cores }" --dry-run 2>"$T/err"; then
+# run that line without srun and its options, as a plan-only dry run of the sweep
+eval "words=($line)"
+while [ "${words[0]}" = srun ] || [ "${words[0]#--}" != "${words[0]}" ]; do words=("${words[@]:1}"); done
+if [ "${words[0]}" = "$MLPVAR" ] && "${words[@]}" --dry-run 2>"$T/err"; then
     grep -q "6 configurations, 24 networks" "$T/err" && ok || bad "sbatch line dry run: $(cat "$T/err")"
     [ ! -e "$T/slurm" ] && ok || bad "--dry-run created the output folder"
 else bad "sbatch line failed: $(cat "$T/err")"; fi
