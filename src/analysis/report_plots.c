@@ -88,11 +88,16 @@ void fig_empty(FILE *gp, const char *title, const char *why)
     fputs(" at graph 0.5,0.5 center\nplot -1 notitle\nunset label 1\n", gp);
 }
 
-/* Figure f as a multiplot of `panels` panels, up to 3 across. */
 int fig_layout(gp_job *j, int panels, const char *title, report_fig f, report_figures *fg)
 {
-    int cols = panels < 3 ? panels : 3, rows = (panels + cols - 1) / cols;
-    if (fig_open(j, 560 * cols, 420 * rows + 50, f, fg) != 0) return -1;
+    return fig_layout_sized(j, panels, 3, 560, 420, title, f, fg);
+}
+
+int fig_layout_sized(gp_job *j, int panels, int across, int w, int h, const char *title, report_fig f,
+                     report_figures *fg)
+{
+    int cols = panels < across ? panels : across, rows = (panels + cols - 1) / cols;
+    if (fig_open(j, w * cols, h * rows + 50, f, fg) != 0) return -1;
     fprintf(j->gp, "set multiplot layout %d,%d title ", rows, cols);
     gp_str(j->gp, title);
     fputs(" font ',12'\n", j->gp);

@@ -16,6 +16,9 @@
 int fig_open(gp_job *j, int w, int h, report_fig f, report_figures *fg);
 /* Figure f as a multiplot of `panels` panels, up to 3 across. 0 or -1 as fig_open. */
 int fig_layout(gp_job *j, int panels, const char *title, report_fig f, report_figures *fg);
+/* The same, up to `across` panels of w x h pixels in a row. */
+int fig_layout_sized(gp_job *j, int panels, int across, int w, int h, const char *title, report_fig f,
+                     report_figures *fg);
 /* Runs the job into out_dir/<f's file>: written, or the note gets gnuplot's error. */
 void fig_run(gp_job *j, const char *out_dir, report_fig f, report_figures *fg);
 /* Gives up on figure f: out of memory, said in its note. */

@@ -38,7 +38,7 @@ void plot_accuracy(const analysis *a, const char *out_dir, report_figures *fg)
     long *bl = malloc(sizeof(long) * (size_t)a->n_trained);       /* a panel's budgets */
     if (nt < 0 || !idx || !bl) { free(tasks); free(idx); free(bl); snprintf(fg->note[f], sizeof fg->note[f], "out of memory"); return; }
     gp_job j;
-    if (fig_layout(&j, nt, "Mean trainability (test accuracy, or -test loss) vs depth (bootstrap 95% bars)", f, fg) != 0) {
+    if (fig_layout(&j, nt, "Mean trainability vs depth (bootstrap 95% bars)", f, fg) != 0) {
         free(tasks); free(idx); free(bl);
         return;
     }
@@ -76,7 +76,7 @@ void plot_accuracy(const analysis *a, const char *out_dir, report_figures *fg)
                 }
                 fclose(d);
                 if (!valid) continue;
-                char st[96];
+                char st[AN_TASK_LABEL + 64];
                 if (multi && bl[b] > 0) snprintf(st, sizeof st, "%s, budget %ld", acts.name[s], bl[b]);
                 else if (multi) snprintf(st, sizeof st, "%s, fixed width", acts.name[s]);
                 else snprintf(st, sizeof st, "%s", acts.name[s]);
@@ -110,7 +110,7 @@ void plot_accuracy(const analysis *a, const char *out_dir, report_figures *fg)
 /* One panel of v3_accuracy.png: the configurations judged by measure m. */
 static int v3_panel(const analysis *a, gp_job *j, an_measure m, const char *vk, fig_names *acts, const int *tasks, int nt)
 {
-    char path[GP_PATH], title[256], st[AN_TASK_LABEL + 64], tn[AN_TASK_LABEL + 32];
+    char path[GP_PATH], title[256], st[2 * AN_TASK_LABEL + 80], tn[AN_TASK_LABEL + 32];
     int n = 0;
     double rho = report_v3_rho(a, m, &n);
     snprintf(title, sizeof title, "median %s at init vs %s: Spearman rho = %.3f (n = %d)", vk, an_measure_words(m), rho, n);
@@ -265,7 +265,8 @@ void plot_regret(const analysis *a, const char *out_dir, report_figures *fg)
         if (!seen) first[nt++] = i;
     }
     gp_job j;
-    if (fig_layout(&j, nt, "Regret of advice: best mean minus the mean of the score's pick (95% bars over seeds)", f, fg) != 0) {
+    if (fig_layout_sized(&j, nt, 2, 820, 520, "Regret of advice: best mean minus the mean of the score's pick "
+                         "(95% bars over seeds)", f, fg) != 0) {
         free(first);
         return;
     }

@@ -128,7 +128,7 @@ static void print_summary(const analysis *a)
         }
         if (!least) { printf("  %s: no regret (fewer than 2 configurations)\n", ts); continue; }
         printf("  %s: least %s %.3g [%.3g, %.3g]", ts, least->score, least->regret, least->lo, least->hi);
-        if (tied) printf(" (and %d more scores as low)", tied);
+        if (tied) printf(" (and %d more score%s as low)", tied, tied == 1 ? "" : "s");
         static const char *const beside[] = { "V3", "V3 x (1 - C2C)", "random" };
         for (int h = 0; h < 3; h++) {
             const an_regret *r = regret_row(a, t, beside[h]);
