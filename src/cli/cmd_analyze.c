@@ -106,11 +106,12 @@ static void print_summary(const analysis *a)
         char ts[AN_TASK_LABEL + 32];
         an_task_slice(t, ts, sizeof ts);
         printf("  %s:", ts);
+        int shown = 0;
         for (int h = 0; h < 3; h++) {
             const an_predict *p = predict_row(a, t, headline[h]);
-            if (p) printf("%s %s %.2f [%.2f, %.2f]", h ? ";" : "", p->score, p->spearman, p->sp_lo, p->sp_hi);
+            if (p) printf("%s %s %.2f [%.2f, %.2f]", shown++ ? ";" : "", p->score, p->spearman, p->sp_lo, p->sp_hi);
         }
-        printf("\n");
+        printf("%s\n", shown ? "" : " none (fewer than 4 configurations)");
     }
     if (nt > SUMMARY_TASKS) printf("  ... and %d more tasks in the report\n", nt - SUMMARY_TASKS);
     printf("regret of advice: best mean minus the mean of the score's first pick [95%% CI over seeds]:\n");
