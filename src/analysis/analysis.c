@@ -1,10 +1,13 @@
-/* mlpvar analyze, part 1: records -> per-configuration aggregates. The claims
- * and the predictive-power table are computed in analysis_claims.c. */
+/* mlpvar analyze, part 1: records -> per-configuration aggregates, and the
+ * one definition of a task (an_task_label). The claims are computed in
+ * claims.c and claims_trained.c, the predictive-power table in predict.c, the
+ * regret of advice in regret.c. */
 #include "analysis.h"
 #include "analysis_internal.h"
 #include "results.h"
 
 #include "mlpvar/correlation.h"
+#include "mlpvar/grow.h"
 #include "mlpvar/rivals.h"
 #include "mlpvar/stats.h"
 
@@ -21,6 +24,60 @@ const char *an_verdict_name(an_verdict v)
     case AN_INCONCLUSIVE: return "inconclusive";
     default: return "no data";
     }
+}
+
+const char *an_measure_name(an_measure m) { return m == AN_NEG_TEST_LOSS ? "-test loss" : "accuracy"; }
+const char *an_measure_key(an_measure m) { return m == AN_NEG_TEST_LOSS ? "-test_loss" : "accuracy"; }
+const char *an_measure_words(an_measure m)
+{
+    return m == AN_NEG_TEST_LOSS ? "mean -test loss (MSE)" : "mean test accuracy";
+}
+
+void an_task_label(const record *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s:%ld", r->task ? r->task : "?", r->knob);
+}
+
+const char *an_direction_name(int sign)
+{
+    return sign > 0 ? "highest first" : sign < 0 ? "lowest first" : "random pick";
+}
+
+int an_same_task(const an_trained *x, const an_trained *y)
+{
+    return x->measure == y->measure && !strcmp(x->task_label, y->task_label);
+}
+
+void an_task_slice(const an_trained *t, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s (%s)", t->task_label, an_measure_name(t->measure));
+}
+
+int an_tasks(const analysis *a, int **first)
+{
+    size_t cap = 0;
+    int n = 0;
+    *first = NULL;
+    for (int i = 0; i < a->n_trained; i++) {
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++) seen = an_same_task(&a->trained[(*first)[k]], &a->trained[i]);
+        if (seen) continue;
+        if (MLPV_GROW(*first, cap, n + 1)) { free(*first); *first = NULL; return -1; }
+        (*first)[n++] = i;
+    }
+    return n;
+}
+
+int an_has_measure(const analysis *a, an_measure m)
+{
+    for (int i = 0; i < a->n_trained; i++) if (a->trained[i].measure == m) return 1;
+    return 0;
+}
+
+/* The measure a trained record names (a record without one: accuracy). */
+static an_measure measure_of(const an_record *r)
+{
+    return r->trainability && !strcmp(r->trainability, "test_loss") ? AN_NEG_TEST_LOSS : AN_ACCURACY;
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -47,13 +104,22 @@ static int cmp_shape(const void *x, const void *y)
     return (*(const long *)x > *(const long *)y) - (*(const long *)x < *(const long *)y);
 }
 
-/* The trained configuration: task, knob, activation, depth, width, budget; then file order. */
+/* The trained configuration: task (an_task_label), measure, activation, depth,
+ * width, budget; then file order. */
+static int cmp_task(const an_record *r, const an_record *q)
+{
+    char lr[AN_TASK_LABEL], lq[AN_TASK_LABEL];
+    an_task_label(r, lr, sizeof lr);
+    an_task_label(q, lq, sizeof lq);
+    int c = strcmp(lr, lq);
+    return c ? c : (int)measure_of(r) - (int)measure_of(q);
+}
+
 static int cmp_trained(const void *x, const void *y)
 {
     const an_record *r = &sort_a->rec[*(const long *)x], *q = &sort_a->rec[*(const long *)y];
-    int c = strcmp(r->task, q->task);
+    int c = cmp_task(r, q);
     if (c) return c;
-    if (r->knob != q->knob) return r->knob < q->knob ? -1 : 1;
     c = strcmp(r->activation, q->activation);
     if (c) return c;
     if (r->depth != q->depth) return r->depth < q->depth ? -1 : 1;
@@ -103,8 +169,8 @@ static int same_shape(const an_record *r, const an_record *q)
 
 static int same_trained(const an_record *r, const an_record *q)
 {
-    return r->depth == q->depth && r->width == q->width && r->budget == q->budget && r->knob == q->knob &&
-           !strcmp(r->task, q->task) && !strcmp(r->activation, q->activation);
+    return r->depth == q->depth && r->width == q->width && r->budget == q->budget && !cmp_task(r, q) &&
+           !strcmp(r->activation, q->activation);
 }
 
 /* Failed records are left out of every aggregate (analysis_run counts them). */
@@ -179,45 +245,75 @@ static const an_init *init_of(const analysis *a, const an_record *r)
     return best;
 }
 
-/* One trained configuration from its records idx[0..m-1] (file order). A
- * diverged run, or one whose accuracy is not finite, counts at chance (0.5) in
- * the mean and as a failure in the success rate. work: [m * (1 + rivals)] doubles. */
-static int trained_aggregate(analysis *a, const long *idx, long m, an_trained *t, double *work)
+/* The test loss of a constant predictor on a task judged by -test loss (R^2 =
+ * 0): the test targets' variance, estimated as the median over the task's
+ * finished runs idx[0..n-1] of test_loss / (1 - test_r2). NaN when no run gives it. */
+static double chance_loss(const analysis *a, const long *idx, long n, const an_record *r0, double *work)
+{
+    long k = 0;
+    for (long j = 0; j < n; j++) {
+        const an_record *r = &a->rec[idx[j]];
+        if (cmp_task(r, r0) || !isfinite(r->test_loss) || !isfinite(r->test_r2) || r->test_r2 >= 1) continue;
+        work[k++] = r->test_loss / (1 - r->test_r2);
+    }
+    return k ? mlpv_summarize(work, (size_t)k).median : NAN;
+}
+
+/* One trained configuration from its records idx[0..m-1] (file order). A run
+ * that diverged, or whose measure is not finite, counts at chance: accuracy
+ * 0.5, or for -test loss a constant predictor (R^2 0, test loss `chance`, left
+ * out when chance is NaN); it counts as a failure in the success rate. The
+ * mean R^2 is over the runs whose R^2 is defined, a failed run counting 0.
+ * work: [m * (1 + rivals)] doubles. 0, or -1 out of memory. */
+static int trained_aggregate(analysis *a, const long *idx, long m, double chance, an_trained *t, double *work)
 {
     const an_record *r0 = &a->rec[idx[0]];
     memset(t, 0, sizeof *t);
-    snprintf(t->task, sizeof t->task, "%s", r0->task);
+    an_task_label(r0, t->task_label, sizeof t->task_label);
+    t->measure = measure_of(r0);
     snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
-    t->knob = (int)r0->knob; t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
+    t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
     t->params = r0->params; t->activation_ratio = r0->activation_ratio;
     t->n_layers = r0->layer_grad_norm.n;
     t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
     t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
-    if (!t->grad_mean || !t->dead_mean) return -1;
-    double *acc = work, *rv[MLPV_RIVAL_COUNT];
+    t->seed_v = malloc(sizeof(double) * (size_t)m);
+    if (!t->grad_mean || !t->dead_mean || !t->seed_v) return -1;
+    int loss = t->measure == AN_NEG_TEST_LOSS;
+    double *rv[MLPV_RIVAL_COUNT], r2 = 0;
     int nrv[MLPV_RIVAL_COUNT] = { 0 };
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) rv[k] = work + (size_t)m * (size_t)(k + 1);
-    long success = 0, diverged = 0;
+    long success = 0, diverged = 0, seeds = 0, r2n = 0;
     for (long j = 0; j < m; j++) {
         const an_record *r = &a->rec[idx[j]];
+        seeds++;
         for (int k = 0; k < MLPV_RIVAL_COUNT; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
-        int div = record_has(r, RFI_diverged) && r->diverged, failed = div || !isfinite(r->test_accuracy);
-        acc[t->n] = failed ? 0.5 : r->test_accuracy;
-        success += !failed && r->test_accuracy >= a->success_threshold;
+        int div = record_has(r, RFI_diverged) && r->diverged;
+        double v = loss ? -r->test_loss : r->test_accuracy;
+        int failed = div || !isfinite(v);
+        success += !loss && !failed && v >= a->success_threshold;
         diverged += div;
         for (int l = 0; l < t->n_layers && l < r->layer_grad_norm.n; l++) t->grad_mean[l] += r->layer_grad_norm.v[l];
         for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++) t->dead_mean[l] += r->layer_dead_fraction.v[l];
-        t->n++;
+        if (failed && loss && isnan(chance)) continue;        /* no chance level known: left out */
+        t->seed_v[t->n++] = failed ? (loss ? -chance : 0.5) : v;
+        if (loss && (failed || isfinite(r->test_r2))) { r2 += failed ? 0.0 : r->test_r2; r2n++; }
     }
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++)       /* undefined draws (e.g. NASWOT's -inf) are left out */
         t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
-    for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= t->n;
-    for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= t->n;
-    t->acc_mean = mlpv_mean_ci(acc, (size_t)t->n, a->bootstrap, a->seed + (unsigned long long)a->n_trained,
-                               0.95, &t->acc_lo, &t->acc_hi);
-    t->success = (double)success / t->n;
-    mlpv_wilson(success, t->n, MLPV_Z95, &t->success_lo, &t->success_hi);
-    t->diverged_rate = (double)diverged / t->n;
+    for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= (double)seeds;
+    for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= (double)seeds;
+    t->tr_mean = t->tr_lo = t->tr_hi = NAN;
+    if (t->n)
+        t->tr_mean = mlpv_mean_ci(t->seed_v, (size_t)t->n, a->bootstrap, a->seed + (unsigned long long)a->n_trained,
+                                  0.95, &t->tr_lo, &t->tr_hi);
+    t->r2_mean = r2n ? r2 / (double)r2n : NAN;
+    t->success = t->success_lo = t->success_hi = NAN;
+    if (!loss) {
+        t->success = (double)success / (double)seeds;
+        mlpv_wilson(success, seeds, MLPV_Z95, &t->success_lo, &t->success_hi);
+    }
+    t->diverged_rate = (double)diverged / (double)seeds;
     t->init = init_of(a, r0);
     return 0;
 }
@@ -233,8 +329,10 @@ static int build_trained(analysis *a, long *idx)
     int rc = g && work && a->trained ? 0 : -1;
     for (long k = 0; !rc && k < ng; k++) {
         /* file order inside the group: the bootstrap of the mean does not care, the medians neither */
+        const an_record *r0 = &a->rec[idx[g[k].start]];
+        double chance = measure_of(r0) == AN_NEG_TEST_LOSS ? chance_loss(a, idx, n, r0, work) : NAN;
         a->n_trained = (int)k + 1;        /* the bootstrap stream of configuration k is seed + k + 1 */
-        rc = trained_aggregate(a, idx + g[k].start, g[k].n, &a->trained[k], work);
+        rc = trained_aggregate(a, idx + g[k].start, g[k].n, chance, &a->trained[k], work);
     }
     free(work);
     free(g);
@@ -260,12 +358,19 @@ int analysis_run(analysis *a, const char *dir, char *err, size_t errlen)
                  dir, dir);
         return -2;
     }
-    for (long i = 0; i < a->n_rec; i++) a->n_failed += !ok(&a->rec[i]);
-    long *idx = malloc(sizeof(long) * (size_t)a->n_rec);
-    rc = idx && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
-         analysis_predict(a) == 0 ? 0 : -1;
-    free(idx);
+    rc = analysis_compute(a);
     if (rc) snprintf(err, errlen, "out of memory analysing %ld records", a->n_rec);
+    return rc;
+}
+
+int analysis_compute(analysis *a)
+{
+    a->n_failed = 0;
+    for (long i = 0; i < a->n_rec; i++) a->n_failed += !ok(&a->rec[i]);
+    long *idx = malloc(sizeof(long) * ((size_t)a->n_rec + 1));
+    int rc = idx && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
+             analysis_predict(a) == 0 && analysis_regret(a) == 0 ? 0 : -1;
+    free(idx);
     return rc;
 }
 
@@ -274,9 +379,12 @@ void analysis_free(analysis *a)
     results_free(&a->res);
     for (int i = 0; i < a->n_init; i++) free(a->init[i].v);
     free(a->init);
-    for (int i = 0; i < a->n_trained; i++) { free(a->trained[i].grad_mean); free(a->trained[i].dead_mean); }
+    for (int i = 0; i < a->n_trained; i++) {
+        free(a->trained[i].grad_mean); free(a->trained[i].dead_mean); free(a->trained[i].seed_v);
+    }
     free(a->trained);
     free(a->claims);
     free(a->predict);
+    free(a->regret);
     memset(a, 0, sizeof *a);
 }

@@ -1,13 +1,46 @@
-/* Private to analysis.c, claims.c and predict.c. */
+/* Private to the analysis: analysis.c, claims*.c, predict.c, regret.c, scores.c. */
 #ifndef MLPVAR_ANALYSIS_INTERNAL_H
 #define MLPVAR_ANALYSIS_INTERNAL_H
 
 #include "analysis.h"
 
+#include <stdint.h>
+#include <stdio.h>
+
 /* C1-C5 with bootstrap intervals and verdicts into a->claims (claims.c).
  * 0, or -1 when out of memory. */
 int analysis_claims(analysis *a);
+/* C5 per task and pooled per measure (claims_trained.c); a->failed on OOM. */
+void analysis_claims_c5(analysis *a, uint64_t stream);
 /* The predictive-power table into a->predict (predict.c). 0, or -1 (OOM). */
 int analysis_predict(analysis *a);
+/* The regret of advice into a->regret (regret.c). 0, or -1 (OOM). */
+int analysis_regret(analysis *a);
+
+/* ---- claim rows (claims.c), shared with claims_trained.c ---- */
+
+/* sign = +1: the claim says the statistic is > 0; -1: < 0. strict: an upper
+ * end of exactly 0 already means "does not hold" (C1). */
+an_verdict an_verdict_of(double value, double lo, double hi, int sign, int strict);
+/* Appends a claim row; NULL (and a->failed) when out of memory. */
+an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
+                       double value, double lo, double hi, an_verdict v);
+/* The detail column of a claim row (nothing when the row could not be added). */
+#define AN_DETAIL(c, ...) do { if (c) snprintf((c)->detail, sizeof (c)->detail, __VA_ARGS__); } while (0)
+
+/* ---- the at-init scores (scores.c) ---- */
+
+/* A score of trained configuration index (t = &a->trained[index]); k is the
+ * score's own parameter (a rival's index). NaN where it is not defined. */
+typedef double (*an_score_fn)(const an_trained *t, int index, const analysis *a, int k);
+typedef struct {
+    const char *name;              /* "V3", "V3 x (1 - C2C)", "depth", a rival's name, ... */
+    an_score_fn fn;
+    int k;
+    int sign;                      /* +1: higher predicts better; -1: lower; 0: no preference (random) */
+} an_score;
+#define AN_MAX_SCORES (16 + MLPV_RIVAL_COUNT)
+/* The scores in table order into out[AN_MAX_SCORES]; returns their count. */
+int an_scores(an_score *out);
 
 #endif

@@ -1,10 +1,10 @@
-/* mlpvar analyze, part 2: the paper's claims C1-C5 (docs/claims.md), each
- * statistic with a 95% percentile bootstrap interval and a verdict computed
- * from it. The predictive-power table is in predict.c.
+/* mlpvar analyze, part 2: the paper's claims C1-C4 and C3w (C3 over widths at
+ * a fixed depth) from the at-init data (docs/claims.md), each statistic with a
+ * 95% percentile bootstrap interval and a verdict computed from it; then C5
+ * (claims_trained.c) and every claim's overall row.
  *
- * Resampling. At-init statistics resample the draws of every depth (with
- * replacement, each depth on its own) and recompute per-depth medians and C2C
- * fractions; C5 and the predictive table resample configurations.
+ * Resampling. At-init statistics resample the draws of every depth (or width;
+ * with replacement, each on its own) and recompute medians and C2C fractions.
  *
  * Verdict rule, for a statistic whose claimed sign is positive: holds when the
  * interval's lower end is > 0, does not hold when its upper end is < 0 (for C1,
@@ -40,7 +40,8 @@ static double rng_u(boot_rng *r)
     return (double)(mlpv_mix64(r->key + r->ctr++) >> 11) * 0x1p-53;
 }
 
-/* ---- series: the at-init aggregates of one (activation, budget), by depth ---- */
+/* ---- series: the at-init aggregates of one (activation, budget), by depth;
+ * or, for C3w, of one (activation, depth) at fixed widths, by width ---- */
 
 typedef struct {
     const an_init *g[MAX_SERIES_DEPTHS];
@@ -48,6 +49,7 @@ typedef struct {
     char activation[24];
     long budget;                  /* 0 for a fixed-width series */
     int width;                    /* the fixed width, 0 for a budget series */
+    int depth;                    /* a series over widths: its fixed depth; 0 for a series over depths */
 } series;
 
 static int cmp_double(const void *x, const void *y)
@@ -85,6 +87,33 @@ static series series_of(const analysis *a, const char *act, long key)
         if (s.n < MAX_SERIES_DEPTHS) s.g[s.n++] = g;
     }
     qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_depth);
+    return s;
+}
+
+static int cmp_width(const void *x, const void *y)
+{
+    const an_init *a = *(const an_init *const *)x, *b = *(const an_init *const *)y;
+    return (a->width > b->width) - (a->width < b->width);
+}
+
+/* The fixed-width aggregates (budget 0) of (activation, depth) by width, at the
+ * largest grid present for them. */
+static series widths_of(const analysis *a, const char *act, int depth)
+{
+    series s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.activation, sizeof s.activation, "%s", act);
+    s.depth = depth;
+    int grid = 0;
+    for (int i = 0; i < a->n_init; i++) {
+        const an_init *g = &a->init[i];
+        if (!strcmp(g->activation, act) && g->budget <= 0 && g->depth == depth && g->grid > grid) grid = g->grid;
+    }
+    for (int i = 0; i < a->n_init && s.n < MAX_SERIES_DEPTHS; i++) {
+        const an_init *g = &a->init[i];
+        if (!strcmp(g->activation, act) && g->budget <= 0 && g->depth == depth && g->grid == grid) s.g[s.n++] = g;
+    }
+    qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_width);
     return s;
 }
 
@@ -182,6 +211,16 @@ static double stat_c3(const series *s, int ns, double *const *med, double *const
     return mlpv_spearman(act, med[0], (size_t)upto);
 }
 
+/* C3w: Spearman of the number of activations L*n and median V3 over the
+ * widths of a series at a fixed depth (all of them). */
+static double stat_c3w(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
+{
+    (void)ns; (void)c2c; (void)ctx;
+    double act[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < s->n; k++) act[k] = (double)s->g[k]->activations;
+    return mlpv_spearman(act, med[0], (size_t)s->n);
+}
+
 /* C4 compares series 0 (relu) and 1 (abs) on their common depths. */
 typedef struct { int n; int ir[MAX_SERIES_DEPTHS], ia[MAX_SERIES_DEPTHS]; } common_depths;
 
@@ -226,9 +265,7 @@ static double stat_c4_peak(const series *s, int ns, double *const *med, double *
 
 /* ---- verdicts and claim rows ---- */
 
-/* sign = +1: the claim says the statistic is > 0; -1: < 0. strict: for C1, an
- * upper end of exactly 0 already means "does not hold". */
-static an_verdict verdict_of(double value, double lo, double hi, int sign, int strict)
+an_verdict an_verdict_of(double value, double lo, double hi, int sign, int strict)
 {
     if (isnan(value) || isnan(lo) || isnan(hi)) return AN_INCONCLUSIVE;
     if (sign < 0) { double t = -lo; lo = -hi; hi = t; }
@@ -237,8 +274,7 @@ static an_verdict verdict_of(double value, double lo, double hi, int sign, int s
     return AN_INCONCLUSIVE;
 }
 
-/* Appends a claim row; NULL (and a->failed) when out of memory. */
-static an_claim *add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
+an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
                            double value, double lo, double hi, an_verdict v)
 {
     if (MLPV_GROW(a->claims, a->claims_cap, a->n_claims + 1)) { a->failed = 1; return NULL; }
@@ -254,12 +290,15 @@ static an_claim *add_claim(analysis *a, const char *claim, an_slice kind, const 
 
 /* The claim overall: holds if every counted row holds, does not hold if any
  * fails, inconclusive otherwise. Counted: the relu and abs series, the relu vs
- * abs pairs, the tasks and the pool (other activations are reported, not counted). */
+ * abs pairs, the tasks and the pools. Other activations are reported, not
+ * counted; so are C1-C4's series and pairs at a fixed width, since those claims
+ * are stated at a fixed budget (C3w is the fixed-width test of C3). */
 static int counted(const an_claim *c)
 {
+    int sized = c->budget > 0 || !strcmp(c->claim, "C3w");
     switch (c->kind) {
-    case AN_SLICE_SERIES: return !strcmp(c->activation, "relu") || !strcmp(c->activation, "abs");
-    case AN_SLICE_PAIR:
+    case AN_SLICE_SERIES: return sized && (!strcmp(c->activation, "relu") || !strcmp(c->activation, "abs"));
+    case AN_SLICE_PAIR: return sized;
     case AN_SLICE_TASK:
     case AN_SLICE_POOLED: return 1;
     default: return 0;
@@ -277,7 +316,8 @@ static void add_overall(analysis *a, const char *claim, int first)
         fails += c->verdict == AN_FAILS;
     }
     an_verdict v = !rows ? AN_NO_DATA : fails ? AN_FAILS : holds == rows ? AN_HOLDS : AN_INCONCLUSIVE;
-    an_claim *c = add_claim(a, claim, AN_SLICE_OVERALL, "overall", "all relu and abs rows of this claim", NAN, NAN, NAN, v);
+    an_claim *c = an_add_claim(a, claim, AN_SLICE_OVERALL, "overall", "all counted rows of this claim (docs/claims.md)",
+                               NAN, NAN, NAN, v);
     if (c) snprintf(c->detail, sizeof c->detail, "%d rows: %d hold, %d do not hold, %d inconclusive", rows, holds,
                     fails, rows - holds - fails);
 }
@@ -308,13 +348,10 @@ static void size_label(const series *s, char *buf, size_t len, const char *what)
     else snprintf(buf, len, "%s, width %d", what, s->width);
 }
 
-/* The detail column of a claim row (nothing when the row could not be added). */
-#define DETAIL(c, ...) do { if (c) snprintf((c)->detail, sizeof (c)->detail, __VA_ARGS__); } while (0)
-
 static an_claim *series_claim(analysis *a, const series *s, const char *claim, const char *slice,
                               const char *statistic, double v, double lo, double hi, an_verdict verdict)
 {
-    an_claim *c = add_claim(a, claim, AN_SLICE_SERIES, slice, statistic, v, lo, hi, verdict);
+    an_claim *c = an_add_claim(a, claim, AN_SLICE_SERIES, slice, statistic, v, lo, hi, verdict);
     if (c) { snprintf(c->activation, sizeof c->activation, "%s", s->activation); c->budget = s->budget; }
     return c;
 }
@@ -331,102 +368,86 @@ static void claims_per_series(analysis *a, const series *s, uint64_t stream)
 
     v = boot_series(a, s, 1, stat_c1, NULL, stream + 1, &lo, &hi);
     an_claim *c = series_claim(a, s, "C1", slice, "min log(V3 peak / V3 at the shallowest, / V3 at the deepest depth)",
-                               v, lo, hi, verdict_of(v, lo, hi, +1, 1));
-    DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d",
+                               v, lo, hi, an_verdict_of(v, lo, hi, +1, 1));
+    AN_DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d",
            med[0], s->g[0]->depth, med[p], s->g[p]->depth, med[n - 1], s->g[n - 1]->depth);
 
     v = boot_series(a, s, 1, stat_c2_rise, NULL, stream + 2, &lo, &hi);
     c = series_claim(a, s, "C2", slice, "C2C probability at the deepest minus at the shallowest depth",
-                     v, lo, hi, verdict_of(v, lo, hi, +1, 0));
-    DETAIL(c, "C2C %.3f at depth %d, %.3f at depth %d", s->g[0]->c2c, s->g[0]->depth, s->g[n - 1]->c2c,
+                     v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
+    AN_DETAIL(c, "C2C %.3f at depth %d, %.3f at depth %d", s->g[0]->c2c, s->g[0]->depth, s->g[n - 1]->c2c,
            s->g[n - 1]->depth);
     v = boot_series(a, s, 1, stat_c2_corr, NULL, stream + 3, &lo, &hi);
     c = series_claim(a, s, "C2", slice, "Spearman(median V3, C2C probability) across depths",
-                     v, lo, hi, verdict_of(v, lo, hi, -1, 0));
-    DETAIL(c, "%d depths%s", n, isnan(v) ? "; C2C is constant (no collapse seen)" : "");
+                     v, lo, hi, an_verdict_of(v, lo, hi, -1, 0));
+    AN_DETAIL(c, "%d depths%s", n, isnan(v) ? "; C2C is constant (no collapse seen)" : "");
 
     const char *c3 = "Spearman(number of activations L*n, median V3) over depths up to the peak";
     if (p >= 2) {
         v = boot_series(a, s, 1, stat_c3, &p, stream + 4, &lo, &hi);
-        c = series_claim(a, s, "C3", slice, c3, v, lo, hi, verdict_of(v, lo, hi, +1, 0));
-        DETAIL(c, "depths %d..%d: activations %ld..%ld", s->g[0]->depth, s->g[p]->depth, s->g[0]->activations,
+        c = series_claim(a, s, "C3", slice, c3, v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
+        AN_DETAIL(c, "depths %d..%d: activations %ld..%ld", s->g[0]->depth, s->g[p]->depth, s->g[0]->activations,
                s->g[p]->activations);
     } else {
         c = series_claim(a, s, "C3", slice, c3, NAN, NAN, NAN, AN_NO_DATA);
-        DETAIL(c, "the peak is at depth %d: fewer than 3 depths before it", s->g[p]->depth);
+        AN_DETAIL(c, "the peak is at depth %d: fewer than 3 depths before it", s->g[p]->depth);
     }
 }
 
+/* C3w for one (activation, depth) over its widths (s->n >= 3). */
+static void claim_c3w(analysis *a, const series *s, uint64_t stream)
+{
+    char slice[96];
+    snprintf(slice, sizeof slice, "%s, depth %d", s->activation, s->depth);
+    double lo, hi, v = boot_series(a, s, 1, stat_c3w, NULL, stream, &lo, &hi);
+    an_claim *c = series_claim(a, s, "C3w", slice, "Spearman(number of activations L*n, median V3) over widths at a fixed depth",
+                               v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
+    if (c) c->depth = s->depth;
+    double med[MAX_SERIES_DEPTHS];
+    for (int k = 0; k < s->n; k++) med[k] = s->g[k]->v_median;
+    int p = argmax(med, s->n);
+    AN_DETAIL(c, "%d widths %d..%d: median V3 %.3g at width %d, %.3g at width %d, peak %.3g at width %d", s->n,
+              s->g[0]->width, s->g[s->n - 1]->width, med[0], s->g[0]->width, med[s->n - 1], s->g[s->n - 1]->width,
+              med[p], s->g[p]->width);
+}
+
+static void claim_c4_rows(analysis *a, const series *r, const series *ab, uint64_t stream);
+
 static void claim_c4(analysis *a, const series *r, const series *ab, uint64_t stream)
+{
+    int first = a->n_claims;
+    claim_c4_rows(a, r, ab, stream);
+    for (int i = first; i < a->n_claims; i++) a->claims[i].budget = r->budget;   /* 0: a fixed width */
+}
+
+/* The rows of claim_c4. */
+static void claim_c4_rows(analysis *a, const series *r, const series *ab, uint64_t stream)
 {
     series two[2] = { *r, *ab };
     common_depths cd = common_of(r, ab);
     char slice[96];
     size_label(r, slice, sizeof slice, "relu vs abs");
     if (cd.n < 3) {
-        add_claim(a, "C4", AN_SLICE_PAIR, slice, "relu and abs share fewer than 3 depths", NAN, NAN, NAN, AN_NO_DATA);
+        an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "relu and abs share fewer than 3 depths", NAN, NAN, NAN, AN_NO_DATA);
         return;
     }
     double lo, hi, v;
     v = boot_series(a, two, 2, stat_c4_v, &cd, stream + 1, &lo, &hi);
-    an_claim *c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "median over depths of log(V3 abs / V3 relu)", v, lo, hi,
-                            verdict_of(v, lo, hi, +1, 0));
-    DETAIL(c, "abs/relu median-V3 ratio %.3g over %d common depths", exp(v), cd.n);
+    an_claim *c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "median over depths of log(V3 abs / V3 relu)", v, lo, hi,
+                            an_verdict_of(v, lo, hi, +1, 0));
+    AN_DETAIL(c, "abs/relu median-V3 ratio %.3g over %d common depths", exp(v), cd.n);
     v = boot_series(a, two, 2, stat_c4_c2c, &cd, stream + 2, &lo, &hi);
-    c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "C2C(abs) - C2C(relu) at the deepest common depth", v, lo, hi,
-                  verdict_of(v, lo, hi, -1, 0));
-    DETAIL(c, "depth %d: abs %.3f, relu %.3f", r->g[cd.ir[cd.n - 1]]->depth, ab->g[cd.ia[cd.n - 1]]->c2c,
+    c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "C2C(abs) - C2C(relu) at the deepest common depth", v, lo, hi,
+                  an_verdict_of(v, lo, hi, -1, 0));
+    AN_DETAIL(c, "depth %d: abs %.3f, relu %.3f", r->g[cd.ir[cd.n - 1]]->depth, ab->g[cd.ia[cd.n - 1]]->c2c,
            r->g[cd.ir[cd.n - 1]]->c2c);
     v = boot_series(a, two, 2, stat_c4_peak, &cd, stream + 3, &lo, &hi);
-    c = add_claim(a, "C4", AN_SLICE_PAIR, slice, "log2(depth of abs's V3 peak / depth of relu's)", v, lo, hi,
-                  verdict_of(v, lo, hi, +1, 0));
+    c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "log2(depth of abs's V3 peak / depth of relu's)", v, lo, hi,
+                  an_verdict_of(v, lo, hi, +1, 0));
     double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
     for (int k = 0; k < cd.n; k++) { vr[k] = r->g[cd.ir[k]]->v_median; va[k] = ab->g[cd.ia[k]]->v_median; }
-    DETAIL(c, "median V3 peaks at depth %d (abs) and %d (relu)", ab->g[cd.ia[argmax(va, cd.n)]]->depth,
+    AN_DETAIL(c, "median V3 peaks at depth %d (abs) and %d (relu)", ab->g[cd.ia[argmax(va, cd.n)]]->depth,
            r->g[cd.ir[argmax(vr, cd.n)]]->depth);
-}
-
-/* C5 on the trained configurations whose task matches (NULL: all). */
-static void claim_c5(analysis *a, const char *task, int knob, uint64_t stream)
-{
-    size_t cap = (size_t)a->n_trained + 1;
-    double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *d = malloc(sizeof(double) * cap);
-    if (!x || !y || !d) { free(x); free(y); free(d); a->failed = 1; return; }
-    size_t n = 0;
-    int best = -1;
-    for (int i = 0; i < a->n_trained; i++) {
-        const an_trained *t = &a->trained[i];
-        if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
-        x[n] = t->init->v_median; y[n] = t->acc_mean; d[n] = t->depth; n++;
-        if (best < 0 || t->acc_mean > a->trained[best].acc_mean) best = i;
-    }
-    /* Where the most accurate configuration falls in `mlpvar advise`'s ranking
-     * (score = median V3 x (1 - C2C probability)) among these configurations. */
-    int rank = 1;
-    if (best >= 0) {
-        const an_trained *b = &a->trained[best];
-        double sb = b->init->v_median * (1.0 - b->init->c2c);
-        for (int i = 0; i < a->n_trained; i++) {
-            const an_trained *t = &a->trained[i];
-            if (!t->init || (task && (strcmp(t->task, task) || t->knob != knob))) continue;
-            rank += t->init->v_median * (1.0 - t->init->c2c) > sb;
-        }
-    }
-    char slice[96];
-    if (task) snprintf(slice, sizeof slice, "task %s:%d", task, knob);
-    else snprintf(slice, sizeof slice, "all tasks pooled");
-    double lo, hi;
-    double v = n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, a->seed + stream, 0.95,
-                                          &lo, &hi, NULL) : NAN;
-    if (n < 4) lo = hi = NAN;
-    an_claim *c = add_claim(a, "C5", task ? AN_SLICE_TASK : AN_SLICE_POOLED, slice,
-                            "Spearman(V3 at init, mean test accuracy) over configurations",
-                            v, lo, hi, n < 4 ? AN_NO_DATA : verdict_of(v, lo, hi, +1, 0));
-    if (best >= 0)
-        DETAIL(c, "%zu configurations; depth alone gives %.2f; the most accurate (%s, depth %d, %.3f) ranks %d of %zu "
-               "by the advise score", n, n >= 2 ? mlpv_spearman(d, y, n) : NAN, a->trained[best].activation,
-               a->trained[best].depth, a->trained[best].acc_mean, rank, n);
-    free(x); free(y); free(d);
 }
 
 int analysis_claims(analysis *a)
@@ -448,17 +469,23 @@ int analysis_claims(analysis *a)
         if (r.n >= 3 && ab.n >= 3) claim_c4(a, &r, &ab, stream);
         stream += 10;
     }
-    /* C5 per task (regime), then pooled */
-    for (int i = 0; i < a->n_trained; i++) {
-        int seen = 0;
-        for (int j = 0; j < i; j++)
-            seen |= !strcmp(a->trained[j].task, a->trained[i].task) && a->trained[j].knob == a->trained[i].knob;
-        if (!seen) claim_c5(a, a->trained[i].task, a->trained[i].knob, stream++);
-    }
-    if (a->n_trained) claim_c5(a, NULL, 0, stream++);
+    /* C3w: each activation at each fixed depth of the fixed-width data, over widths */
+    uint64_t wstream = 1ull << 32;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < a->n_init; j++) {
+            const an_init *g = &a->init[j];
+            if (g->budget > 0 || strcmp(g->activation, a->init[acts[i]].activation)) continue;
+            int seen = 0;
+            for (int k = 0; k < j && !seen; k++)
+                seen = a->init[k].budget <= 0 && a->init[k].depth == g->depth && !strcmp(a->init[k].activation, g->activation);
+            series s = seen ? (series){ .n = 0 } : widths_of(a, g->activation, g->depth);
+            if (s.n >= 3) claim_c3w(a, &s, wstream);
+            wstream += 10;
+        }
+    analysis_claims_c5(a, stream);
     free(budgets);
     free(acts);
-    const char *names[] = { "C1", "C2", "C3", "C4", "C5" };
-    for (int k = 0; k < 5; k++) add_overall(a, names[k], first);
+    const char *names[] = { "C1", "C2", "C3", "C3w", "C4", "C5" };
+    for (int k = 0; k < 6; k++) add_overall(a, names[k], first);
     return a->failed ? -1 : 0;
 }

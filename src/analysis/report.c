@@ -2,8 +2,7 @@
  * text, written side by side), the CSV tables, summary.json and the figures
  * (report_plots.c). The CSV cells and summary.json (json_out) print every number
  * as %.17g (empty or null when not finite), so they agree exactly. */
-#include "analysis.h"
-#include "json_out.h"
+#include "report_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,136 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *verdict_word(an_verdict v)
-{
-    switch (v) {
-    case AN_HOLDS: return "holds";
-    case AN_FAILS: return "does not hold";
-    case AN_INCONCLUSIVE: return "inconclusive";
-    default: return "no data";
-    }
-}
-
 static const char *verdict_class(an_verdict v)
 {
     return v == AN_HOLDS ? "holds" : v == AN_FAILS ? "fails" : v == AN_INCONCLUSIVE ? "inconclusive" : "nodata";
 }
 
-/* ---- rows shared by the CSV files and summary.json ---- */
-
-enum { K_STR, K_NUM, K_INT };
-typedef struct { const char *key; int kind; const char *s; double d; long l; } cell;
-#define MAX_CELLS 24
-#define S_(k, v) (c[n++] = (cell){ k, K_STR, v, 0, 0 })
-#define D_(k, v) (c[n++] = (cell){ k, K_NUM, NULL, v, 0 })
-#define I_(k, v) (c[n++] = (cell){ k, K_INT, NULL, 0, v })
-
-static int init_cells(const an_init *g, cell *c)
-{
-    int n = 0;
-    S_("activation", g->activation); I_("budget", g->budget); I_("depth", g->depth); I_("width", g->width);
-    I_("grid", g->grid); I_("params", g->params); D_("activation_ratio", g->activation_ratio);
-    I_("activations", g->activations); I_("draws", g->n);
-    D_("variability_median", g->v_median); D_("variability_q25", g->v_q25); D_("variability_q75", g->v_q75);
-    D_("rho_median", g->rho_median); I_("collapsed", g->collapsed);
-    D_("c2c", g->c2c); D_("c2c_lo", g->c2c_lo); D_("c2c_hi", g->c2c_hi); D_("dead_last", g->dead_last);
-    return n;
-}
-
-static int trained_cells(const an_trained *t, cell *c)
-{
-    int n = 0;
-    S_("task", t->task); I_("knob", t->knob); S_("activation", t->activation); I_("budget", t->budget);
-    I_("depth", t->depth); I_("width", t->width); I_("params", t->params);
-    D_("activation_ratio", t->activation_ratio); I_("seeds", t->n);
-    D_("acc_mean", t->acc_mean); D_("acc_lo", t->acc_lo); D_("acc_hi", t->acc_hi);
-    D_("success", t->success); D_("success_lo", t->success_lo); D_("success_hi", t->success_hi);
-    D_("diverged_rate", t->diverged_rate);
-    I_("init_draws", t->init ? t->init->n : 0);
-    D_("variability_median", t->init ? t->init->v_median : NAN);
-    D_("c2c", t->init ? t->init->c2c : NAN);
-    return n;
-}
-
-static int claim_cells(const an_claim *k, cell *c)
-{
-    int n = 0;
-    S_("claim", k->claim); S_("slice", k->slice); S_("statistic", k->statistic);
-    D_("value", k->value); D_("lo", k->lo); D_("hi", k->hi);
-    S_("verdict", verdict_word(k->verdict)); S_("detail", k->detail);
-    return n;
-}
-
-static int predict_cells(const an_predict *p, cell *c)
-{
-    int n = 0;
-    S_("score", p->score); S_("slice", p->slice); I_("n", p->n);
-    D_("spearman", p->spearman); D_("spearman_lo", p->sp_lo); D_("spearman_hi", p->sp_hi);
-    D_("kendall", p->kendall); D_("kendall_lo", p->kd_lo); D_("kendall_hi", p->kd_hi);
-    D_("partial_given_depth", p->partial); D_("partial_lo", p->pa_lo); D_("partial_hi", p->pa_hi);
-    return n;
-}
-
-typedef int (*cells_fn)(const void *item, cell *c);
-static int init_cells_v(const void *p, cell *c) { return init_cells(p, c); }
-static int trained_cells_v(const void *p, cell *c) { return trained_cells(p, c); }
-static int claim_cells_v(const void *p, cell *c) { return claim_cells(p, c); }
-static int predict_cells_v(const void *p, cell *c) { return predict_cells(p, c); }
-
-typedef struct { const char *name, *json; const void *items; size_t size; int n; cells_fn fn; } table_def;
-
-/* The one number format of the CSV files and summary.json. */
-static void exact(char *buf, size_t len, double v, const char *missing)
-{
-    if (isfinite(v)) snprintf(buf, len, "%.17g", v); else snprintf(buf, len, "%s", missing);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
-    fputc('"', f);
-    for (; *s; s++) { if (*s == '"') fputc('"', f); fputc(*s, f); }
-    fputc('"', f);
-}
-
-static int write_csv(const char *dir, const table_def *t)
-{
-    char path[4096], num[40];
-    snprintf(path, sizeof path, "%s/%s", dir, t->name);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    cell c[MAX_CELLS];
-    /* a zeroed item gives the header when there are no rows */
-    static const union { an_init i; an_trained t; an_claim c; an_predict p; } zero;
-    int nc = t->fn(t->n ? t->items : (const void *)&zero, c);
-    for (int j = 0; j < nc; j++) fprintf(f, "%s%s", j ? "," : "", c[j].key);
-    fputc('\n', f);
-    for (int i = 0; i < t->n; i++) {
-        nc = t->fn((const char *)t->items + (size_t)i * t->size, c);
-        for (int j = 0; j < nc; j++) {
-            if (j) fputc(',', f);
-            if (c[j].kind == K_STR) csv_str(f, c[j].s);
-            else if (c[j].kind == K_INT) fprintf(f, "%ld", c[j].l);
-            else { exact(num, sizeof num, c[j].d, ""); fputs(num, f); }
-        }
-        fputc('\n', f);
-    }
-    return fclose(f);
-}
-
-/* A row as one JSON object (the same numbers as its CSV row). */
-static void json_row(json_obj *j, const cell *c, int nc)
-{
-    json_open_object(j, NULL, 0);
-    for (int k = 0; k < nc; k++) {
-        if (c[k].kind == K_STR) json_str(j, c[k].key, c[k].s);
-        else if (c[k].kind == K_INT) json_int(j, c[k].key, c[k].l);
-        else json_num(j, c[k].key, c[k].d);
-    }
-    json_close_object(j);
-}
-
-/* ---- what was run ---- */
 
 typedef struct { long *v; int n, cap; } lset;
 static void lset_add(lset *s, long x)
@@ -155,7 +29,7 @@ static void lset_add(lset *s, long x)
 }
 
 #define MAX_NAMES 64
-typedef struct { char v[MAX_NAMES][64]; int n; } sset;
+typedef struct { char v[MAX_NAMES][AN_TASK_LABEL + 32]; int n; } sset;
 static void sset_add(sset *s, const char *x)
 {
     for (int i = 0; i < s->n; i++) if (!strcmp(s->v[i], x)) return;
@@ -208,12 +82,12 @@ static void facts(const analysis *a, run_facts *r)
         if (!i || g->n < r->draws_min) r->draws_min = g->n;
         if (!i || g->n > r->draws_max) r->draws_max = g->n;
     }
-    char task[64];
+    char task[AN_TASK_LABEL + 32];
     for (int i = 0; i < a->n_trained; i++) {
         const an_trained *t = &a->trained[i];
         sset_add(&r->acts, t->activation);
         lset_add(&r->depths, t->depth);
-        snprintf(task, sizeof task, "%s:%d", t->task, t->knob);
+        an_task_slice(t, task, sizeof task);
         sset_add(&r->tasks, task);
         if (!i || t->n < r->seeds_min) r->seeds_min = t->n;
         if (!i || t->n > r->seeds_max) r->seeds_max = t->n;
@@ -231,131 +105,6 @@ static void facts_free(run_facts *r)
     free(r->parts.v); free(r->budgets.v); free(r->depths.v); free(r->grids.v); free(r->orders.v);
 }
 
-/* ---- report.md and report.html, written side by side ---- */
-
-typedef struct { FILE *md, *html; } doc;
-
-/* HTML text with `code` and **bold** spans (the markdown subset the report uses). */
-static void html_inline(FILE *f, const char *s)
-{
-    int code = 0, bold = 0;
-    for (; *s; s++) {
-        if (*s == '`') { fputs(code ? "</code>" : "<code>", f); code = !code; continue; }
-        if (!code && s[0] == '*' && s[1] == '*') { fputs(bold ? "</strong>" : "<strong>", f); bold = !bold; s++; continue; }
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-    if (code) fputs("</code>", f);
-    if (bold) fputs("</strong>", f);
-}
-
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|') fputs("\\|", f);
-        else if (*s == '\n' || *s == '\r') fputc(' ', f);
-        else fputc(*s, f);
-    }
-}
-
-static void doc_h(doc *d, int level, const char *text)
-{
-    fprintf(d->md, "\n%.*s %s\n\n", level, "######", text);
-    fprintf(d->html, "<h%d>", level);
-    html_inline(d->html, text);
-    fprintf(d->html, "</h%d>\n", level);
-}
-
-/* One formatted block of text in both documents: markdown with md_before /
- * md_after around it, HTML inside the element tag. */
-static void doc_text(doc *d, const char *md_before, const char *md_after, const char *tag, const char *fmt,
-                     va_list ap)
-{
-    char buf[4096];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    fprintf(d->md, "%s%s%s", md_before, buf, md_after);
-    fprintf(d->html, "<%s>", tag);
-    html_inline(d->html, buf);
-    fprintf(d->html, "</%s>\n", tag);
-}
-
-static void doc_p(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void doc_p(doc *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    doc_text(d, "", "\n\n", "p", fmt, ap);
-    va_end(ap);
-}
-
-static void doc_list(doc *d, int open) { fputs(open ? "<ul>\n" : "</ul>\n", d->html); if (!open) fputc('\n', d->md); }
-
-static void doc_li(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void doc_li(doc *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    doc_text(d, "- ", "\n", "li", fmt, ap);
-    va_end(ap);
-}
-
-#define CELL 512
-static void doc_table(doc *d, int nc, const char *const *head)
-{
-    fputc('|', d->md);
-    for (int j = 0; j < nc; j++) { fputc(' ', d->md); md_cell(d->md, head[j]); fputs(" |", d->md); }
-    fputs("\n|", d->md);
-    for (int j = 0; j < nc; j++) fputs("---|", d->md);
-    fputc('\n', d->md);
-    fputs("<table>\n<thead><tr>", d->html);
-    for (int j = 0; j < nc; j++) { fputs("<th>", d->html); html_inline(d->html, head[j]); fputs("</th>", d->html); }
-    fputs("</tr></thead>\n<tbody>\n", d->html);
-}
-
-static void doc_row(doc *d, int nc, char (*cells)[CELL], const char *cls)
-{
-    fputc('|', d->md);
-    for (int j = 0; j < nc; j++) { fputc(' ', d->md); md_cell(d->md, cells[j]); fputs(" |", d->md); }
-    fputc('\n', d->md);
-    if (cls) fprintf(d->html, "<tr class=\"%s\">", cls); else fputs("<tr>", d->html);
-    for (int j = 0; j < nc; j++) { fputs("<td>", d->html); html_inline(d->html, cells[j]); fputs("</td>", d->html); }
-    fputs("</tr>\n", d->html);
-}
-
-static void doc_table_end(doc *d) { fputs("</tbody>\n</table>\n", d->html); fputc('\n', d->md); }
-
-static void doc_fig(doc *d, const char *file, const char *caption)
-{
-    fprintf(d->md, "![%s](%s)\n\n*%s*\n\n", file, file, caption);
-    fprintf(d->html, "<figure><img src=\"%s\" alt=\"%s\">\n<figcaption>", file, file);
-    html_inline(d->html, caption);
-    fputs("</figcaption></figure>\n", d->html);
-}
-
-/* Numbers for reading (the exact ones are in the CSV files and summary.json). */
-static const char *g3(char *buf, double v)
-{
-    if (isnan(v)) snprintf(buf, 32, "n/a"); else snprintf(buf, 32, "%.3g", v);
-    return buf;
-}
-
-static void ci(char *out, const char *v, double lo, double hi)
-{
-    char a[32], b[32];
-    if (isnan(lo) && isnan(hi)) snprintf(out, CELL, "%s", v);
-    else snprintf(out, CELL, "%s [%s, %s]", v, g3(a, lo), g3(b, hi));
-}
-
-/* Budget 0 marks a fixed-width configuration. */
-static void budget_cell(char *out, long budget)
-{
-    if (budget > 0) snprintf(out, CELL, "%ld", budget); else snprintf(out, CELL, "- (fixed width)");
-}
 
 static const char *const CSS =
     "body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1200px;"
@@ -367,6 +116,90 @@ static const char *const CSS =
     "code{background:#f4f4f4;padding:0 0.2em}\nfigure{margin:1em 0}\nimg{max-width:100%;border:1px solid #ddd}\n"
     "figcaption{font-style:italic;font-size:0.9em}\n";
 
+/* The predictive-power table: each row names the measure its scores are correlated with. */
+static void write_predictive(doc *d, const analysis *a, const char *vk, char (*c)[CELL])
+{
+    char x[3][32];
+    doc_h(d, 2, "Predictive power");
+    if (!a->n_predict) {
+        doc_p(d, "No predictive-power table: it needs trained networks (no trained networks in this sweep).");
+        return;
+    }
+    doc_p(d, "Rank correlation, across configurations, between an at-init score and the mean of the task's "
+          "trainability measure (test accuracy, or -test loss where the targets are real numbers: the column "
+          "Measure), with 95%% bootstrap intervals over configurations; trivial baselines (depth, width, P, AR, a "
+          "random score) beside %s. A slice never mixes measures. n = configurations. The last column is the "
+          "Spearman partial correlation controlling for depth, so that no score is credited for merely encoding "
+          "depth (empty for depth itself).", vk);
+    static const char *const h[] = { "Score", "Slice", "Measure", "n", "Spearman rho [95% CI]",
+                                     "Kendall tau-b [95% CI]", "partial rho given depth [95% CI]" };
+    doc_table(d, 7, h);
+    for (int i = 0; i < a->n_predict; i++) {
+        const an_predict *p = &a->predict[i];
+        snprintf(c[0], CELL, "%s", p->score); snprintf(c[1], CELL, "%s", p->slice);
+        snprintf(c[2], CELL, "%s", an_measure_name(p->measure)); snprintf(c[3], CELL, "%d", p->n);
+        doc_ci(c[4], doc_g3(x[0], p->spearman), p->sp_lo, p->sp_hi);
+        doc_ci(c[5], doc_g3(x[1], p->kendall), p->kd_lo, p->kd_hi);
+        doc_ci(c[6], doc_g3(x[2], p->partial), p->pa_lo, p->pa_hi);
+        doc_row(d, 7, c, NULL);
+    }
+    doc_table_end(d);
+    for (int m = 0; m < AN_MEASURE_COUNT; m++) {
+        int nv = 0;
+        double rho = report_v3_rho(a, (an_measure)m, &nv);
+        if (nv >= 2)
+            doc_p(d, "Over the %d trained configurations judged by %s with a median %s at init, Spearman rho(%s, %s) "
+                  "= %s.", nv, an_measure_name((an_measure)m), vk, vk, an_measure_words((an_measure)m), doc_g3(x[0], rho));
+    }
+}
+
+/* The least regret among a's rows of the same task as row r. */
+static double least_regret(const analysis *a, const an_regret *r)
+{
+    double m = NAN;
+    for (int i = 0; i < a->n_regret; i++) {
+        const an_regret *q = &a->regret[i];
+        if (q->measure == r->measure && !strcmp(q->task_label, r->task_label) && !isnan(q->regret) &&
+            (isnan(m) || q->regret < m))
+            m = q->regret;
+    }
+    return m;
+}
+
+/* The regret table (docs/claims.md, "Regret of advice"); the least regret of each task in bold. */
+static void write_regret(doc *d, const analysis *a, char (*c)[CELL])
+{
+    char x[3][32];
+    doc_h(d, 2, "Regret of advice");
+    if (!a->n_regret) {
+        doc_p(d, "No regret table: it needs a task with at least 2 trained configurations.");
+        return;
+    }
+    doc_p(d, "If you follow a score, how much do you lose? For each task and each at-init score: the best mean of "
+          "the task's measure among its trained configurations, minus the mean of the configuration the score "
+          "ranks first (configurations with equal scores count as their average; the random baseline ties them "
+          "all). Top-3 regret: the best minus the best of the score's first three. 95%% percentile bootstrap "
+          "intervals over seeds (each configuration's seeds resampled, the best and the picks found again; the "
+          "scores held fixed). 0 means the score's first pick is the best configuration; **bold**: the least "
+          "regret of the task. Ranks: which end of the score is taken first.");
+    static const char *const h[] = { "Task", "Measure", "Score", "Ranks", "Configurations", "Ranked first",
+                                     "Best mean", "Regret [95% CI]", "Top-3 regret [95% CI]" };
+    doc_table(d, 9, h);
+    for (int i = 0; i < a->n_regret; i++) {
+        const an_regret *r = &a->regret[i];
+        int least = r->regret == least_regret(a, r);
+        snprintf(c[0], CELL, "%s", r->task_label); snprintf(c[1], CELL, "%s", an_measure_name(r->measure));
+        snprintf(c[2], CELL, "%s", r->score); snprintf(c[3], CELL, "%s", an_direction_name(r->sign));
+        snprintf(c[4], CELL, "%d of %d", r->n, r->n_task); snprintf(c[5], CELL, "%s", r->pick);
+        doc_g3(c[6], r->best);
+        doc_ci(c[7], doc_g3(x[0], r->regret), r->lo, r->hi);
+        if (least) { char t[CELL]; snprintf(t, sizeof t, "%s", c[7]); snprintf(c[7], CELL, "**%.500s**", t); }
+        doc_ci(c[8], doc_g3(x[1], r->regret3), r->lo3, r->hi3);
+        doc_row(d, 9, c, NULL);
+    }
+    doc_table_end(d);
+}
+
 static void write_doc(const analysis *a, const run_facts *r, const report_figures *fg, FILE *md, FILE *html)
 {
     doc dd = { md, html }, *d = &dd;
@@ -374,7 +207,7 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     char (*c)[CELL] = calloc(12, CELL);
     const char *vk = r->vk;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>mlpvar analysis: ", html);
-    html_inline(html, a->dir ? a->dir : "");
+    doc_html_inline(html, a->dir ? a->dir : "");
     fprintf(html, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", CSS);
     fputs("# mlpvar analysis report\n\n", md);
     fputs("<h1>mlpvar analysis report</h1>\n", html);
@@ -403,8 +236,9 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
            r->draws_min, r->draws_max, r->draws_total);
     if (a->n_trained) {
         join_s(b[0], sizeof b[0], &r->tasks);
-        doc_li(d, "Trained configurations: %d; tasks (name:knob) %s; seeds per configuration %d to %d; "
-               "success = test accuracy >= %g.", a->n_trained, b[0], r->seeds_min, r->seeds_max, a->success_threshold);
+        doc_li(d, "Trained configurations: %d; tasks (and the measure each is judged by) %s; seeds per configuration "
+               "%d to %d; success = test accuracy >= %g (tasks judged by accuracy).", a->n_trained, b[0], r->seeds_min,
+               r->seeds_max, a->success_threshold);
     } else {
         doc_li(d, "Trained configurations: none (no trained networks in this sweep).");
     }
@@ -426,10 +260,10 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
                       "Claims that do not hold or are inconclusive:");
                 doc_list(d, 1);
             }
-            ci(c[0], g3(x[0], k->value), k->lo, k->hi);
-            if (isnan(k->value)) doc_li(d, "**%s** (%s): **%s**: %s. %s", k->claim, k->slice, verdict_word(k->verdict),
+            doc_ci(c[0], doc_g3(x[0], k->value), k->lo, k->hi);
+            if (isnan(k->value)) doc_li(d, "**%s** (%s): **%s**: %s. %s", k->claim, k->slice, an_verdict_name(k->verdict),
                                         k->statistic, k->detail);
-            else doc_li(d, "**%s** (%s): **%s**: %s = %s. %s", k->claim, k->slice, verdict_word(k->verdict),
+            else doc_li(d, "**%s** (%s): **%s**: %s = %s. %s", k->claim, k->slice, an_verdict_name(k->verdict),
                         k->statistic, c[0], k->detail);
         }
     if (listed) doc_list(d, 0);
@@ -446,18 +280,21 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
           "C2: C2C probability rises with depth; across depths %s and C2C probability are negatively correlated. "
           "C3: before the collapse regime, %s rises with the number of activations. "
           "C4: abs gives higher %s and lower C2C probability than ReLU at equal depth and budget, and peaks deeper. "
-          "C5: %s at init predicts trainability (rank correlation with accuracy).", vk, vk, vk, vk, vk);
+          "C5: %s at init predicts trainability (rank correlation with each task's measure: mean test accuracy, "
+          "or mean -test loss where the targets are real numbers). "
+          "C3w is C3 where depth does not move with it: at each fixed depth, over widths.", vk, vk, vk, vk, vk);
     doc_h(d, 3, "How verdicts are decided");
     doc_p(d, "Each claim is tested on slices of the data (an activation, a budget, a task). For each slice one "
           "statistic is computed with a 95%% percentile bootstrap interval (1000 resamples by default): at-init "
-          "statistics resample the draws of every depth, C5 and the predictive table resample configurations. "
+          "statistics resample the draws of every depth (or width), C5 and the predictive table resample configurations. "
           "The claim **holds** when the whole interval lies strictly on the claimed side of zero, **does not "
           "hold** when it lies wholly on the other side, and is **inconclusive** when the interval straddles "
           "zero. For C1 the statistic is min(log(peak/shallowest), log(peak/deepest)) of the median V3, which "
           "is exactly 0 when the peak sits at either end of the depth range, so an interval that ends at 0 "
           "already counts as **does not hold** (no rise-then-fall). Each claim's **overall** row holds when "
           "all its relu and abs rows hold, does not hold when any of them does not, and is inconclusive "
-          "otherwise; other activations (tanh, gelu) are reported but not counted. A slice without enough "
+          "otherwise; other activations (tanh, gelu) are reported but not counted, nor are C1-C4's rows at a "
+          "fixed width (those claims are stated at a fixed budget; C3w is C3 at fixed depths). A slice without enough "
           "data gets **no data**. The detail column gives the numbers behind each verdict.");
     doc_h(d, 3, "Verdict table");
     if (a->n_claims) {
@@ -466,8 +303,8 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
         for (int i = 0; i < a->n_claims; i++) {
             const an_claim *k = &a->claims[i];
             snprintf(c[0], CELL, "%s", k->claim); snprintf(c[1], CELL, "%s", k->slice);
-            snprintf(c[2], CELL, "%s", k->statistic); ci(c[3], g3(x[0], k->value), k->lo, k->hi);
-            snprintf(c[4], CELL, "%s%s%s", k->verdict == AN_HOLDS ? "" : "**", verdict_word(k->verdict),
+            snprintf(c[2], CELL, "%s", k->statistic); doc_ci(c[3], doc_g3(x[0], k->value), k->lo, k->hi);
+            snprintf(c[4], CELL, "%s%s%s", k->verdict == AN_HOLDS ? "" : "**", an_verdict_name(k->verdict),
                      k->verdict == AN_HOLDS ? "" : "**");
             snprintf(c[5], CELL, "%s", k->detail);
             doc_row(d, 6, c, verdict_class(k->verdict));
@@ -477,33 +314,8 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
         doc_p(d, "No claim was tested.");
     }
 
-    doc_h(d, 2, "Predictive power");
-    if (a->n_predict) {
-        doc_p(d, "Rank correlation, across configurations, between an at-init score and the mean test accuracy, "
-              "with 95%% bootstrap intervals over configurations; trivial baselines (depth, width, P, AR, a "
-              "random score) beside %s. n = configurations. The last column is the Spearman partial "
-              "correlation controlling for depth, so that no score is credited for merely encoding depth "
-              "(empty for depth itself).", vk);
-        static const char *const h[] = { "Score", "Slice", "n", "Spearman rho [95% CI]", "Kendall tau-b [95% CI]",
-                                         "partial rho given depth [95% CI]" };
-        doc_table(d, 6, h);
-        for (int i = 0; i < a->n_predict; i++) {
-            const an_predict *p = &a->predict[i];
-            snprintf(c[0], CELL, "%s", p->score); snprintf(c[1], CELL, "%s", p->slice);
-            snprintf(c[2], CELL, "%d", p->n);
-            ci(c[3], g3(x[0], p->spearman), p->sp_lo, p->sp_hi);
-            ci(c[4], g3(x[1], p->kendall), p->kd_lo, p->kd_hi);
-            ci(c[5], g3(x[2], p->partial), p->pa_lo, p->pa_hi);
-            doc_row(d, 6, c, NULL);
-        }
-        doc_table_end(d);
-    } else {
-        doc_p(d, "No predictive-power table: it needs trained networks (no trained networks in this sweep).");
-    }
-    int nv = 0;
-    double rho = report_v3_accuracy_rho(a, &nv);
-    if (nv >= 2) doc_p(d, "Over the %d trained configurations with a median %s at init, Spearman rho(%s, accuracy) = %s.",
-                       nv, vk, vk, g3(x[0], rho));
+    write_predictive(d, a, vk, c);
+    write_regret(d, a, c);
 
     doc_h(d, 2, "At-init configurations");
     if (a->n_init) {
@@ -514,11 +326,11 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
         doc_table(d, 8, h);
         for (int i = 0; i < a->n_init; i++) {
             const an_init *g = &a->init[i];
-            snprintf(c[0], CELL, "%s", g->activation); budget_cell(c[1], g->budget);
+            snprintf(c[0], CELL, "%s", g->activation); doc_budget(c[1], g->budget);
             snprintf(c[2], CELL, "%d", g->depth); snprintf(c[3], CELL, "%d", g->width);
-            g3(c[4], g->activation_ratio); snprintf(c[5], CELL, "%d", g->n);
-            ci(c[6], g3(x[0], g->v_median), g->v_q25, g->v_q75);
-            ci(c[7], g3(x[1], g->c2c), g->c2c_lo, g->c2c_hi);
+            doc_g3(c[4], g->activation_ratio); snprintf(c[5], CELL, "%d", g->n);
+            doc_ci(c[6], doc_g3(x[0], g->v_median), g->v_q25, g->v_q75);
+            doc_ci(c[7], doc_g3(x[1], g->c2c), g->c2c_lo, g->c2c_hi);
             size_t o = strlen(c[7]);
             snprintf(c[7] + o, CELL - o, " (%ld/%d)", g->collapsed, g->n);
             doc_row(d, 8, c, NULL);
@@ -532,24 +344,27 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     if (a->n_trained) {
         char hv[64];
         snprintf(hv, sizeof hv, "%s median at init", vk);
-        const char *const h[] = { "Task", "Activation", "Budget", "Depth", "Width", "Seeds",
-                                  "Accuracy mean [95% CI]", "Success [Wilson 95%]", "Diverged", hv };
-        doc_table(d, 10, h);
+        const char *const h[] = { "Task", "Measure", "Activation", "Budget", "Depth", "Width", "Seeds",
+                                  "Mean of the measure [95% CI]", "R^2 mean", "Success [Wilson 95%]", "Diverged", hv };
+        doc_table(d, 12, h);
         for (int i = 0; i < a->n_trained; i++) {
             const an_trained *t = &a->trained[i];
-            snprintf(c[0], CELL, "%s:%d", t->task, t->knob); snprintf(c[1], CELL, "%s", t->activation);
-            budget_cell(c[2], t->budget); snprintf(c[3], CELL, "%d", t->depth);
-            snprintf(c[4], CELL, "%d", t->width); snprintf(c[5], CELL, "%d", t->n);
-            ci(c[6], g3(x[0], t->acc_mean), t->acc_lo, t->acc_hi);
-            ci(c[7], g3(x[1], t->success), t->success_lo, t->success_hi);
-            g3(c[8], t->diverged_rate);
-            if (t->init) snprintf(c[9], CELL, "%s (%d draws)", g3(x[2], t->init->v_median), t->init->n);
-            else snprintf(c[9], CELL, "n/a");
-            doc_row(d, 10, c, NULL);
+            snprintf(c[0], CELL, "%s", t->task_label); snprintf(c[1], CELL, "%s", an_measure_name(t->measure));
+            snprintf(c[2], CELL, "%s", t->activation);
+            doc_budget(c[3], t->budget); snprintf(c[4], CELL, "%d", t->depth);
+            snprintf(c[5], CELL, "%d", t->width); snprintf(c[6], CELL, "%d", t->n);
+            doc_ci(c[7], doc_g3(x[0], t->tr_mean), t->tr_lo, t->tr_hi);
+            doc_g3(c[8], t->r2_mean);
+            doc_ci(c[9], doc_g3(x[1], t->success), t->success_lo, t->success_hi);
+            doc_g3(c[10], t->diverged_rate);
+            if (t->init) snprintf(c[11], CELL, "%s (%d draws)", doc_g3(x[2], t->init->v_median), t->init->n);
+            else snprintf(c[11], CELL, "n/a");
+            doc_row(d, 12, c, NULL);
         }
         doc_table_end(d);
     } else {
-        doc_p(d, "No trained networks in this sweep: no accuracy table, no accuracy figures, no predictive power.");
+        doc_p(d, "No trained networks in this sweep: no trainability table, no trainability figures, no predictive "
+              "power, no regret.");
     }
 
     doc_h(d, 2, "Figures");
@@ -567,6 +382,7 @@ static void write_doc(const analysis *a, const run_facts *r, const report_figure
     doc_li(d, "`trained_configs.csv`: one row per trained configuration (%d).", a->n_trained);
     doc_li(d, "`claims.csv`: one row per claim test (%d).", a->n_claims);
     doc_li(d, "`predictive.csv`: one row per predictive-power row (%d).", a->n_predict);
+    doc_li(d, "`regret.csv`: one row per task and score of the regret table (%d).", a->n_regret);
     doc_li(d, "`summary.json`: every number of this report, the same text as in the CSV files.");
     doc_list(d, 0);
     fputs("</body>\n</html>\n", html);
@@ -603,10 +419,16 @@ static void write_summary(FILE *f, const analysis *a, const run_facts *r, const 
     json_int(&j, "inconclusive", r->verdicts[AN_INCONCLUSIVE]);
     json_int(&j, "no data", r->verdicts[AN_NO_DATA]);
     json_close_object(&j);
-    int nv = 0;
-    double rho = report_v3_accuracy_rho(a, &nv);
-    json_num(&j, "variability_accuracy_spearman", rho);
-    json_int(&j, "variability_accuracy_n", nv);
+    for (int m = 0; m < AN_MEASURE_COUNT; m++) {    /* variability_accuracy_*, variability_neg_test_loss_* */
+        int nv = 0;
+        double rho = report_v3_rho(a, (an_measure)m, &nv);
+        const char *base = m == AN_ACCURACY ? "variability_accuracy" : "variability_neg_test_loss";
+        char key[64];
+        snprintf(key, sizeof key, "%s_spearman", base);
+        json_num(&j, key, rho);
+        snprintf(key, sizeof key, "%s_n", base);
+        json_int(&j, key, nv);
+    }
     json_bool(&j, "gnuplot", fg->gnuplot);
     json_open_array(&j, "figures", 0);
     for (int k = 0; k < RP_COUNT; k++)
@@ -616,7 +438,7 @@ static void write_summary(FILE *f, const analysis *a, const run_facts *r, const 
     for (int t = 0; t < ntab; t++) {
         json_open_array(&j, tabs[t].json, 1);
         for (int i = 0; i < tabs[t].n; i++)
-            json_row(&j, c, tabs[t].fn((const char *)tabs[t].items + (size_t)i * tabs[t].size, c));
+            report_json_row(&j, c, tabs[t].fn((const char *)tabs[t].items + (size_t)i * tabs[t].size, c));
         json_close_array(&j);
     }
     json_end(&j);
@@ -637,15 +459,10 @@ int report_write(const analysis *a, const char *out_dir, char *err, size_t errle
         snprintf(err, errlen, "cannot create %s: %s", out_dir, strerror(errno));
         return -1;
     }
-    table_def tabs[] = {
-        { "claims.csv", "claims", a->claims, sizeof(an_claim), a->n_claims, claim_cells_v },
-        { "predictive.csv", "predictive", a->predict, sizeof(an_predict), a->n_predict, predict_cells_v },
-        { "init_configs.csv", "init", a->init, sizeof(an_init), a->n_init, init_cells_v },
-        { "trained_configs.csv", "trained", a->trained, sizeof(an_trained), a->n_trained, trained_cells_v },
-    };
-    int ntab = (int)(sizeof tabs / sizeof tabs[0]);
+    table_def tabs[REPORT_TABLES];
+    int ntab = report_tables(a, tabs);
     for (int t = 0; t < ntab; t++)
-        if (write_csv(out_dir, &tabs[t]) != 0) {
+        if (report_write_csv(out_dir, &tabs[t]) != 0) {
             snprintf(err, errlen, "cannot write %s/%s: %s", out_dir, tabs[t].name, strerror(errno));
             return -1;
         }

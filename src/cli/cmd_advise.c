@@ -7,7 +7,13 @@
  * whose draws collapse is penalised for the draws it loses. Beside it, the
  * evidence: V3 quartiles, C2C probability with its Wilson interval, and the
  * infinite-width theory's trainable depth (6 xi_c) and predicted C2C depth for
- * the "auto" init. */
+ * the "auto" init.
+ *
+ * Noise. Each score has a 95% percentile bootstrap interval over its draws.
+ * Candidates whose interval overlaps the top one's are marked: the draws
+ * cannot tell them apart. Among them the cheapest network is preferred (fewer
+ * layers, then fewer parameters), and the output says so (advice.h). */
+#include "advice.h"
 #include "cli_args.h"
 #include "cli_config.h"
 #include "commands.h"
@@ -34,7 +40,9 @@ static void usage(void)
            "probability) over N draws. Prints the evidence beside each candidate: V3 quartiles,\n"
            "C2C probability [Wilson 95%%], and the infinite-width theory's trainable depth (6 xi_c)\n"
            "and predicted collapse depth for the auto init (null where the theory has no finite\n"
-           "value). Best first.\n\n"
+           "value). Best first. Each score has a 95%% bootstrap interval over the draws; '~' marks\n"
+           "every candidate whose interval overlaps the top one's (the draws cannot tell them apart),\n"
+           "and among those advise prefers the cheapest network: fewer layers, then fewer parameters.\n\n"
            "options:\n"
            "  --budget B        parameter budget (required)\n"
            "  --activation L    candidates (default relu,abs)\n"
@@ -44,7 +52,8 @@ static void usage(void)
            "  --draws N         random networks per candidate (default 64)\n"
            "  --grid G          landscape grid (default 64; V3 depends on it, the ranking little)\n"
            "  --top K           print the best K (default all)\n"
-           "  --seed S          first seed (default 0)\n"
+           "  --seed S          first seed (default 0; also seeds the bootstrap)\n"
+           "  --bootstrap B     resamples of the draws for each score's interval (default 1000)\n"
            "  --threads T       worker threads (default: all cores)\n"
            "  --json            one JSON object per candidate, best first\n"
            "  --quiet           no progress\n");
@@ -54,13 +63,16 @@ typedef struct {
     mlpv_spec spec;
     long budget;
     mlpv_config_summary sum;
-    double score, trainable_depth;
+    double score, lo, hi, trainable_depth;
     int c2c_depth;
+    int near_top, preferred;      /* its interval overlaps the top's; the one to prefer */
 } candidate;
 
+/* Best first; a NaN score (every draw failed) last. */
 static int by_score(const void *x, const void *y)
 {
     const candidate *a = x, *b = y;
+    if (isnan(a->score) != isnan(b->score)) return isnan(a->score) ? 1 : -1;
     if (a->score != b->score) return a->score < b->score ? 1 : -1;
     return a->spec.depth - b->spec.depth;
 }
@@ -70,12 +82,13 @@ int cmd_advise(int argc, char **argv)
     net_options o;
     net_options_defaults(&o);
     o.grid = 64;
-    int draws = 64, json = 0, quiet = 0, top = 0, max_depth = 64, have_budget = 0;
+    int draws = 64, json = 0, quiet = 0, top = 0, max_depth = 64, have_budget = 0, boot = 1000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--max-depth")) max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000);
         else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
         else if (!strcmp(a, "--top")) top = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
+        else if (!strcmp(a, "--bootstrap")) boot = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 10, 1000000);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
@@ -123,21 +136,44 @@ int cmd_advise(int argc, char **argv)
         progress_add(&p, 1);
     }
     progress_finish(&p);
+    double *dv = malloc(sizeof(double) * (size_t)draws);
+    int *dc = malloc(sizeof(int) * (size_t)draws);
+    if (!dv || !dc) { fprintf(stderr, "mlpvar advise: out of memory\n"); exit(1); }
     for (int i = 0; i < n_all; i++) {
         c[i].sum = mlpv_summarize_draws(m + (size_t)i * draws, (size_t)draws);
-        c[i].score = c[i].sum.variability.median * (1.0 - c[i].sum.c2c_probability);
+        for (int k = 0; k < draws; k++) {
+            dv[k] = m[(size_t)i * draws + k].variability;
+            dc[k] = m[(size_t)i * draws + k].collapsed;
+        }
+        /* the score (median V x (1 - C2C)) and its interval over the draws */
+        if (advice_score_ci(dv, dc, draws, boot, o.seed ^ (0xAD71CEull * (uint64_t)(i + 1)), &c[i].score, &c[i].lo,
+                            &c[i].hi) != 0) {
+            fprintf(stderr, "mlpvar advise: out of memory\n");
+            exit(1);
+        }
         mlpv_mean_field mf;
         double sw2 = mlpv_auto_gain(c[i].spec.activation), sb2 = c[i].spec.bias_std * c[i].spec.bias_std;
         c[i].trainable_depth = mlpv_mean_field_solve(c[i].spec.activation, sw2, sb2, &mf) == 0 ? mf.trainable_depth : NAN;
         c[i].c2c_depth = mlpv_predicted_c2c_depth(c[i].spec.activation, sw2, sb2, o.tau, 100000);
     }
+    free(dv);
+    free(dc);
     qsort(c, (size_t)n_all, sizeof *c, by_score);
+    /* which candidates the draws cannot tell from the top one, and the cheapest of them */
+    advice_candidate *ac = malloc(sizeof *ac * (size_t)n_all);
+    if (!ac) { fprintf(stderr, "mlpvar advise: out of memory\n"); exit(1); }
+    for (int i = 0; i < n_all; i++)
+        ac[i] = (advice_candidate){ c[i].score, c[i].lo, c[i].hi, c[i].spec.depth, mlpv_spec_params(&c[i].spec), 0 };
+    int best, pref = advice_prefer(ac, n_all, &best), near = 0;
+    for (int i = 0; i < n_all; i++) { c[i].near_top = ac[i].near_top; c[i].preferred = i == pref; near += ac[i].near_top; }
+    free(ac);
     int shown = top && top < n_all ? top : n_all;
     if (!json)
-        printf("# budget %ld: %d candidates, %d draws each, V%d on a %dx%d grid; score = median V x (1 - C2C)\n"
-               "%4s %-10s %6s %6s %8s %10s  %-23s %-21s %9s %9s\n", o.budgets[0], n_all, draws, o.order, o.grid,
-               o.grid, "rank", "activation", "depth", "width", "params", "score", "V [q25, q75]", "C2C [95% CI]",
-               "6 xi_c", "C2C depth");
+        printf("# budget %ld: %d candidates, %d draws each, V%d on a %dx%d grid; score = median V x (1 - C2C) "
+               "[95%% bootstrap CI over draws]; ~: within the top's noise\n"
+               "%4s %-10s %6s %6s %8s %-33s  %-23s %-21s %9s %9s\n", o.budgets[0], n_all, draws, o.order, o.grid,
+               o.grid, "rank", "activation", "depth", "width", "params", "  score [95% CI]", "V [q25, q75]",
+               "C2C [95% CI]", "6 xi_c", "C2C depth");
     for (int i = 0; i < shown; i++) {
         const candidate *k = &c[i];
         if (json) {
@@ -150,6 +186,10 @@ int cmd_advise(int argc, char **argv)
             json_int(&j, "budget", k->budget);
             json_int(&j, "params", mlpv_spec_params(&k->spec));
             json_num(&j, "score", k->score);
+            json_num(&j, "score_lo", k->lo);
+            json_num(&j, "score_hi", k->hi);
+            json_bool(&j, "near_top", k->near_top);
+            json_bool(&j, "preferred", k->preferred);
             json_num(&j, "variability_median", k->sum.variability.median);
             json_num(&j, "variability_q25", k->sum.variability.q25);
             json_num(&j, "variability_q75", k->sum.variability.q75);
@@ -165,11 +205,22 @@ int cmd_advise(int argc, char **argv)
             char td[16] = "-", cd[16] = "-";
             if (isfinite(k->trainable_depth)) snprintf(td, sizeof td, "%.1f", k->trainable_depth);
             if (k->c2c_depth > 0) snprintf(cd, sizeof cd, "%d", k->c2c_depth);
-            printf("%4d %-10s %6d %6d %8ld %10.3e  [%9.3e, %9.3e] %5.3f [%5.3f, %5.3f] %9s %9s\n", i + 1,
-                   mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width, mlpv_spec_params(&k->spec),
-                   k->score, k->sum.variability.q25, k->sum.variability.q75, k->sum.c2c_probability,
-                   k->sum.c2c_ci_low, k->sum.c2c_ci_high, td, cd);
+            printf("%4d %-10s %6d %6d %8ld %c %9.3e [%9.3e, %9.3e]  [%9.3e, %9.3e] %5.3f [%5.3f, %5.3f] %9s %9s\n",
+                   i + 1, mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width,
+                   mlpv_spec_params(&k->spec), k->near_top ? '~' : ' ', k->score, k->lo, k->hi,
+                   k->sum.variability.q25, k->sum.variability.q75, k->sum.c2c_probability, k->sum.c2c_ci_low,
+                   k->sum.c2c_ci_high, td, cd);
         }
+    }
+    if (!json && pref >= 0) {
+        const candidate *k = &c[pref];
+        printf("# %d candidate%s within the top's noise (~: 95%% intervals overlapping rank 1's)", near, near == 1 ? " is" : "s are");
+        if (pref == best) printf("; rank 1 is also the cheapest of them: prefer it\n");
+        else
+            printf("; prefer the cheapest of them (fewer layers, then fewer parameters): rank %d, %s, depth %d, "
+                   "width %d, %ld parameters (rank 1: depth %d, %ld parameters)\n", pref + 1,
+                   mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width, mlpv_spec_params(&k->spec),
+                   c[best].spec.depth, mlpv_spec_params(&c[best].spec));
     }
     free(m);
     free(c);

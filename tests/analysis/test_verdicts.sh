@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Each verdict rule of `mlpvar analyze` on synthetic records built to hold, to
-# fail and to be inconclusive; then an end-to-end tiny sweep + analyze with
+# fail and to be inconclusive (the verdict table of --verbose); the default
+# output is a short summary (at most 25 lines) holding each claim's overall
+# verdict as claims.csv states it; then an end-to-end tiny sweep + analyze with
 # every artefact checked and summary.json agreeing with the CSVs. gnuplot is
 # kept off PATH here, so the report must say so; the figures are checked by
 # test_figures.sh.
@@ -27,6 +29,7 @@ gen() {
 #             (C1 and C2 hold); abs is 3x relu everywhere, collapses less, peaks deeper (C4 holds)
 # budget 200: relu rises monotonically, no collapse (C1 does not hold)
 # budget 300: relu flat with wide noise (C1 inconclusive)
+# budget 0 (fixed widths 8..64 at depth 3): relu rises with width (C3w holds)
 cat >"$T/rows" <<'ROWS'
 relu 100 1 50 1e-3 0.3 0
 relu 100 2 30 3e-3 0.3 0
@@ -46,11 +49,15 @@ relu 300 1 80 1e-3 3 0
 relu 300 2 45 1e-3 3 0
 relu 300 4 30 1e-3 3 0
 relu 300 8 22 1e-3 3 0
+relu 0 3 8 1e-3 0.05 0
+relu 0 3 16 2e-3 0.05 0
+relu 0 3 32 4e-3 0.05 0
+relu 0 3 64 8e-3 0.05 0
 ROWS
 mkdir -p "$T/syn"
 gen <"$T/rows" >"$T/syn/results.jsonl"
 echo '{"sweep": "syn", "identity": "0000000000000000", "format": "mlpvar-results 1"}' >"$T/syn/manifest.json"
-"$MLPVAR" analyze "$T/syn" --bootstrap 400 >"$T/out" 2>"$T/err" || bad "analyze synthetic: $(cat "$T/err")"
+"$MLPVAR" analyze "$T/syn" --bootstrap 400 --verbose >"$T/out" 2>"$T/err" || bad "analyze synthetic: $(cat "$T/err")"
 verdict() {   # claim slice-prefix statistic-words expected
     local line
     line=$(grep -E "^$1 +$2 " "$T/out" | grep -F "$3" | head -1)
@@ -66,22 +73,36 @@ verdict C3 "relu, budget 100" "Spearman(number of activations" "holds"
 verdict C4 "relu vs abs, budget 100" "log(V3 abs / V3 relu)" "holds"
 verdict C4 "relu vs abs, budget 100" "C2C(abs) - C2C(relu)" "holds"
 verdict C4 "relu vs abs, budget 100" "peak" "holds"
+verdict C3w "relu, depth 3" "over widths" "holds"
 grep -qE "^C1 +overall +does not hold" "$T/out" && ok || bad "C1 overall should not hold: $(grep -E '^C1 +overall' "$T/out")"
+
+# The default output: a short summary, each claim's overall verdict as in claims.csv.
+"$MLPVAR" analyze "$T/syn" --bootstrap 400 >"$T/short" 2>"$T/err" || bad "analyze synthetic (short): $(cat "$T/err")"
+[ "$(wc -l <"$T/short")" -le 25 ] && ok || bad "the summary has $(wc -l <"$T/short") lines, want <= 25"
+for c in C1 C2 C3 C3w C4 C5; do
+    want=$(grep -E "^$c,overall," "$T/syn/report/claims.csv" | grep -oE ',(holds|does not hold|inconclusive|no data),' | tr -d ,)
+    [ -n "$want" ] || { bad "claims.csv has no overall row for $c"; continue; }
+    grep -qE "^  $c +$want " "$T/short" && ok || bad "summary lacks '$c $want': $(grep -E "^  $c " "$T/short")"
+done
+grep -q "report: $T/syn/report/report.md" "$T/short" && ok || bad "summary does not print the report path"
+grep -q "Spearman(median V3, C2C" "$T/short" && bad "the summary prints the full verdict table" || ok
 
 # End to end: a tiny sweep with training, analyzed without gnuplot; every artefact present.
 "$MLPVAR" sweep "$FIXTURE" --out "$T/tiny" --quiet || bad "tiny sweep failed"
 if PATH=/nonexistent "$MLPVAR" analyze "$T/tiny" --bootstrap 200 >"$T/out2" 2>"$T/err2"; then ok; else bad "analyze tiny: $(cat "$T/err2")"; fi
 R="$T/tiny/report"
-for f in report.md report.html summary.json init_configs.csv trained_configs.csv claims.csv predictive.csv; do
+for f in report.md report.html summary.json init_configs.csv trained_configs.csv claims.csv predictive.csv regret.csv; do
     [ -s "$R/$f" ] && ok || bad "missing or empty $f"
 done
 grep -q "gnuplot was not found" "$R/report.md" && ok || bad "report.md does not say that gnuplot is missing"
 grep -q '"gnuplot": false' "$R/summary.json" && ok || bad "summary.json does not say that gnuplot is missing"
 [ -z "$(find "$R" -name '*.png')" ] && ok || bad "PNGs without gnuplot: $(find "$R" -name '*.png')"
 grep -q "report: $R/report.md" "$T/out2" && ok || bad "analyze does not print the report path"
+[ "$(wc -l <"$T/out2")" -le 25 ] && ok || bad "the summary of the tiny sweep has $(wc -l <"$T/out2") lines, want <= 25"
+grep -qE "^  checkerboard:4 \(accuracy\): least " "$T/out2" && ok || bad "the summary lacks the least regret of the task: $(cat "$T/out2")"
 # every number of claims.csv and predictive.csv appears verbatim in summary.json
 missing=0
-for f in claims.csv predictive.csv init_configs.csv; do
+for f in claims.csv predictive.csv regret.csv init_configs.csv; do
     tail -n +2 "$R/$f" | tr ',' '\n' | grep -E '^-?[0-9]+\.[0-9]+([eE][-+]?[0-9]+)?$' | sort -u >"$T/nums"
     while read -r x; do grep -qF -- "$x" "$R/summary.json" || { missing=$((missing + 1)); echo "not in summary.json: $f $x"; }; done <"$T/nums"
 done

@@ -56,6 +56,7 @@ static an_init init[NI];
 static an_trained trained[NT];
 static an_claim claims[5];
 static an_predict predict[4];
+static an_regret regret[3];
 static an_record rec[4];
 static double vbuf[NI][8], grad[NT][20], dead[NT][20];
 
@@ -81,13 +82,13 @@ static void set_trained(int i, const char *act, int depth, const an_init *g, dou
 {
     an_trained *t = &trained[i];
     memset(t, 0, sizeof *t);
-    snprintf(t->task, sizeof t->task, "checkerboard");
-    t->knob = 8;
+    snprintf(t->task_label, sizeof t->task_label, "checkerboard:8");
+    t->measure = AN_ACCURACY;
     snprintf(t->activation, sizeof t->activation, "%s", act);
     t->depth = depth; t->width = g ? g->width : 10; t->budget = 3000; t->params = 2990;
     t->activation_ratio = g ? g->activation_ratio : 0.1;
     t->n = 8;
-    t->acc_mean = acc; t->acc_lo = acc - 0.03; t->acc_hi = acc + 0.02;
+    t->tr_mean = acc; t->tr_lo = acc - 0.03; t->tr_hi = acc + 0.02; t->r2_mean = NAN;
     t->success = acc > 0.75 ? 0.875 : 0.125; t->success_lo = t->success - 0.2; t->success_hi = t->success + 0.1;
     t->diverged_rate = depth > 8 ? 0.125 : 0.0;
     t->init = g;
@@ -116,6 +117,19 @@ static void set_predict(int i, const char *score, const char *slice, int n, doub
     p->kendall = kd; p->kd_lo = kd - 0.25; p->kd_hi = kd + 0.1;
 }
 
+static void set_regret(int i, const char *score, int sign, double r, double r3)
+{
+    an_regret *g = &regret[i];
+    memset(g, 0, sizeof *g);
+    snprintf(g->score, sizeof g->score, "%s", score);
+    snprintf(g->task_label, sizeof g->task_label, "checkerboard:8");
+    g->measure = AN_ACCURACY; g->sign = sign; g->n = 4; g->n_task = 4; g->best = 0.89;
+    g->pick_mean = 0.89 - r;
+    snprintf(g->pick, sizeof g->pick, "abs, depth 4, width 30");
+    g->regret = r; g->lo = r > 0 ? r - 0.01 : 0; g->hi = r + 0.02;
+    g->regret3 = r3; g->lo3 = 0; g->hi3 = r3 + 0.01;
+}
+
 static analysis build(int with_training)
 {
     set_init(0, "relu", 1, 1.9e-3, 8, 0);
@@ -131,7 +145,7 @@ static analysis build(int with_training)
     set_trained(2, "relu", 16, &init[2], 0.61);
     set_trained(3, "abs", 4, &init[4], 0.89);
     set_trained(4, "abs", 16, NULL, NAN);     /* no at-init aggregate, accuracy NaN */
-    trained[4].acc_lo = NAN; trained[4].acc_hi = NAN;
+    trained[4].tr_lo = NAN; trained[4].tr_hi = NAN;
     set_claim(0, "C1", "relu, budget 3000", 0.71, 0.52, 0.88, AN_HOLDS, "rises to depth 4 then falls");
     set_claim(1, "C2", "relu, budget 3000", -0.4, -0.7, -0.1, AN_FAILS, "C2C \"falls\" with depth, 0/8 at depth 16");
     set_claim(2, "C4", "budget 3000", 0.1, -0.2, 0.3, AN_INCONCLUSIVE, "interval straddles 0 | pipes");
@@ -141,6 +155,9 @@ static analysis build(int with_training)
     set_predict(1, "depth", "all", 4, -0.2, -0.1);
     set_predict(2, "random", "all", 4, NAN, NAN);
     set_predict(3, "V3", "relu", 3, 0.5, 0.3333333333333333);
+    set_regret(0, "V3", +1, 0.0, 0.0);
+    set_regret(1, "depth", -1, 0.09, 0.02);
+    set_regret(2, "random", 0, 0.0425, 0.005);
     for (int i = 0; i < 4; i++) {
         memset(&rec[i], 0, sizeof rec[i]);
         rec[i].activation = i < 2 ? "relu" : "abs";
@@ -158,6 +175,7 @@ static analysis build(int with_training)
     a.trained = trained; a.n_trained = with_training ? NT : 0;
     a.claims = claims; a.n_claims = 5;
     a.predict = predict; a.n_predict = with_training ? 4 : 0;
+    a.regret = regret; a.n_regret = with_training ? 3 : 0;
     a.success_threshold = 0.75; a.bootstrap = 200; a.seed = 7;
     return a;
 }
@@ -260,12 +278,12 @@ static void write_report(const analysis *a, const char *tmp, char *out, size_t l
     snprintf(out, len, "%s/report", tmp);
     ck_assert_msg(report_write(a, out, err, sizeof err) == 0, "report_write: %s", err);
     static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "summary.json" };
-    for (int i = 0; i < 7; i++) check_nonempty(out, files[i]);
+                                         "claims.csv", "predictive.csv", "regret.csv", "summary.json" };
+    for (int i = 0; i < 8; i++) check_nonempty(out, files[i]);
 }
 
-static const char *const PNGS[] = { "gallery.png", "v3_depth.png", "c2c_depth.png",
-                                    "accuracy_depth.png", "v3_accuracy.png", "layers.png" };
+static const char *const PNGS[RP_COUNT] = { "gallery.png", "v3_depth.png", "c2c_depth.png",
+                                    "accuracy_depth.png", "v3_accuracy.png", "layers.png", "regret.png" };
 
 START_TEST(full_report)
 {
@@ -282,9 +300,16 @@ START_TEST(full_report)
     ck_assert_ptr_nonnull(strstr(md, "interval straddles 0 \\| pipes"));   /* a pipe in a cell is escaped */
     ck_assert_ptr_nonnull(strstr(md, "| C3 | abs, budget 3000 | Spearman rho of median V3 with depth | n/a | **no data** |"));
     ck_assert_ptr_nonnull(strstr(md, "Claims that do not hold or are inconclusive"));
-    ck_assert_ptr_nonnull(strstr(md, "| V3 | all | 4 | 0.4 [0.2, 0.5] |"));
+    ck_assert_ptr_nonnull(strstr(md, "| V3 | all | accuracy | 4 | 0.4 [0.2, 0.5] |"));
     ck_assert_ptr_nonnull(strstr(md, "| relu | 3000 | 16 | 13 |"));
-    ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | abs | 3000 | 16 |"));
+    ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | abs | 3000 | 16 |"));
+    /* the regret table: the least regret of the task in bold, the others not */
+    ck_assert_ptr_nonnull(strstr(md, "## Regret of advice"));
+    ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | V3 | highest first | 4 of 4 | abs, depth 4, width 30 "
+                                     "| 0.89 | **0 [0, 0.02]** | 0 [0, 0.01] |"));
+    ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | depth | lowest first | 4 of 4 |"));
+    ck_assert_ptr_nonnull(strstr(md, "| 0.09 [0.08, 0.11] | 0.02 [0, 0.03] |"));
+    ck_assert_ptr_nonnull(strstr(md, "| random | random pick |"));
     ck_assert_ptr_nonnull(strstr(md, "## Trained configurations"));
     ck_assert_ptr_null(strstr(md, "No trained networks in this sweep"));
 
@@ -292,6 +317,7 @@ START_TEST(full_report)
     check_csv_json(out, "trained_configs.csv", "trained", NT);
     check_csv_json(out, "claims.csv", "claims", 5);
     check_csv_json(out, "predictive.csv", "predictive", 4);
+    check_csv_json(out, "regret.csv", "regret", 3);
     char *js = slurp(out, "summary.json", NULL);
     ck_assert_ptr_nonnull(strstr(js, "\"records\": 4"));
     ck_assert_ptr_nonnull(strstr(js, "\"init_configs\": 7"));
@@ -338,7 +364,7 @@ START_TEST(failing_gnuplot_notes)
     write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL), *js = slurp(out, "summary.json", NULL);
     ck_assert_ptr_null(strstr(md, "gnuplot was not found"));
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < RP_COUNT; i++) {
         char want[256];
         snprintf(want, sizeof want, "`%s`: not drawn: %sgnuplot failed (exit 3): line 4: a made-up error.", PNGS[i],
                  i == 0 ? "the landscape gallery failed: " : "");
@@ -363,7 +389,7 @@ START_TEST(figures)
     char *tmp = make_tmp(), out[256];
     write_report(&a, tmp, out, sizeof out);
     char *md = slurp(out, "report.md", NULL), *html = slurp(out, "report.html", NULL), *js = slurp(out, "summary.json", NULL);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < RP_COUNT; i++) {
         long n = 0;
         char *png = slurp(out, PNGS[i], &n);
         ck_assert_msg(png != NULL, "%s not written", PNGS[i]);
@@ -396,16 +422,17 @@ START_TEST(no_training_no_gnuplot)
     ck_assert_ptr_nonnull(strstr(md, "No trained networks in this sweep"));
     ck_assert_ptr_nonnull(strstr(md, "does not hold"));
     ck_assert_ptr_null(strstr(md, ".png)"));
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < RP_COUNT; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", out, PNGS[i]);
         ck_assert_msg(access(path, F_OK) != 0, "%s written without gnuplot", PNGS[i]);
     }
     check_csv_json(out, "trained_configs.csv", "trained", 0);
     check_csv_json(out, "predictive.csv", "predictive", 0);
+    check_csv_json(out, "regret.csv", "regret", 0);
     check_csv_json(out, "init_configs.csv", "init", NI);
     char *csv = slurp(out, "trained_configs.csv", NULL);
-    ck_assert_ptr_nonnull(strstr(csv, "task,knob,activation,"));
+    ck_assert_ptr_nonnull(strstr(csv, "task,trainability,activation,"));
     char *js = slurp(out, "summary.json", NULL);
     ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": false"));
     ck_assert_ptr_nonnull(strstr(js, "\"figures\": []"));
