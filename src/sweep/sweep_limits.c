@@ -15,6 +15,7 @@
 enum { BP_CHUNK = 512, RIVAL_BATCH = 64, RIVAL_CHUNK = 256, RIVAL_GRID = 64, RIVAL_SAMPLES = 1000,
        RIVAL_POINTS = 256 };
 #define ALLOC_SLACK 4096.0          /* per allocation: headers, alignment, padding */
+#define MARGIN (1.0 / 32)           /* on the sum: pages touched around the blocks, libraries' own buffers */
 
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double esz(mlpv_precision p) { return p == MLPV_FLOAT ? 4.0 : 8.0; }
@@ -96,7 +97,7 @@ double lim_item_bytes(const lim_item *it)
     if (it->train_rows > 0) {
         double rows = (double)it->train_rows + (double)it->test_rows;
         double data = rows * (s->in_dim + s->out_dim) * 8 + rows * 16;   /* the sets; a CSV split's shuffle */
-        double phase = 2 * params(s) * 8 + bp_ws(s, rows_chunk(it->train_rows), MLPV_DOUBLE);   /* grad norms */
+        double phase = params(s) * 8 + bp_ws(s, rows_chunk(it->train_rows), MLPV_DOUBLE);   /* grad norms */
         for (int r = 0; r < MLPV_RIVAL_COUNT; r++)
             if (it->rivals & (1u << r)) phase = dmax(phase, rival_bytes(s, (mlpv_rival)r, (double)it->train_rows));
         if (it->trained) phase = dmax(phase, train_bytes(it));
@@ -107,7 +108,8 @@ double lim_item_bytes(const lim_item *it)
             if (it->rivals & (1u << r)) phase = dmax(phase, rival_bytes(s, (mlpv_rival)r, RIVAL_POINTS));
         task = RIVAL_POINTS * 3 * 8 + phase;
     }
-    return net + fixed + dmax(landscape_bytes(it), task);
+    double sum = net + fixed + dmax(landscape_bytes(it), task);
+    return sum * (1 + MARGIN) + (1 << 20);
 }
 
 lim_driver lim_item_driver(const lim_item *it)
