@@ -53,6 +53,13 @@ void cli_fail(const char *cmd, const char *fmt, ...)
     exit(EXIT_FAILURE);
 }
 
+void cli_write_error(const char *cmd, const char *what, const char *path, int err)
+{
+    if (err == ENOENT || err == ENOTDIR || err == EISDIR || err == ENAMETOOLONG || err == ELOOP)
+        cli_die(cmd, "%s: cannot write '%s': %s; check the folder exists", what, path, strerror(err));
+    cli_fail(cmd, "%s: cannot write '%s': %s", what, path, strerror(err));
+}
+
 long cli_long(const char *cmd, const char *opt, const char *s, long lo, long hi)
 {
     char *end;

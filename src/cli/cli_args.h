@@ -16,6 +16,12 @@ _Noreturn void cli_die(const char *cmd, const char *fmt, ...) __attribute__((for
 /* The same for a system failure (out of memory, I/O): exits with 1. */
 _Noreturn void cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* An output file that cannot be written: a path through a missing folder or a
+ * file is bad input (exit 2: "check the folder exists"), anything else (no
+ * permission, read-only, disk full) a system failure (exit 1); both one line
+ * with strerror(err). */
+_Noreturn void cli_write_error(const char *cmd, const char *what, const char *path, int err);
+
 /* Strict parses: the whole token must be a number in [lo, hi]. */
 long cli_long(const char *cmd, const char *opt, const char *s, long lo, long hi);
 double cli_double(const char *cmd, const char *opt, const char *s, double lo, double hi);

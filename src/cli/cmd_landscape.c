@@ -113,8 +113,7 @@ int cmd_landscape(int argc, char **argv)
     } else if (o.weights && !all_finite(F + (size_t)output * npts, npts)) {
         net_options_check_finite(CMD, &o, net, 0);
     } else if (write_csv(csv, F + (size_t)output * npts, o.grid) != 0) {
-        fprintf(stderr, "mlpvar landscape: cannot write '%s': %s\n", csv, strerror(errno));
-        rc = 1;
+        cli_write_error(CMD, "--csv", csv, errno);
     }
     free(F);
 done:

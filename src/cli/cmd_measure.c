@@ -207,7 +207,7 @@ int cmd_measure(int argc, char **argv)
     net_options_check_memory(CMD, &o, items, n_rows, (int)(total < o.threads ? total : o.threads), kept, NULL);
     free(items);
     FILE *csvf = NULL;
-    if (csv && !(csvf = fopen(csv, "w"))) cli_fail(CMD, "--csv: cannot write '%s': %s", csv, strerror(errno));
+    if (csv && !(csvf = fopen(csv, "w"))) cli_write_error(CMD, "--csv", csv, errno);
     mlpv_grid_opts g = net_options_grid(&o);
     row_result *res = calloc((size_t)n_rows, sizeof *res);
     if (!res) cli_fail(CMD, "out of memory");
@@ -244,7 +244,7 @@ int cmd_measure(int argc, char **argv)
     if (csvf) {
         fputs(CSV_HEADER, csvf);
         for (int r = 0; r < n_rows; r++) print_csv_row(csvf, &res[r], &o, n);
-        if (fclose(csvf) != 0) cli_fail(CMD, "--csv: cannot write '%s': %s", csv, strerror(errno));
+        if (fclose(csvf) != 0) cli_write_error(CMD, "--csv", csv, errno);
     }
     for (int r = 0; r < n_rows; r++) {
         free(res[r].draws); free(res[r].diag); free(res[r].dead_mean); free(res[r].layer_rho_median);

@@ -169,7 +169,7 @@ int cmd_theory_compare(int argc, char **argv)
         if (!mkdtemp(dir)) cli_die(CMD, "cannot make a temporary folder: %s", strerror(errno));
         char p[4096];
         snprintf(p, sizeof p, "%s/corr.dat", dir);
-        if (!(dat = fopen(p, "w"))) cli_fail(CMD, "cannot write '%s': %s", p, strerror(errno));
+        if (!(dat = fopen(p, "w"))) cli_write_error(CMD, "--png", p, errno);
     }
     if (!json)
         printf("# inputs (%g, %g) and (%g, %g); auto init, bias std %g; %d draws per width\n"
@@ -217,7 +217,7 @@ int cmd_theory_compare(int argc, char **argv)
         char p[4096];
         snprintf(p, sizeof p, "%s/plot.gp", dir);
         FILE *gp = fopen(p, "w");
-        if (!gp) cli_fail(CMD, "cannot write '%s': %s", p, strerror(errno));
+        if (!gp) cli_write_error(CMD, "--png", p, errno);
         fprintf(gp, "set terminal pngcairo size %d,420 font ',10'\nset output '%s'\n", 420 * n_acts, png);
         fprintf(gp, "set multiplot layout 1,%d title 'Correlation of two inputs layer by layer: theory (infinite "
                 "width) vs random networks (%d draws)'\nset xlabel 'hidden layer'\nset ylabel 'correlation'\n"

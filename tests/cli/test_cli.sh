@@ -125,9 +125,11 @@ if "$MLPVAR" $TR --task rings --json >"$T/tj" 2>"$T/err"; then
     grep -q '"config": 0, "part": 0, "activation": "relu"' "$T/tj" && ok || bad "train --json: $(head -c 200 "$T/tj")"
 else bad "train --json failed: $(cat "$T/err")"; fi
 
-# System failures exit 1 with the reason: a full disk (/dev/full), a path through a file.
+# System failures exit 1 with the reason (a full disk: /dev/full); an output path
+# through a missing folder or a file is bad input (exit 2).
 expect_system_error "No space left on device" $M --activation relu --depth 1 --width 4 --csv /dev/full
-expect_system_error "Not a directory"         $M --activation relu --depth 1 --width 4 --csv "$T/one_row.csv/x.csv"
+expect_usage_error "Not a directory; check the folder exists" $M --activation relu --depth 1 --width 4 --csv "$T/one_row.csv/x.csv"
+expect_usage_error "No such file or directory; check the folder" landscape --activation relu --depth 1 --width 4 --grid 4 --csv "$T/no/l.csv"
 
 # Sweep files: the reader's own refusals name the file and line.
 expect_usage_error "is a folder, not a sweep file"    sweep "$T" --out "$T/sw"
