@@ -124,10 +124,9 @@ lim_driver lim_item_driver(const lim_item *it)
     return data > net ? LIM_BY_DATA : LIM_BY_NETWORK;
 }
 
-/* A "Key:   N kB" line of /proc/meminfo, in bytes; -1 if absent. */
-static double meminfo(const char *key)
+double lim_proc_bytes(const char *path, const char *key)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
+    FILE *f = fopen(path, "r");
     if (!f) return -1;
     char line[256];
     double v = -1;
@@ -156,7 +155,7 @@ static double file_number(const char *path)
 
 double lim_available_bytes(void)
 {
-    double avail = meminfo("MemAvailable");
+    double avail = lim_proc_bytes("/proc/meminfo", "MemAvailable");
     double lim = file_number("/sys/fs/cgroup/memory.max"), used = file_number("/sys/fs/cgroup/memory.current");
     if (lim < 0) {
         lim = file_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");

@@ -65,6 +65,10 @@ lim_driver lim_item_driver(const lim_item *it);
  * value when neither can be read. */
 double lim_available_bytes(void);
 
+/* The value of a "Key:   N kB" line of a /proc file (meminfo, self/status), in
+ * bytes; -1 when the file or the key is absent. */
+double lim_proc_bytes(const char *path, const char *key);
+
 /* "1.5 GiB", "300 MiB", "12 KiB" into buf. Returns buf. */
 const char *lim_bytes_text(double bytes, char *buf, size_t len);
 

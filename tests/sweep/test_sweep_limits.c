@@ -27,19 +27,6 @@
 
 static char err[1024];
 
-/* A "Key:   N kB" line of /proc/self/status, in bytes. */
-static double status_bytes(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double v = -1;
-    size_t k = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, k) && line[k] == ':') { v = strtod(line + k + 1, NULL) * 1024; break; }
-    if (f) fclose(f);
-    return v;
-}
-
 /* OpenBLAS packs GEMM operands into buffers of its own, allocated once per
  * thread and counted in a rank's base (LIM_BASE_BYTES), not in an item: one
  * large GEMM in each precision touches them before the measurement. */
@@ -91,9 +78,9 @@ static void measure_item(const char *path, double *grown, double *estimate)
         blas_warm_up();
         FILE *clear = fopen("/proc/self/clear_refs", "w");   /* "5": the peak restarts from here */
         if (!clear || fputs("5", clear) < 0 || fclose(clear) != 0) _exit(6);
-        double before = status_bytes("VmRSS");
+        double before = lim_proc_bytes("/proc/self/status", "VmRSS");
         record_compute(&s, &cf[0], &it, &data, r);
-        double g = status_bytes("VmHWM") - before;
+        double g = lim_proc_bytes("/proc/self/status", "VmHWM") - before;
         if (write(fd[1], &g, sizeof g) != (ssize_t)sizeof g) _exit(4);
         _exit(r->status == 0 ? 0 : 5);
     }
@@ -112,9 +99,6 @@ static const char *const FIXTURES[] = { "mem_landscape.yaml", "mem_train.yaml", 
 
 START_TEST(test_estimate_bounds_the_peak)
 {
-#ifdef UNDER_ASAN
-    return;
-#endif
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", SWEEP_FILES_DIR, FIXTURES[_i]);
     double grown, estimate;
@@ -165,12 +149,21 @@ int main(void)
     Suite *s = suite_create("sweep_limits");
     TCase *tc = tcase_create("memory");
     tcase_set_timeout(tc, 120);
+#ifndef UNDER_ASAN
     tcase_add_loop_test(tc, test_estimate_bounds_the_peak, 0, (int)(sizeof FIXTURES / sizeof FIXTURES[0]));
+#endif
     tcase_add_test(tc, test_memory_check);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
     int failed = srunner_ntests_failed(r);
     srunner_free(r);
+#ifdef UNDER_ASAN
+    (void)test_estimate_bounds_the_peak;
+    if (!failed) {
+        printf("SKIP: the estimate against the measured peak needs a build without ASan (shadow memory)\n");
+        return 77;
+    }
+#endif
     return failed ? 1 : 0;
 }
