@@ -1,12 +1,12 @@
 #include "cli_config.h"
 #include "cli_args.h"
 
+#include "mlpvar/weights_file.h"
+
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 100000
-#define MAX_WIDTH 1000000
 
 const char *const NET_OPTIONS_HELP =
     "  --activation LIST   activations, e.g. relu,abs (default relu,abs); known: relu, abs,\n"
@@ -49,17 +49,17 @@ int net_options_parse(const char *cmd, net_options *o, int argc, char **argv, in
         o->acts = cli_activation_list(cmd, cli_value(cmd, argc, argv, i), &o->n_acts);
     } else if (!strcmp(a, "--budget")) {
         free(o->budgets);
-        o->budgets = cli_long_list(cmd, a, cli_value(cmd, argc, argv, i), 1, 1000000000000L, &o->n_budgets);
+        o->budgets = cli_long_list(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_BUDGET, &o->n_budgets);
     } else if (!strcmp(a, "--width")) {
         free(o->widths);
-        o->widths = cli_int_list(cmd, a, cli_value(cmd, argc, argv, i), 1, MAX_WIDTH, &o->n_widths);
+        o->widths = cli_int_list(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_WIDTH, &o->n_widths);
     } else if (!strcmp(a, "--depth")) {
         free(o->depths);
-        o->depths = cli_int_list(cmd, a, cli_value(cmd, argc, argv, i), 1, MAX_DEPTH, &o->n_depths);
+        o->depths = cli_int_list(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_DEPTH, &o->n_depths);
     } else if (!strcmp(a, "--in-dim")) {
-        o->in_dim = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, 100000);
+        o->in_dim = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_DIM);
     } else if (!strcmp(a, "--out-dim")) {
-        o->out_dim = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, 100000);
+        o->out_dim = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_DIM);
     } else if (!strcmp(a, "--init")) {
         const char *v = cli_value(cmd, argc, argv, i);
         if (mlpv_init_parse(v, &o->init) != 0)
@@ -67,7 +67,7 @@ int net_options_parse(const char *cmd, net_options *o, int argc, char **argv, in
     } else if (!strcmp(a, "--bias-std")) {
         o->bias_std = cli_double(cmd, a, cli_value(cmd, argc, argv, i), 0.0, 1e6);
     } else if (!strcmp(a, "--grid")) {
-        o->grid = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, 8192);
+        o->grid = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_GRID);
     } else if (!strcmp(a, "--order")) {
         o->order = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, 64);
     } else if (!strcmp(a, "--tau")) {
@@ -107,7 +107,11 @@ config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows)
     static const int default_depths[] = { 1, 2, 4, 8, 16, 32, 64 };
     const int *depths = o->n_depths ? o->depths : default_depths;
     int nd = o->n_depths ? o->n_depths : 7;
+    if ((double)nb * na * nd > (double)LIM_MAX_NETWORKS)
+        cli_die(cmd, "the options give %.0f configurations, above the ceiling of %ld (docs/limits.md); list fewer "
+                "budgets, widths, activations or depths", (double)nb * na * nd, LIM_MAX_NETWORKS);
     config_row *rows = malloc(sizeof(config_row) * (size_t)nb * na * nd);
+    if (!rows) cli_fail(cmd, "out of memory");
     int r = 0;
     for (int b = 0; b < nb; b++)
         for (int a = 0; a < na; a++)
@@ -140,6 +144,94 @@ mlpv_grid_opts net_options_grid(const net_options *o)
     g.chunk = o->chunk;
     g.slice_seed = o->seed;
     return g;
+}
+
+void net_options_check_count(const char *cmd, long n_rows, long draws, const char *draws_option)
+{
+    if ((double)n_rows * (double)draws > (double)LIM_MAX_NETWORKS)
+        cli_die(cmd, "%ld configurations x %ld draws = %.0f networks, above the ceiling of %ld (docs/limits.md); "
+                "lower %s or list fewer sizes", n_rows, draws, (double)n_rows * (double)draws, LIM_MAX_NETWORKS,
+                draws_option);
+}
+
+lim_item net_options_item(const net_options *o, const mlpv_spec *spec)
+{
+    lim_item it;
+    memset(&it, 0, sizeof it);
+    it.spec = *spec;
+    it.grid = o->grid;
+    it.chunk = o->chunk;
+    it.precision = o->precision;
+    it.diag = 1;
+    return it;
+}
+
+/* The option that drives an item's memory, for the message. */
+static const char *driver_option(const net_options *o, const lim_item *it, const char *data_option)
+{
+    switch (lim_item_driver(it)) {
+    case LIM_BY_GRID: return it->spec.out_dim > 1 ? "--grid or --out-dim" : "--grid";
+    case LIM_BY_CHUNK: return "--chunk";
+    case LIM_BY_DATA: return data_option ? data_option : "the data";
+    default: return o->weights ? "the network in the weight file" : o->n_widths ? "--width" : o->n_budgets ? "--budget" : "--depth";
+    }
+}
+
+void net_options_check_memory(const char *cmd, const net_options *o, const lim_item *items, int n, int parallel,
+                              double extra, const char *data_option)
+{
+    int worst = 0;
+    double most = 0;
+    for (int i = 0; i < n; i++) {
+        double b = lim_item_bytes(&items[i]);
+        if (b > most) { most = b; worst = i; }
+    }
+    char need[32], cap[32], total_t[32], avail_t[32];
+    const mlpv_spec *w = &items[worst].spec;
+    const char *opt = driver_option(o, &items[worst], data_option);
+    if (most > LIM_MAX_ITEM_BYTES)
+        cli_die(cmd, "one network (%s, depth %d, width %d, grid %d) needs %s of memory, above the ceiling of %s per "
+                "network (docs/limits.md); lower %s", mlpv_activation_name(w->activation), w->depth, w->width,
+                items[worst].grid, lim_bytes_text(most, need, sizeof need),
+                lim_bytes_text(LIM_MAX_ITEM_BYTES, cap, sizeof cap), opt);
+    double total = LIM_BASE_BYTES + (parallel > 1 ? parallel : 1) * most + extra, avail = lim_available_bytes();
+    if (avail >= 0 && total > avail)
+        cli_die(cmd, "needs about %s of memory (%d thread%s x %s per network + %s of results), more than the %s "
+                "this machine has available (docs/limits.md); lower --threads, %s or the number of draws",
+                lim_bytes_text(total, total_t, sizeof total_t), parallel, parallel == 1 ? "" : "s",
+                lim_bytes_text(most, need, sizeof need), lim_bytes_text(extra, cap, sizeof cap),
+                lim_bytes_text(avail, avail_t, sizeof avail_t), opt);
+}
+
+mlpv_net *net_options_read_weights(const char *cmd, const net_options *o)
+{
+    char err[512];
+    mlpv_net *net = mlpv_weights_read(o->weights, err, sizeof err);
+    if (!net) cli_die(cmd, "%s", err);
+    if (net->spec.in_dim < 2) {
+        int d = net->spec.in_dim;
+        mlpv_net_free(net);
+        cli_die(cmd, "%s: the network has %d input%s; mlpvar measures the landscape over a 2-D slice of the "
+                "inputs, so the first layer needs fan_in >= 2", o->weights, d, d == 1 ? "" : "s");
+    }
+    net_options opts = *o;
+    opts.precision = MLPV_DOUBLE;
+    lim_item it = net_options_item(&opts, &net->spec);
+    net_options_check_memory(cmd, &opts, &it, 1, 1, 0, NULL);
+    return net;
+}
+
+void net_options_check_finite(const char *cmd, const net_options *o, const mlpv_net *net, int finite)
+{
+    if (finite) return;
+    double big = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        long nw = (long)mlpv_layer_fan_in(&net->spec, l) * mlpv_layer_fan_out(&net->spec, l);
+        for (long k = 0; k < nw; k++) big = fmax(big, fabs(net->W[l][k]));
+        for (int k = 0; k < mlpv_layer_fan_out(&net->spec, l); k++) big = fmax(big, fabs(net->b[l][k]));
+    }
+    cli_die(cmd, "%s: the network's output overflows double precision on the grid (its largest weight or bias is "
+            "%g in magnitude), so its variability is not defined; rescale the weights", o->weights, big);
 }
 
 void net_options_free(net_options *o)

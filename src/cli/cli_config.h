@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "mlpvar/landscape.h"
 #include "mlpvar/spec.h"
+#include "sweep_limits.h"
 
 typedef struct {
     mlpv_activation *acts; int n_acts;
@@ -35,6 +36,23 @@ void net_options_check(const char *cmd, const net_options *o, int computes_varia
  * is below the smallest network at some depth. */
 config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows);
 mlpv_grid_opts net_options_grid(const net_options *o);
+
+/* Dies with exit 2 when n_rows x draws networks exceed LIM_MAX_NETWORKS. */
+void net_options_check_count(const char *cmd, long n_rows, long draws, const char *draws_option);
+/* What measuring spec under these options computes (no task, no training). */
+lim_item net_options_item(const net_options *o, const mlpv_spec *spec);
+/* Dies with exit 2 when one of the n items needs more than LIM_MAX_ITEM_BYTES,
+ * or when `parallel` of the largest at once, plus `extra` bytes of results, need
+ * more than this machine has available (sweep_limits.h); the message names the
+ * option that drives the size (data_option for task data, may be NULL). */
+void net_options_check_memory(const char *cmd, const net_options *o, const lim_item *items, int n, int parallel,
+                              double extra, const char *data_option);
+/* The network of --weights: dies with exit 2 (one line) on a bad file, a
+ * network with fewer than 2 inputs, or a landscape that would not fit. */
+mlpv_net *net_options_read_weights(const char *cmd, const net_options *o);
+/* Dies with exit 2 when a weight file's network gave a landscape that is not
+ * finite (finite = 0): weights beyond double precision's range. */
+void net_options_check_finite(const char *cmd, const net_options *o, const mlpv_net *net, int finite);
 void net_options_free(net_options *o);
 
 /* The help text for the shared options. */

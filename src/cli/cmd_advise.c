@@ -85,8 +85,8 @@ int cmd_advise(int argc, char **argv)
     int draws = 64, json = 0, quiet = 0, top = 0, max_depth = 64, have_budget = 0, boot = 1000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--max-depth")) max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000);
-        else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
+        if (!strcmp(a, "--max-depth")) max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
+        else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--top")) top = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
         else if (!strcmp(a, "--bootstrap")) boot = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 10, 1000000);
         else if (!strcmp(a, "--json")) json = 1;
@@ -100,13 +100,17 @@ int cmd_advise(int argc, char **argv)
     if (!have_budget) cli_die(CMD, "give a parameter budget: --budget 10000");
     if (!o.n_depths) {
         o.depths = malloc(sizeof(int) * (size_t)max_depth);
+        if (!o.depths) cli_fail(CMD, "out of memory");
         for (int d = 0; d < max_depth; d++) o.depths[d] = d + 1;
         o.n_depths = max_depth;
     }
     net_options_check(CMD, &o, 1);
     /* depths the budget cannot fit are dropped, not an error: advise explores */
     int n_all = 0;
-    candidate *c = calloc((size_t)(o.n_budgets * (o.n_acts ? o.n_acts : 2) * o.n_depths), sizeof *c);
+    long n_cand = (long)o.n_budgets * (o.n_acts ? o.n_acts : 2) * o.n_depths;
+    net_options_check_count(CMD, n_cand, draws, "--draws");
+    candidate *c = calloc((size_t)n_cand, sizeof *c);
+    if (!c) cli_fail(CMD, "out of memory");
     for (int b = 0; b < o.n_budgets; b++)
         for (int a = 0; a < (o.n_acts ? o.n_acts : 2); a++)
             for (int d = 0; d < o.n_depths; d++) {
@@ -122,12 +126,19 @@ int cmd_advise(int argc, char **argv)
             }
     if (!n_all) cli_die(CMD, "--budget %ld is smaller than the smallest network at every depth; raise it", o.budgets[0]);
 
+    long total = (long)n_all * draws;
+    lim_item *items = malloc(sizeof(lim_item) * (size_t)n_all);
+    if (!items) cli_fail(CMD, "out of memory");
+    for (int i = 0; i < n_all; i++) { items[i] = net_options_item(&o, &c[i].spec); items[i].diag = 0; }
+    net_options_check_memory(CMD, &o, items, n_all, (int)(total < o.threads ? total : o.threads),
+                             (double)total * sizeof(mlpv_measurement), NULL);
+    free(items);
     mlpv_grid_opts g = net_options_grid(&o);
-    mlpv_measurement *m = malloc(sizeof(mlpv_measurement) * (size_t)n_all * draws);
+    mlpv_measurement *m = malloc(sizeof(mlpv_measurement) * (size_t)total);
+    if (!m) cli_fail(CMD, "out of memory");
     openblas_set_num_threads(1);
     progress p;
-    progress_start(&p, "networks", (long)n_all * draws, quiet);
-    long total = (long)n_all * draws;
+    progress_start(&p, "networks", total, quiet);
     #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
         if (mlpv_measure_draw(&c[t / draws].spec, o.seed + (uint64_t)(t % draws), &g, o.order, o.tau, &m[t], NULL) != 0)

@@ -9,6 +9,7 @@
 #include "mlpvar/weights_file.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,12 @@ static int write_csv(const char *path, const double *F, int g)
     return fclose(f);
 }
 
+static int all_finite(const double *F, size_t n)
+{
+    for (size_t i = 0; i < n; i++) if (!isfinite(F[i])) return 0;
+    return 1;
+}
+
 int cmd_landscape(int argc, char **argv)
 {
     net_options o;
@@ -65,15 +72,15 @@ int cmd_landscape(int argc, char **argv)
     config_row *rows = NULL;
     int n_rows = 0, rc = 0;
     if (o.weights) {
-        char err[512];
-        if (!(net = mlpv_weights_read(o.weights, err, sizeof err))) {
-            fprintf(stderr, "mlpvar landscape: %s\n", err);
-            net_options_free(&o);
-            return EXIT_USAGE;
-        }
+        net = net_options_read_weights(CMD, &o);
         o.precision = MLPV_DOUBLE;
     } else {
         rows = net_options_rows(CMD, &o, &n_rows);
+        lim_item *items = malloc(sizeof(lim_item) * (size_t)n_rows);
+        if (!items) cli_fail(CMD, "out of memory");
+        for (int r = 0; r < n_rows; r++) items[r] = net_options_item(&o, &rows[r].spec);
+        net_options_check_memory(CMD, &o, items, png ? n_rows : 1, 1, png ? 0 : 8.0 * o.grid * o.grid, NULL);
+        free(items);
         if (png) {
             int n_acts = o.n_acts ? o.n_acts : 2;
             mlpv_spec *specs = malloc(sizeof(mlpv_spec) * (size_t)n_rows);
@@ -93,7 +100,7 @@ int cmd_landscape(int argc, char **argv)
         if (n_rows != 1)
             cli_die(CMD, "--csv writes one landscape but the options give %d networks; "
                     "give one activation, one depth and one budget or width", n_rows);
-        net = mlpv_net_random(&rows[0].spec, o.seed);
+        if (!(net = mlpv_net_random(&rows[0].spec, o.seed))) cli_fail(CMD, "out of memory for the network");
     }
     if (output >= net->spec.out_dim)
         cli_die(CMD, "--output %d: the network has %d outputs (0..%d)", output, net->spec.out_dim, net->spec.out_dim - 1);
@@ -103,9 +110,10 @@ int cmd_landscape(int argc, char **argv)
     if (!F || mlpv_landscape(net, &g, F, NULL) != 0) {
         fprintf(stderr, "mlpvar landscape: out of memory for a %dx%d grid\n", o.grid, o.grid);
         rc = 1;
+    } else if (o.weights && !all_finite(F + (size_t)output * npts, npts)) {
+        net_options_check_finite(CMD, &o, net, 0);
     } else if (write_csv(csv, F + (size_t)output * npts, o.grid) != 0) {
-        fprintf(stderr, "mlpvar landscape: cannot write '%s': %s\n", csv, strerror(errno));
-        rc = 1;
+        cli_write_error(CMD, "--csv", csv, errno);
     }
     free(F);
 done:

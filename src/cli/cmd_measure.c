@@ -10,6 +10,8 @@
 #include "mlpvar/weights_file.h"
 
 #include <cblas.h>
+#include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,7 @@ static void summarize_layers(row_result *r, int n)
     double *tmp = malloc(sizeof(double) * (size_t)n);
     r->dead_mean = malloc(sizeof(double) * (size_t)L);
     r->layer_rho_median = malloc(sizeof(double) * (size_t)L);
+    if (!tmp || !r->dead_mean || !r->layer_rho_median) cli_fail(CMD, "out of memory");
     for (int l = 0; l < L; l++) {
         double dead = 0;
         for (int i = 0; i < n; i++) {
@@ -126,22 +129,18 @@ static void print_table(const row_result *res, int n_rows, const net_options *o,
 /* One network from a weight file, in double precision. */
 static int measure_weights(const net_options *o, int json)
 {
-    char err[512];
-    mlpv_net *net = mlpv_weights_read(o->weights, err, sizeof err);
-    if (!net) { fprintf(stderr, "mlpvar measure: %s\n", err); return EXIT_USAGE; }
+    mlpv_net *net = net_options_read_weights(CMD, o);
     mlpv_grid_opts g = net_options_grid(o);
     g.precision = MLPV_DOUBLE;
     mlpv_measurement m;
     mlpv_layer_diag *diag = malloc(sizeof(mlpv_layer_diag) * (size_t)net->spec.depth);
-    if (mlpv_measure_net(net, &g, o->order, o->tau, &m, diag) != 0) {
-        fprintf(stderr, "mlpvar measure: out of memory for a %dx%d grid\n", o->grid, o->grid);
-        free(diag);
-        mlpv_net_free(net);
-        return 1;
-    }
+    if (!diag || mlpv_measure_net(net, &g, o->order, o->tau, &m, diag) != 0)
+        cli_fail(CMD, "out of memory for a %dx%d grid", o->grid, o->grid);
+    net_options_check_finite(CMD, o, net, isfinite(m.variability) && isfinite(m.collapse_ratio));
     const mlpv_spec *s = &net->spec;
     int L = s->depth;
     double *dead = malloc(sizeof(double) * (size_t)L), *rho = malloc(sizeof(double) * (size_t)L);
+    if (!dead || !rho) cli_fail(CMD, "out of memory");
     for (int l = 0; l < L; l++) { dead[l] = diag[l].dead_fraction; rho[l] = diag[l].collapse_ratio; }
     if (json) {
         json_obj j;
@@ -183,7 +182,7 @@ int cmd_measure(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (net_options_parse(CMD, &o, argc, argv, &i)) continue;
         const char *a = argv[i];
-        if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000000);
+        if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--csv")) csv = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--quiet")) quiet = 1;
@@ -195,19 +194,32 @@ int cmd_measure(int argc, char **argv)
 
     int n_rows;
     config_row *rows = net_options_rows(CMD, &o, &n_rows);
+    net_options_check_count(CMD, n_rows, n, "--n");
+    long total = (long)n_rows * n;
+    lim_item *items = malloc(sizeof(lim_item) * (size_t)n_rows);
+    if (!items) cli_fail(CMD, "out of memory");
+    double kept = 0;      /* the draws' results: measurements, per-layer diagnostics and summaries */
+    for (int r = 0; r < n_rows; r++) {
+        items[r] = net_options_item(&o, &rows[r].spec);
+        kept += (double)n * (sizeof(mlpv_measurement) + sizeof(mlpv_layer_diag) * rows[r].spec.depth) +
+                sizeof(row_result) + 2.0 * sizeof(double) * rows[r].spec.depth;
+    }
+    net_options_check_memory(CMD, &o, items, n_rows, (int)(total < o.threads ? total : o.threads), kept, NULL);
+    free(items);
     FILE *csvf = NULL;
-    if (csv && !(csvf = fopen(csv, "w"))) cli_die(CMD, "--csv: cannot write '%s'; check the folder exists", csv);
+    if (csv && !(csvf = fopen(csv, "w"))) cli_write_error(CMD, "--csv", csv, errno);
     mlpv_grid_opts g = net_options_grid(&o);
     row_result *res = calloc((size_t)n_rows, sizeof *res);
+    if (!res) cli_fail(CMD, "out of memory");
     for (int r = 0; r < n_rows; r++) {
         res[r].row = rows[r];
         res[r].draws = calloc((size_t)n, sizeof(mlpv_measurement));
         res[r].diag = calloc((size_t)n * rows[r].spec.depth, sizeof(mlpv_layer_diag));
+        if (!res[r].draws || !res[r].diag) cli_fail(CMD, "out of memory");
     }
     openblas_set_num_threads(1);         /* parallel over networks, not inside tiny GEMMs */
     progress p;
-    progress_start(&p, "networks", (long)n_rows * n, quiet);
-    long total = (long)n_rows * n;
+    progress_start(&p, "networks", total, quiet);
     int failed = 0;
     #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
@@ -222,7 +234,7 @@ int cmd_measure(int argc, char **argv)
         progress_add(&p, 1);
     }
     progress_finish(&p);
-    if (failed) { fprintf(stderr, "mlpvar measure: out of memory\n"); return 1; }
+    if (failed) cli_fail(CMD, "out of memory");
     for (int r = 0; r < n_rows; r++) {
         res[r].sum = mlpv_summarize_draws(res[r].draws, (size_t)n);
         summarize_layers(&res[r], n);
@@ -232,7 +244,7 @@ int cmd_measure(int argc, char **argv)
     if (csvf) {
         fputs(CSV_HEADER, csvf);
         for (int r = 0; r < n_rows; r++) print_csv_row(csvf, &res[r], &o, n);
-        fclose(csvf);
+        if (fclose(csvf) != 0) cli_write_error(CMD, "--csv", csv, errno);
     }
     for (int r = 0; r < n_rows; r++) {
         free(res[r].draws); free(res[r].diag); free(res[r].dead_mean); free(res[r].layer_rho_median);

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "gnuplot.h"
 #include "json_out.h"
+#include "sweep_limits.h"
 
 #include "mlpvar/network.h"
 #include "mlpvar/theory.h"
@@ -64,10 +65,12 @@ static void measure(mlpv_activation a, int depth, int width, double bias_std, in
     acc->sum = calloc((size_t)depth, sizeof(double));
     acc->sum2 = calloc((size_t)depth, sizeof(double));
     double *z1 = malloc(sizeof(double) * (size_t)width), *z2 = malloc(sizeof(double) * (size_t)width);
+    if (!acc->sum || !acc->sum2 || !z1 || !z2) cli_fail(CMD, "out of memory");
     for (int d = 0; d < draws; d++) {
         mlpv_spec s = mlpv_spec_default(a, depth, width);
         s.bias_std = bias_std;
         mlpv_net *net = mlpv_net_random(&s, (uint64_t)d);
+        if (!net) cli_fail(CMD, "out of memory for a network of width %d and depth %d", width, depth);
         for (int o = 0; o < width; o++) {      /* layer 0's pre-activations from the inputs */
             z1[o] = net->W[0][2 * o] * x[0] + net->W[0][2 * o + 1] * x[1] + net->b[0][o];
             z2[o] = net->W[0][2 * o] * x[2] + net->W[0][2 * o + 1] * x[3] + net->b[0][o];
@@ -77,6 +80,7 @@ static void measure(mlpv_activation a, int depth, int width, double bias_std, in
         acc->sum2[0] += r * r;
         hook_ctx hc = { net, acc, z1, z2 };
         double y[2], *work = malloc(sizeof(double) * 2 * (size_t)mlpv_forward_work_size(net, 2));
+        if (!work) cli_fail(CMD, "out of memory");
         mlpv_forward_d(net, x, 2, y, work, on_layer, &hc, 0);
         free(work);
         mlpv_net_free(net);
@@ -92,6 +96,40 @@ static void mean_se(const corr_acc *c, int k, int n, double *m, double *se)
     *se = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 0.0;
 }
 
+/* "x1,y1:x2,y2", four finite numbers, nothing else: 0, or -1. */
+static int parse_pair(const char *v, double x[4])
+{
+    const char *p = v;
+    static const char sep[4] = { ',', ':', ',', '\0' };
+    for (int k = 0; k < 4; k++) {
+        char *end;
+        x[k] = strtod(p, &end);
+        if (end == p || *end != sep[k] || !isfinite(x[k])) return -1;
+        p = end + 1;
+    }
+    return 0;
+}
+
+/* The two networks of a draw (wide, then budget-sized) within the ceilings. */
+static void check_memory(int depth, int wide, int bw)
+{
+    for (int k = 0; k < 2; k++) {
+        lim_item it;
+        memset(&it, 0, sizeof it);
+        it.spec = mlpv_spec_default(MLPV_RELU, depth, k ? bw : wide);
+        it.grid = 2;
+        it.chunk = 2;
+        it.precision = MLPV_DOUBLE;
+        double need = lim_item_bytes(&it), avail = lim_available_bytes();
+        char t[32], c[32];
+        if (need > LIM_MAX_ITEM_BYTES || (avail >= 0 && need + LIM_BASE_BYTES > avail))
+            cli_die(CMD, "a network of width %d and depth %d needs %s of memory, above %s (the ceiling per network, "
+                    "docs/limits.md, or what this machine has available); lower %s or --depth", it.spec.width, depth,
+                    lim_bytes_text(need, t, sizeof t), lim_bytes_text(need > LIM_MAX_ITEM_BYTES ? LIM_MAX_ITEM_BYTES
+                    : avail, c, sizeof c), k ? "--budget" : "--wide");
+    }
+}
+
 int cmd_theory_compare(int argc, char **argv)
 {
     mlpv_activation *acts = NULL;
@@ -103,15 +141,15 @@ int cmd_theory_compare(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--compare")) continue;
         if (!strcmp(a, "--activation")) { free(acts); acts = cli_activation_list(CMD, cli_value(CMD, argc, argv, &i), &n_acts); }
-        else if (!strcmp(a, "--depth")) depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000);
+        else if (!strcmp(a, "--depth")) depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
         else if (!strcmp(a, "--wide")) wide = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, 100000);
-        else if (!strcmp(a, "--budget")) budget = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000000000L);
-        else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, 1000000);
+        else if (!strcmp(a, "--budget")) budget = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_BUDGET);
+        else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--bias-std")) bias_std = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 100.0);
         else if (!strcmp(a, "--pair")) {
             const char *v = cli_value(CMD, argc, argv, &i);
-            if (sscanf(v, "%lf,%lf:%lf,%lf", &x[0], &x[1], &x[2], &x[3]) != 4)
-                cli_die(CMD, "--pair: '%s' is not two 2-D points; write x1,y1:x2,y2 (e.g. 1,1:1,-1)", v);
+            if (parse_pair(v, x) != 0)
+                cli_die(CMD, "--pair: '%.80s' is not two 2-D points of finite numbers; write x1,y1:x2,y2 (e.g. 1,1:1,-1)", v);
         }
         else if (!strcmp(a, "--png")) png = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--json")) json = 1;
@@ -120,6 +158,7 @@ int cmd_theory_compare(int argc, char **argv)
     if (!n_acts) { acts = malloc(2 * sizeof *acts); acts[0] = MLPV_RELU; acts[1] = MLPV_ABS; n_acts = 2; }
     int bw = mlpv_width_for_budget(budget, 2, 1, depth);
     if (bw < 1) cli_die(CMD, "--budget %ld is smaller than the smallest network at depth %d; raise it", budget, depth);
+    check_memory(depth, wide, bw);
     openblas_set_num_threads(1);
     /* the figure: one gnuplot job (gnuplot.h) with one data file, a block per activation */
     gp_job job;

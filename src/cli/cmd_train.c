@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "progress.h"
 #include "record.h"
+#include "sweep_check.h"
 
 #include <cblas.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ static void parse_task(const char *v, mlpv_sweep *s)
         if (!colon || !colon[1]) cli_die(CMD, "--task csv needs a file: --task csv:PATH");
         s->csv_path = (char *)(colon + 1);
     } else {
-        s->knob = colon ? (int)cli_long(CMD, "--task", colon + 1, 1, 100000) : default_knob[s->task];
+        s->knob = colon ? (int)cli_long(CMD, "--task", colon + 1, 1, MLPV_TASK_KNOB_MAX) : default_knob[s->task];
     }
 }
 
@@ -77,14 +78,14 @@ int cmd_train(int argc, char **argv)
         if (net_options_parse(CMD, &o, argc, argv, &i)) continue;
         const char *a = argv[i];
         if (!strcmp(a, "--task")) { parse_task(cli_value(CMD, argc, argv, &i), &s); have_task = 1; }
-        else if (!strcmp(a, "--targets")) s.csv_targets = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 100000);
+        else if (!strcmp(a, "--targets")) s.csv_targets = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DIM);
         else if (!strcmp(a, "--test-fraction")) {
             s.test_fraction = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
             if (s.test_fraction <= 0.0 || s.test_fraction >= 1.0) cli_die(CMD, "--test-fraction must lie strictly between 0 and 1");
         }
-        else if (!strcmp(a, "--points")) s.points = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, 100000000);
-        else if (!strcmp(a, "--test-grid")) s.test_grid = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, 8192);
-        else if (!strcmp(a, "--steps")) s.train.steps = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000000);
+        else if (!strcmp(a, "--points")) s.points = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, LIM_MAX_POINTS);
+        else if (!strcmp(a, "--test-grid")) s.test_grid = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, LIM_MAX_TEST_GRID);
+        else if (!strcmp(a, "--steps")) s.train.steps = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_STEPS);
         else if (!strcmp(a, "--lr")) {
             s.train.lr = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1e300);
             if (s.train.lr <= 0.0) cli_die(CMD, "--lr must be > 0, e.g. --lr 3e-3");
@@ -93,7 +94,7 @@ int cmd_train(int argc, char **argv)
             const char *v = cli_value(CMD, argc, argv, &i);
             if (mlpv_optimizer_parse(v, &s.train.optimizer) != 0) cli_die(CMD, "--optimizer: unknown '%s'; choose adam or sgd", v);
         }
-        else if (!strcmp(a, "--batch")) s.train.batch = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 0, 100000000);
+        else if (!strcmp(a, "--batch")) s.train.batch = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 0, LIM_MAX_POINTS);
         else if (!strcmp(a, "--momentum")) s.train.momentum = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
         else if (!strcmp(a, "--target-accuracy")) s.train.target_accuracy = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
         else if (!strcmp(a, "--train-precision")) {
@@ -102,7 +103,7 @@ int cmd_train(int argc, char **argv)
             else if (!strcmp(v, "double")) s.train.precision = MLPV_DOUBLE;
             else cli_die(CMD, "--train-precision: '%s' is not a precision; choose float or double", v);
         }
-        else if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 10000000);
+        else if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
@@ -124,15 +125,36 @@ int cmd_train(int argc, char **argv)
         net_options_free(&o);
         return EXIT_USAGE;
     }
-    if (s.task == MLPV_TASK_CSV) { o.in_dim = data.csv.in_dim; o.out_dim = data.csv.out_dim; }
-    else if (o.in_dim != 2 || o.out_dim != 1) cli_die(CMD, "2-D tasks have --in-dim 2 and --out-dim 1");
+    if (s.task == MLPV_TASK_CSV) {
+        if (sweep_csv_check(&data.csv, s.csv_path, err, sizeof err) != 0) cli_die(CMD, "--task: %s", err);
+        o.in_dim = data.csv.in_dim;
+        o.out_dim = data.csv.out_dim;
+        s.csv_rows = data.csv.n;
+    } else if (o.in_dim != 2 || o.out_dim != 1) {
+        cli_die(CMD, "2-D tasks have --in-dim 2 and --out-dim 1");
+    } else if (s.train.batch > s.points) {
+        cli_die(CMD, "--batch %ld is more than the %ld training points; give --batch <= --points, or 0 for full batch",
+                s.train.batch, s.points);
+    }
+    s.in_dim = o.in_dim;
+    s.out_dim = o.out_dim;
     int n_rows;
     config_row *rows = net_options_rows(CMD, &o, &n_rows);
-    sweep_config *configs = calloc((size_t)n_rows, sizeof(sweep_config));
+    net_options_check_count(CMD, n_rows, n, "--n");
     long total = (long)n_rows * n;
+    sweep_config *configs = calloc((size_t)n_rows, sizeof(sweep_config));
+    lim_item *items = malloc(sizeof(lim_item) * (size_t)n_rows);
+    if (!configs || !items) cli_fail(CMD, "out of memory");
+    for (int r = 0; r < n_rows; r++) {
+        configs[r].spec = rows[r].spec;
+        configs[r].budget = rows[r].budget;
+        sweep_item_need(&s, &configs[r], 1, &items[r]);
+    }
+    net_options_check_memory(CMD, &o, items, n_rows, (int)(total < o.threads ? total : o.threads),
+                             (double)total * sizeof(item_result), s.task == MLPV_TASK_CSV ? "--task" : "--points or --test-grid");
+    free(items);
     item_result *recs = calloc((size_t)total, sizeof(item_result));
-    if (!configs || !recs) { fprintf(stderr, "mlpvar train: out of memory for %ld networks\n", total); return 1; }
-    for (int r = 0; r < n_rows; r++) { configs[r].spec = rows[r].spec; configs[r].budget = rows[r].budget; }
+    if (!recs) cli_fail(CMD, "out of memory");
     openblas_set_num_threads(1);
     progress p;
     progress_start(&p, "networks", total, quiet);

@@ -57,6 +57,8 @@ static void cell_text(const char *p, const char *end, char *buf, size_t len)
         memcpy(buf, p, n);
         buf[n] = '\0';
     }
+    for (char *c = buf; *c; c++)              /* the message stays one printable line */
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
 }
 
 static long count_cells(const char *s)
@@ -140,6 +142,9 @@ static int take_line(csv_state *st, char *s, long line)
                         "separated by commas (only the first line may be a header)",
                         st->path, line, c + 1, txt, *txt ? "" : ", empty cell");
         }
+        if (st->nvals >= (size_t)MLPV_CSV_MAX_VALUES)
+            return fail(st->err, st->errlen, "%s:%ld: more than %ld values, the ceiling of a CSV "
+                        "task (docs/limits.md); use fewer rows", st->path, line, MLPV_CSV_MAX_VALUES);
         if (push(st, v) != 0)
             return fail(st->err, st->errlen, "%s:%ld: out of memory; use a smaller file",
                         st->path, line);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define WF_MAGIC "mlpvar-weights"
 #define WF_VERSION 1
@@ -22,6 +23,7 @@
 #define WF_MAX_WEIGHTS 100000000LL   /* weights and biases in all, 1e8 */
 #define WF_MAX_LAYERS 1000000L
 #define WF_TOKEN_MAX 256             /* longest token kept (longer ones are cut) */
+#define WF_CHECKED_ALLOC (1LL << 16) /* layers with more numbers are checked against the file's size */
 
 typedef struct {
     FILE *f;
@@ -33,6 +35,7 @@ typedef struct {
     char tok[WF_TOKEN_MAX];
     size_t tok_len;         /* true length (may exceed what tok holds) */
     int read_error;         /* errno of a read error, 0 if none */
+    long long size;         /* bytes in the file, -1 when unknown (not a regular file) */
 } wf_reader;
 
 /* Formats "path:line: ..." into the reader's error buffer (first error wins). */
@@ -445,6 +448,16 @@ static mlpv_net *wf_parse(wf_reader *r)
                      "(the file is likely corrupt)", k + 1, L->fan_in, L->fan_out, total);
             goto fail;
         }
+        /* each number takes a character and a separator: a large layer whose
+         * header claims more than the rest of the file can hold is refused
+         * before allocating (a few bytes must not cost 800 MB) */
+        long long want = (long long)L->fan_in * L->fan_out + L->fan_out, at = ftell(r->f);
+        if (want > WF_CHECKED_ALLOC && r->size >= 0 && at >= 0 && want > (r->size - at + 1) / 2) {
+            wf_error(r, L->header_line, "truncated file: layer %ld (fan_in %ld, fan_out %ld) needs %lld numbers but "
+                     "only %lld bytes follow; check fan_in and fan_out", k + 1, L->fan_in, L->fan_out, want,
+                     r->size - at);
+            goto fail;
+        }
         L->W = malloc((size_t)(L->fan_in * L->fan_out) * sizeof(double));
         L->b = malloc((size_t)L->fan_out * sizeof(double));
         nread = k + 1;
@@ -529,6 +542,8 @@ mlpv_net *mlpv_weights_read(const char *path, char *err, size_t errlen)
     r.errlen = errlen;
     r.line = 1;
     r.tok_line = 0;
+    struct stat st;
+    r.size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     mlpv_net *net = wf_parse(&r);
     fclose(f);
     if (!net && err && errlen && err[0] == '\0')

@@ -43,7 +43,11 @@ int manifest_read(const char *dir, manifest *m, char *err, size_t errlen)
     free(text);
     const char *sweep = rc ? NULL : flat_json_str(&o, "sweep"), *ident = rc ? NULL : flat_json_str(&o, "identity");
     const char *format = rc ? NULL : flat_json_str(&o, "format");
-    if (!rc && (!sweep || !ident || !format)) { snprintf(why, sizeof why, "it lacks sweep, identity or format"); flat_json_free(&o); rc = -1; }
+    if (!rc && (!sweep || !ident || !format)) {
+        snprintf(why, sizeof why, "it lacks sweep, identity or format");
+        flat_json_free(&o);                   /* parsed: its members are ours (found by tests/fuzz) */
+        rc = -1;
+    }
     if (rc) snprintf(err, errlen, "%s is not an mlpvar manifest (%s); it was edited or damaged", path, why);
     else {
         snprintf(m->sweep, sizeof m->sweep, "%s", sweep);

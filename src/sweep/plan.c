@@ -2,6 +2,7 @@
 
 #include "mlpvar/grow.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 int plan_load(plan *p, const char *path, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    if (sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen) != 0) return 2;
+    int r = sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen);
+    if (r) return r == -2 ? 1 : 2;               /* -2: the file could not be read (a system failure) */
     p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
     p->key_prefix = calloc((size_t)p->n_parts, sizeof(uint64_t));
     if (!p->data || !p->key_prefix) { snprintf(err, errlen, "out of memory"); return 1; }
@@ -21,13 +23,7 @@ int plan_load(plan *p, const char *path, char *err, size_t errlen)
         sweep_item *it;
         int nc;
         if (sweep_configs(s, &cf, &nc, err, errlen) != 0) return 2;
-        for (int c = 0; c < nc; c++)
-            if (cf[c].spec.depth > RECORD_MAX_DEPTH) {
-                snprintf(err, errlen, "%s: depth %d is deeper than mlpvar's limit of %d layers; lower 'depths'",
-                         path, cf[c].spec.depth, RECORD_MAX_DEPTH);
-                free(cf);
-                return 2;
-            }
+        for (int c = 0; c < nc; c++) assert(cf[c].spec.depth <= RECORD_MAX_DEPTH);   /* the reader caps depth */
         long ni = sweep_items(s, nc, &it);
         if (ni < 0 || MLPV_GROW(p->configs, cap_c, p->n_configs + nc) || MLPV_GROW(p->items, cap_i, p->n_items + ni)) {
             free(cf);

@@ -3,7 +3,9 @@
  * The typed values come from sweep_yaml.c; the expansion into configurations
  * (sweep_expand.c) checks every budget against every depth. */
 #include "sweep_file.h"
+#include "sweep_check.h"
 #include "sweep_expand.h"
+#include "sweep_limits.h"
 #include "sweep_yaml.h"
 
 #include "mlpvar/rivals.h"
@@ -14,15 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 100000L
-#define MAX_WIDTH 1000000L
-#define MAX_BUDGET 1000000000000L
-#ifdef MLPV_TASK_KNOB_MAX
-#define MAX_KNOB MLPV_TASK_KNOB_MAX
-#else
-#define MAX_KNOB 10000
-#endif
 
 
 /* ---- the sections of a sweep file ---- */
@@ -128,31 +121,31 @@ static int parse_task(sy_ctx *c, sy_section *top, mlpv_sweep *s)
         if (sy_get_string(c, sec.val[1], "path", &p)) return -1;
         s->csv_path = resolve(c->path, p);
         if (!s->csv_path) return SY_FAIL(c, sec.val[1], "path", "out of memory");
-        if (sec.val[2] && sy_get_int(c, sec.val[2], "targets", 1, 100000, &s->csv_targets)) return -1;
+        if (sec.val[2] && sy_get_int(c, sec.val[2], "targets", 1, LIM_MAX_DIM, &s->csv_targets)) return -1;
         if (sec.val[3] && sy_get_double(c, sec.val[3], "test_fraction", 0, 1, 1, 1, &s->test_fraction)) return -1;
+        s->line.path = (int)sy_line_of(sec.val[1]);
         mlpv_dataset d;
         char e[1024];
         memset(&d, 0, sizeof d);
         if (mlpv_csv_read(s->csv_path, s->csv_targets, &d, e, sizeof e))
             return SY_FAIL(c, sec.val[1], "path", "cannot use the CSV file: %s", e);
+        int bad = sweep_csv_check(&d, s->csv_path, e, sizeof e);
         s->in_dim = d.in_dim;
         s->out_dim = d.out_dim;
-        long rows = d.n;
+        s->csv_rows = d.n;
         mlpv_dataset_free(&d);
-        if (s->in_dim < 1 || s->out_dim != s->csv_targets)
-            return SY_FAIL(c, sec.val[1], "path", "%s has %d input and %d target columns; it needs at least one input "
-                           "column beside the %d targets", s->csv_path, s->in_dim, s->out_dim, s->csv_targets);
-        if (rows < 2) return SY_FAIL(c, sec.val[1], "path", "%s has %ld rows; give at least 2", s->csv_path, rows);
-        return 0;
+        return bad ? SY_FAIL(c, sec.val[1], "path", "%s", e) : 0;
     }
     const char *const valid[] = { "name", KNOBS[s->task], "points", "test_grid", NULL };
     char what[64];
     snprintf(what, sizeof what, "task %s", name);
     if (sy_read_section(c, map, what, "task", line, valid, &sec)) return -1;
     s->knob = KNOB_DEFAULT[s->task];
-    if (sec.val[1] && sy_get_int(c, sec.val[1], KNOBS[s->task], 1, MAX_KNOB, &s->knob)) return -1;
-    if (sec.val[2] && sy_get_long(c, sec.val[2], "points", 2, 1000000000L, &s->points)) return -1;
-    if (sec.val[3] && sy_get_int(c, sec.val[3], "test_grid", 2, 100000, &s->test_grid)) return -1;
+    if (sec.val[1] && sy_get_int(c, sec.val[1], KNOBS[s->task], 1, MLPV_TASK_KNOB_MAX, &s->knob)) return -1;
+    if (sec.val[2] && sy_get_long(c, sec.val[2], "points", 2, LIM_MAX_POINTS, &s->points)) return -1;
+    if (sec.val[3] && sy_get_int(c, sec.val[3], "test_grid", 2, LIM_MAX_TEST_GRID, &s->test_grid)) return -1;
+    if (sec.val[2]) s->line.points = (int)sy_line_of(sec.key[2]);
+    if (sec.val[3]) s->line.test_grid = (int)sy_line_of(sec.key[3]);
     return 0;
 }
 
@@ -166,7 +159,7 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     if (sy_read_section(c, top->val[T_TRAIN], "train", "train", sy_line_of(top->key[T_TRAIN]), TRAIN_KEYS, &sec))
         return -1;
     s->has_train = 1;
-    if (sec.val[0] && sy_get_int(c, sec.val[0], "steps", 1, 100000000L, &t->steps)) return -1;
+    if (sec.val[0] && sy_get_int(c, sec.val[0], "steps", 1, LIM_MAX_STEPS, &t->steps)) return -1;
     if (sec.val[1] && sy_get_double(c, sec.val[1], "lr", 0, 1, INFINITY, 0, &t->lr)) return -1;
     if (sec.val[2]) {
         const char *name;
@@ -176,7 +169,7 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
             return SY_FAIL(c, sec.val[2], "optimizer", "unknown optimizer '%s'; valid names: %s", name,
                            sy_join(NULL, opt_name_i, MLPV_OPT_COUNT, names, sizeof names));
     }
-    if (sec.val[3] && sy_get_long(c, sec.val[3], "batch", 0, SY_NO_MAX, &t->batch)) return -1;
+    if (sec.val[3] && sy_get_long(c, sec.val[3], "batch", 0, LIM_MAX_POINTS, &t->batch)) return -1;
     if (sec.val[3] && s->task != MLPV_TASK_CSV && t->batch > s->points)
         return SY_FAIL(c, sec.val[3], "batch", "%ld is more than the %ld training points; give batch <= points, "
                        "or 0 for full batch", t->batch, s->points);
@@ -211,9 +204,11 @@ static int parse_measure(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     sy_section sec;
     unsigned long line = sy_line_of(top->key[T_MEASURE]);
     if (sy_read_section(c, top->val[T_MEASURE], "measure", "measure", line, MEASURE_KEYS, &sec)) return -1;
-    if (sec.val[0] && sy_get_int(c, sec.val[0], "grid", 2, 100000, &s->grid)) return -1;
-    if (sec.val[1] && sy_get_int(c, sec.val[1], "order", 1, 1000, &s->order)) return -1;
-    if (sec.val[2] && sy_get_int(c, sec.val[2], "draws", 1, 100000000L, &s->draws)) return -1;
+    if (sec.val[0] && sy_get_int(c, sec.val[0], "grid", 2, LIM_MAX_GRID, &s->grid)) return -1;
+    if (sec.val[1] && sy_get_int(c, sec.val[1], "order", 1, LIM_MAX_ORDER, &s->order)) return -1;
+    if (sec.val[2] && sy_get_int(c, sec.val[2], "draws", 1, LIM_MAX_DRAWS, &s->draws)) return -1;
+    if (sec.val[0]) s->line.grid = (int)sy_line_of(sec.key[0]);
+    if (sec.val[2]) s->line.draws = (int)sy_line_of(sec.key[2]);
     if (sec.val[3] && sy_get_double(c, sec.val[3], "tau", 0, 0, 1, 0, &s->tau)) return -1;
     if (sec.val[4] && get_precision(c, sec.val[4], "precision", &s->precision)) return -1;
     if (sec.val[5] && get_rivals(c, sec.val[5], s)) return -1;
@@ -253,7 +248,7 @@ static int parse_seeds(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     long count = 1, *l = NULL;
     int rc = 0;
     if (n && n->type == YAML_SCALAR_NODE && !strstr(sy_sval(n), "..")) {
-        if (sy_get_long(c, n, "seeds", 1, 1000000, &count)) return -1;
+        if (sy_get_long(c, n, "seeds", 1, LIM_MAX_SEEDS, &count)) return -1;
         n = NULL;
     }
     if (n) {
@@ -285,12 +280,17 @@ static int parse_body(sy_ctx *c, sy_section *sec, mlpv_sweep *s)
         return sy_fail_line(c, top.line, "budget", "missing; add budget: 3000 (parameters) or widths: [16, 32]");
     if (top.val[T_BUDGET]) {
         s->budget_line = (int)sy_line_of(top.key[T_BUDGET]);
-        if (sy_get_long_list(c, top.val[T_BUDGET], "budget", 1, MAX_BUDGET, &s->budgets, &s->n_budgets)) return -1;
+        if (sy_get_long_list(c, top.val[T_BUDGET], "budget", 1, LIM_MAX_BUDGET, &s->budgets, &s->n_budgets)) return -1;
     }
-    if (top.val[T_WIDTHS] && sy_get_int_list(c, top.val[T_WIDTHS], "widths", 1, MAX_WIDTH, &s->widths, &s->n_widths))
-        return -1;
+    if (top.val[T_WIDTHS]) {
+        s->line.widths = (int)sy_line_of(top.key[T_WIDTHS]);
+        if (sy_get_int_list(c, top.val[T_WIDTHS], "widths", 1, LIM_MAX_WIDTH, &s->widths, &s->n_widths)) return -1;
+    }
     if (!top.val[T_DEPTHS]) return sy_fail_line(c, top.line, "depths", "missing; add depths: [1, 2, 4, 8] or [\"1..8\"]");
-    if (sy_get_int_list(c, top.val[T_DEPTHS], "depths", 1, MAX_DEPTH, &s->depths, &s->n_depths)) return -1;
+    s->line.depths = (int)sy_line_of(top.key[T_DEPTHS]);
+    s->line.activations = (int)sy_line_of(top.key[T_ACTS]);
+    if (top.val[T_SEEDS]) s->line.seeds = (int)sy_line_of(top.key[T_SEEDS]);
+    if (sy_get_int_list(c, top.val[T_DEPTHS], "depths", 1, LIM_MAX_DEPTH, &s->depths, &s->n_depths)) return -1;
     if (parse_seeds(c, &top, s)) return -1;
     if (top.val[T_INIT] && parse_init(c, &top, s)) return -1;
     if (top.val[T_TASK] && parse_task(c, &top, s)) return -1;
@@ -371,55 +371,20 @@ int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *e
     *parts = NULL;
     *n_parts = 0;
     if (err && errlen) err[0] = '\0';
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s: cannot open the sweep file: %s; check the path", path, strerror(errno));
-        return -1;
-    }
-    yaml_parser_t p;
-    yaml_document_t doc, more;
-    int rc = -1, loaded = 0;
-    if (!yaml_parser_initialize(&p)) { fclose(f); return sy_fail_line(&c, 1, NULL, "out of memory"); }
-    yaml_parser_set_input_file(&p, f);
-    if (!yaml_parser_load(&p, &doc)) {
-        char where[160] = "";
-        if (p.context)
-            snprintf(where, sizeof where, " (%s that starts on line %lu)", p.context,
-                     (unsigned long)p.context_mark.line + 1);
-        sy_fail_line(&c, (unsigned long)p.problem_mark.line + 1, NULL, "YAML syntax error: %s%s; fix the YAML "
-                     "here (indentation, quotes, brackets, 'key: value')", p.problem ? p.problem : "unreadable", where);
-        goto done;
-    }
-    loaded = 1;
+    yaml_document_t doc;
+    int rc = sy_load(&c, &doc);
+    if (rc) return rc;
     c.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) { sy_fail_line(&c, 1, NULL, "the sweep file is empty; start from sweeps/reference.yaml"); goto done; }
-    if (!yaml_parser_load(&p, &more)) {
-        sy_fail_line(&c, (unsigned long)p.problem_mark.line + 1, NULL, "YAML syntax error: %s; fix the YAML here",
-                     p.problem ? p.problem : "unreadable");
-        goto done;
-    }
-    int second = yaml_document_get_root_node(&more) != NULL;
-    unsigned long line2 = (unsigned long)more.start_mark.line + 1;
-    yaml_document_delete(&more);
-    if (second) {
-        sy_fail_line(&c, line2, NULL, "a second YAML document ('---'); keep one sweep per file");
-        goto done;
-    }
-    rc = parse_top(&c, root, parts, n_parts);
+    if (!root) rc = sy_fail_line(&c, 1, NULL, "the sweep file is empty; start from sweeps/reference.yaml");
+    else rc = parse_top(&c, root, parts, n_parts);
+    long networks = 0;
     for (int i = 0; rc == 0 && i < *n_parts; i++) {
         mlpv_sweep *s = &(*parts)[i];
         s->path = strdup(path);
-        sweep_config *cf = NULL;
-        int n;
-        rc = s->path ? sweep_configs(s, &cf, &n, err, errlen) : sy_fail_line(&c, 1, NULL, "out of memory");
-        free(cf);
+        rc = s->path ? sweep_check_sizes(s, &networks, err, errlen) : sy_fail_line(&c, 1, NULL, "out of memory");
     }
-done:
-    if (loaded) yaml_document_delete(&doc);
-    yaml_parser_delete(&p);
-    fclose(f);
+    yaml_document_delete(&doc);
     if (rc) { sweep_free_parts(*parts, *n_parts); *parts = NULL; *n_parts = 0; }
     return rc;
 }
@@ -434,7 +399,8 @@ int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
 {
     mlpv_sweep *parts;
     int n;
-    if (sweep_read_parts(path, &parts, &n, err, errlen) != 0) { memset(s, 0, sizeof *s); return -1; }
+    int rc = sweep_read_parts(path, &parts, &n, err, errlen);
+    if (rc != 0) { memset(s, 0, sizeof *s); return rc; }
     if (n != 1) {
         snprintf(err, errlen, "%s: the sweep has %d parts; this reader takes a sweep without 'parts:'", path, n);
         sweep_free_parts(parts, n);

@@ -35,8 +35,13 @@ typedef struct {
     mlpv_precision precision;                /* measure: precision (float) */
     unsigned rivals;                         /* measure: rivals [..]: bit r set for mlpv_rival r */
 
+    long csv_rows;                           /* data rows of the CSV file (0 without one) */
+
     char *path;                              /* the file given to sweep_read (for messages) */
     int budget_line;                         /* line of budget: in it (for messages), 0 if none */
+    struct {                                 /* lines of other keys in it (for messages), 0 if none */
+        int activations, widths, depths, seeds, grid, draws, points, test_grid, path;
+    } line;
     int part;                                /* index among the file's parts (0 without parts:) */
 } mlpv_sweep;
 
@@ -56,8 +61,10 @@ typedef struct {
     int train;
 } sweep_item;
 
-/* Reads and validates path. Returns 0, or -1 with one line in err:
- * "FILE:LINE: key 'K': what is wrong; how to fix". */
+/* Reads and validates path, every size within its ceiling (sweep_limits.h,
+ * docs/limits.md). Returns 0, or -1 with one line in err: "FILE:LINE: key 'K':
+ * what is wrong; how to fix" (bad input, exit 2), or -2 with one line when the
+ * file cannot be read (a system failure, exit 1). */
 int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen);
 void sweep_free(mlpv_sweep *s);
 

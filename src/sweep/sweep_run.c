@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "monitor.h"
 #include "store.h"
+#include "sweep_check.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -138,6 +139,8 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
         fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s (%ld failed), %ld to run on "
                 "%d %s%s\n", p->parts[0].name, p->n_configs, p->n_items, info.done, o->out_dir, info.failed, w.n,
                 workers, size > 1 ? "workers" : "rank", st.torn_bytes ? " (cut a torn last line)" : "");
+    /* the memory every rank of this node needs, against what the node has: --dry-run is a real check */
+    if (!status) status = sweep_memory_check(p->parts, p->n_parts, size, o->dry_run || !o->quiet ? stderr : NULL);
     if (o->dry_run && !status) status = 3;               /* workers leave; exit 0 */
     tell_workers(&status);
     if (status) {

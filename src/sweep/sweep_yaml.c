@@ -2,6 +2,7 @@
  * mappings with known keys, and number lists with range strings ("4..8"); each
  * failure is written as one line "FILE:LINE: key 'K': what is wrong; how to fix". */
 #include "sweep_yaml.h"
+#include "sweep_limits.h"
 
 #include <errno.h>
 #include <math.h>
@@ -9,8 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_RANGE 100000L   /* values in one list (ranges included) */
+#include <sys/stat.h>
 
 /* ---- typed values out of the document (declared in sweep_yaml.h) ---- */
 
@@ -30,7 +30,8 @@ int sy_fail_line(sy_ctx *c, unsigned long line, const char *key, const char *fmt
         vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
         va_end(ap);
     }
-    for (char *p = buf; *p; p++) if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+    for (char *p = buf; *p; p++)                      /* one printable line whatever was quoted */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : '?';
     if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", buf);
     return -1;
 }
@@ -134,6 +135,8 @@ int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, i
 int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char **out)
 {
     if (want_scalar(c, n, key, "a name")) return -1;
+    if (strlen(sy_sval(n)) != n->data.scalar.length)          /* "a\0b": C would read "a" */
+        return SY_FAIL(c, n, key, "the value holds a NUL character (\\0); remove it");
     *out = sy_sval(n);
     return 0;
 }
@@ -237,8 +240,8 @@ static int list_item(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, 
         if (!ok) return SY_FAIL(c, n, key, "bad range '%s'; write LOW..HIGH with whole numbers, e.g. \"1..8\"", s);
         if (y < x) return SY_FAIL(c, n, key, "bad range '%s': %ld is above %ld; write LOW..HIGH with LOW <= HIGH", s, x, y);
         if (x < lo || y > hi) return SY_FAIL(c, n, key, "range '%s' goes out of range; every value must be %s", s, hint);
-        if (y - x >= MAX_RANGE)
-            return SY_FAIL(c, n, key, "range '%s' has more than %ld values; use a shorter range", s, MAX_RANGE);
+        if (y - x >= LIM_MAX_LIST)
+            return SY_FAIL(c, n, key, "range '%s' has more than %ld values; use a shorter range", s, LIM_MAX_LIST);
     }
     for (long v = x; v <= y; v++)
         if (push(a, cnt, cap, v, sy_line_of(n))) return SY_FAIL(c, n, key, "out of memory");
@@ -262,7 +265,7 @@ int sy_get_long_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, 
         for (yaml_node_item_t *it = n->data.sequence.items.start; !rc && it < n->data.sequence.items.top; it++)
             rc = list_item(c, sy_node_at(c, *it), key, lo, hi, &a, &cnt, &cap);
     }
-    if (!rc && cnt > MAX_RANGE) rc = SY_FAIL(c, n, key, "more than %ld values; list fewer", MAX_RANGE);
+    if (!rc && cnt > LIM_MAX_LIST) rc = SY_FAIL(c, n, key, "more than %ld values; list fewer", LIM_MAX_LIST);
     if (!rc) {
         lv *sorted = malloc(sizeof *sorted * (size_t)cnt);
         *out = malloc(sizeof **out * (size_t)cnt);
@@ -293,4 +296,140 @@ int sy_get_int_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, l
     for (int i = 0; i < *count; i++) (*out)[i] = (int)l[i];
     free(l);
     return 0;
+}
+
+/* ---- loading the file within the ceilings ---- */
+
+/* 1-based line and column of byte offset `at` of buf. */
+static void line_col(const char *buf, size_t at, unsigned long *line, unsigned long *col)
+{
+    *line = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < at; i++)
+        if (buf[i] == '\n') { (*line)++; start = i + 1; }
+    *col = (unsigned long)(at - start) + 1;
+}
+
+/* The parser's error as one line. libyaml's reader errors (bad UTF-8, control
+ * characters) carry a byte offset but no line: we count the lines. */
+static int syntax_error(sy_ctx *c, const yaml_parser_t *p, const char *buf, size_t len)
+{
+    if (p->error == YAML_MEMORY_ERROR) return sy_fail_line(c, 1, NULL, "out of memory reading the file");
+    if (p->error == YAML_READER_ERROR) {
+        unsigned long line, col;
+        size_t at = p->problem_offset < len ? p->problem_offset : len;
+        line_col(buf, at, &line, &col);
+        unsigned byte = at < len ? (unsigned char)buf[at] : 0;
+        if (p->problem && strstr(p->problem, "control characters"))
+            return sy_fail_line(c, line, NULL, "a control character (byte 0x%02x, column %lu) is not allowed in a "
+                                "sweep file; remove it", byte, col);
+        return sy_fail_line(c, line, NULL, "not UTF-8 text (%s: byte 0x%02x, column %lu); save the file as UTF-8",
+                            p->problem ? p->problem : "unreadable", byte, col);
+    }
+    char where[160] = "";
+    if (p->context)
+        snprintf(where, sizeof where, " (%s that starts on line %lu)", p->context, (unsigned long)p->context_mark.line + 1);
+    return sy_fail_line(c, (unsigned long)p->problem_mark.line + 1, NULL, "YAML syntax error: %s%s; fix the YAML "
+                        "here (indentation, quotes, brackets, 'key: value')", p->problem ? p->problem : "unreadable", where);
+}
+
+/* Walks the events once, refusing deep nesting, long lists and a second
+ * document before libyaml builds the document (whose cost grows with both). */
+static int prescan(sy_ctx *c, const char *buf, size_t len)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p)) return sy_fail_line(c, 1, NULL, "out of memory reading the file");
+    yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+    long items[LIM_MAX_NESTING + 1];       /* per open collection: its events so far */
+    int depth = 0, docs = 0, rc = 0;
+    for (int done = 0; !done && !rc;) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p, &e)) { rc = syntax_error(c, &p, buf, len); break; }
+        unsigned long line = (unsigned long)e.start_mark.line + 1;
+        if (depth > 0 && e.type != YAML_SEQUENCE_END_EVENT && e.type != YAML_MAPPING_END_EVENT &&
+            ++items[depth - 1] > 2 * LIM_MAX_LIST)
+            rc = sy_fail_line(c, line, NULL, "a list or mapping of more than %ld items, above the ceiling of a sweep "
+                              "file (docs/limits.md); write long lists as ranges like \"1..64\"", LIM_MAX_LIST);
+        switch (e.type) {
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1) rc = sy_fail_line(c, line, NULL, "a second YAML document ('---'); keep one sweep per file");
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (depth == LIM_MAX_NESTING)
+                rc = sy_fail_line(c, line, NULL, "lists and mappings nested more than %d deep, above the ceiling of a "
+                                  "sweep file (docs/limits.md); a sweep file nests at most 5 deep", LIM_MAX_NESTING);
+            else items[depth++] = 0;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+/* The file's bytes, at most LIM_MAX_FILE_BYTES, NUL-terminated; 0, -1 bad input, -2 unreadable. */
+static int read_file(sy_ctx *c, char **out, size_t *len)
+{
+    *out = NULL;
+    FILE *f = fopen(c->path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0) {
+        int e = errno;
+        if (f) fclose(f);
+        snprintf(c->err, c->errlen, "%s: cannot open the sweep file: %s; check the path", c->path, strerror(e));
+        return e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP ? -1 : -2;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fclose(f);
+        snprintf(c->err, c->errlen, "%s: is a folder, not a sweep file; give the path of a YAML sweep file", c->path);
+        return -1;
+    }
+    char *buf = malloc((size_t)LIM_MAX_FILE_BYTES + 2);
+    if (!buf) { fclose(f); snprintf(c->err, c->errlen, "%s: out of memory", c->path); return -2; }
+    size_t n = fread(buf, 1, (size_t)LIM_MAX_FILE_BYTES + 1, f);
+    int bad = ferror(f), e = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        snprintf(c->err, c->errlen, "%s: cannot read the sweep file: %s", c->path, strerror(e));
+        return -2;
+    }
+    if (n > (size_t)LIM_MAX_FILE_BYTES) {
+        free(buf);
+        snprintf(c->err, c->errlen, "%s: larger than %ld KiB, the ceiling for a sweep file (docs/limits.md); write "
+                 "long lists as ranges like \"1..64\"", c->path, LIM_MAX_FILE_BYTES / 1024);
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int sy_load(sy_ctx *c, yaml_document_t *doc)
+{
+    char *buf;
+    size_t len;
+    int rc = read_file(c, &buf, &len);
+    if (rc) return rc;
+    rc = prescan(c, buf, len);
+    yaml_parser_t p;
+    if (!rc && !yaml_parser_initialize(&p)) rc = sy_fail_line(c, 1, NULL, "out of memory reading the file");
+    else if (!rc) {
+        yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+        if (!yaml_parser_load(&p, doc)) rc = syntax_error(c, &p, buf, len);
+        yaml_parser_delete(&p);
+    }
+    free(buf);
+    return rc;
 }

@@ -63,4 +63,14 @@ int sy_read_section(sy_ctx *c, yaml_node_t *map, const char *what, const char *k
 /* The value of key k in map (first occurrence), or NULL. */
 yaml_node_t *sy_lookup(sy_ctx *c, yaml_node_t *map, const char *k);
 
+/* Loads the sweep file c->path into doc within the ceilings of sweep_limits.h,
+ * so that a hostile file is refused in milliseconds: a file (not a folder) of
+ * at most LIM_MAX_FILE_BYTES, valid UTF-8 without control characters (the
+ * error names the line), lists and mappings nested at most LIM_MAX_NESTING
+ * deep, no list of more than LIM_MAX_LIST items, a single document. Returns 0
+ * (doc loaded; its root is NULL for an empty file; yaml_document_delete it),
+ * -1 with the error written (bad input), -2 with the error written when the
+ * file cannot be read (a system failure). */
+int sy_load(sy_ctx *c, yaml_document_t *doc);
+
 #endif

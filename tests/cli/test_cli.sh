@@ -71,6 +71,78 @@ expect_usage_error "$T/missing.yaml"         sweep "$T/missing.yaml" --out "$T/s
 [ ! -e "$T/sw" ] && ok || bad "a refused sweep created its output folder"
 expect_usage_error "not a results folder"    results "$T/nowhere"
 
+# expect_system_error WORD ARGS...: exit 1 (a system failure), one stderr line containing WORD.
+expect_system_error() {
+    local word=$1; shift
+    "$MLPVAR" "$@" >"$T/out" 2>"$T/err"
+    local rc=$?
+    if [ "$rc" -ne 1 ]; then bad "mlpvar $* -> exit $rc, want 1: $(cat "$T/err")"; return; fi
+    if [ "$(wc -l <"$T/err")" -ne 1 ]; then bad "mlpvar $* -> not one stderr line: $(cat "$T/err")"; return; fi
+    grep -qi -- "$word" "$T/err" && ok || bad "mlpvar $* -> '$(cat "$T/err")' lacks '$word'"
+}
+
+# Ceilings (docs/limits.md) and lists: refused when the options are read, naming the option.
+expect_usage_error "--depth: an empty item in '1,'"   $M --depth 1,
+expect_usage_error "--depth: an empty item"           $M --depth 1,,2
+expect_usage_error "--depth: 2 is listed twice"       $M --depth 1..4,2
+expect_usage_error "'relu' is listed twice"           $M --activation relu,abs,relu
+expect_usage_error "--activation: an empty item"      $M --activation relu,
+expect_usage_error "--depth: 513 is out of range"     $M --depth 513
+expect_usage_error "--grid: 100000 is out of range"   $M --grid 100000
+expect_usage_error "--budget: 1000000000000 is out"   $M --budget 1000000000000
+expect_usage_error "--width: more than 10000 values"  $M --width 1..20000
+expect_usage_error "above the ceiling of 32 GiB per network (docs/limits.md); lower --width" \
+                                                      $M --width 1000000 --depth 100
+expect_usage_error "lower --grid or --out-dim"        $M --grid 8192 --out-dim 100 --depth 1 --width 4
+expect_usage_error "more than the"                    $M --grid 8192 --n 1000 --depth 1 --width 4 --threads 1000
+expect_usage_error "--n: 2000000 is out of range"     $M --n 2000000
+expect_usage_error "--depth: 60000 is out of range"   advise --quiet --budget 1000 --depth 1..60000
+expect_usage_error "--max-depth: 60000 is out"        advise --quiet --budget 1000 --max-depth 60000
+expect_usage_error "--depth: 3 is listed twice"       advise --quiet --budget 1000 --depth 1..4,3
+expect_usage_error "--steps: 2000000000 is out"       train --quiet --task rings --steps 2000000000
+expect_usage_error "--points: 1000000000 is out"      train --quiet --task rings --points 1000000000
+expect_usage_error "--batch 100 is more than the 16"  $TR --task rings --batch 100
+expect_usage_error "--pair"                           theory --compare --pair 1,1:1,nan
+expect_usage_error "--pair"                           theory --compare --pair 1,1:1,1junk
+expect_usage_error "lower --wide or --depth"          theory --compare --wide 100000 --depth 500
+# Control characters in a value stay on one line.
+expect_usage_error "'1?2' is not an integer"          $M --depth "$(printf '1\n2')"
+
+# Weight files the landscape cannot use are bad input (exit 2), not "out of memory".
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 1 2\n1 1\n0 0\nlayer 2 1\n1 1\n0\n' >"$T/w1.txt"
+expect_usage_error "w1.txt: the network has 1 input"  measure --weights "$T/w1.txt" --grid 16
+expect_usage_error "the first layer needs fan_in >= 2" landscape --weights "$T/w1.txt" --grid 4 --csv "$T/x.csv"
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 2 2\n1e300 1e300 1e300 1e300\n0 0\nlayer 2 1\n1e300 1e300\n0\n' >"$T/big.txt"
+expect_usage_error "overflows double precision"       measure --weights "$T/big.txt" --grid 16 --json
+expect_usage_error "1e+300 in magnitude"              landscape --weights "$T/big.txt" --grid 3 --csv "$T/x.csv"
+# CSV data the sweep refuses, train refuses too.
+printf 'x1,x2,y\n0.5,0.25,1\n' >"$T/one_row.csv"
+expect_usage_error "one_row.csv: 1 data row"          $TR --task csv:"$T/one_row.csv"
+printf 'x,y\n0.5,1\n-0.5,-1\n0.25,1\n' >"$T/one_input.csv"
+expect_usage_error "one_input.csv: 1 input column"    $TR --task csv:"$T/one_input.csv"
+# train --json: every field of the record written, "part" 0 (it was uninitialised).
+if "$MLPVAR" $TR --task rings --json >"$T/tj" 2>"$T/err"; then
+    grep -q '"config": 0, "part": 0, "activation": "relu"' "$T/tj" && ok || bad "train --json: $(head -c 200 "$T/tj")"
+else bad "train --json failed: $(cat "$T/err")"; fi
+
+# System failures exit 1 with the reason (a full disk: /dev/full); an output path
+# through a missing folder or a file is bad input (exit 2).
+expect_system_error "No space left on device" $M --activation relu --depth 1 --width 4 --csv /dev/full
+expect_usage_error "Not a directory; check the folder exists" $M --activation relu --depth 1 --width 4 --csv "$T/one_row.csv/x.csv"
+expect_usage_error "No such file or directory; check the folder" landscape --activation relu --depth 1 --width 4 --grid 4 --csv "$T/no/l.csv"
+
+# Sweep files: the reader's own refusals name the file and line.
+expect_usage_error "is a folder, not a sweep file"    sweep "$T" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: \377300\ndepths: [1]\n' >"$S"
+expect_usage_error "s.yaml:3: not UTF-8 text"         sweep "$S" --out "$T/sw"
+printf 'name: "a\\0b"\nactivations: [relu]\nbudget: 300\ndepths: [1]\n' >"$S"
+expect_usage_error "s.yaml:1: key 'name': the value holds a NUL" sweep "$S" --out "$T/sw"
+printf 'name: t\nactivations: [relu]\nbudget: 300\ndepths: [1]\nmeasure: {grid: 100000}\n' >"$S"
+expect_usage_error "s.yaml:5: key 'grid': 100000 is out of range" sweep "$S" --out "$T/sw" --dry-run
+printf 'name: t\nactivations: %s\n' "$(head -c 100000 /dev/zero | tr '\0' '[')" >"$S"
+expect_usage_error "s.yaml:2: lists and mappings nested more than 16 deep" sweep "$S" --out "$T/sw"
+[ ! -e "$T/sw" ] && ok || bad "a refused sweep created its output folder"
+
 # The Slurm script: valid bash, and its command line runs (as a dry run).
 SB="$(dirname "$0")/../../slurm/sweep.sbatch"
 bash -n "$SB" && ok || bad "slurm/sweep.sbatch: bash -n failed"

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep_expand.h"
+#include "sweep_limits.h"
 
 #ifndef SWEEP_FILES_DIR
 #error "SWEEP_FILES_DIR must name tests/sweep/files"
@@ -478,6 +480,28 @@ static const broken BROKEN[] = {
     { "bad_parts_not_list.yaml", 5, "parts", "not a list of parts" },
     { "bad_part_name.yaml", 7, "name", "valid keys: activations, budget" },
     { "bad_part_value.yaml", 7, "steps", "0 is out of range" },
+    /* ceilings (sweep_limits.h, docs/limits.md) */
+    { "bad_grid_ceiling.yaml", 5, "grid", "100000 is out of range; give a whole number from 2 to 8192" },
+    { "bad_budget_ceiling.yaml", 3, "budget", "1000000000000 is out of range; give a whole number from 1 to 1000000000" },
+    { "bad_depth_ceiling.yaml", 4, "depths", "513 is out of range; give a whole number from 1 to 512" },
+    { "bad_draws_ceiling.yaml", 5, "draws", "2000000 is out of range; give a whole number from 1 to 1000000" },
+    { "bad_points_ceiling.yaml", 5, "points", "200000000 is out of range" },
+    { "bad_steps_ceiling.yaml", 6, "steps", "200000000 is out of range" },
+    { "bad_test_grid_ceiling.yaml", 5, "test_grid", "10000 is out of range; give a whole number from 2 to 8192" },
+    { "bad_range_ceiling.yaml", 3, "widths", "range '1..20000' has more than 10000 values" },
+    { "bad_networks_ceiling.yaml", 3, "budget", "the sweep has 20000000 networks (10000 budgets x 2 activations x "
+      "10 depths x 100 seeds, all parts together), above the ceiling of 10000000 per sweep" },
+    { "bad_network_memory.yaml", 3, "widths", "one network of this sweep (relu, depth 2, width 1000000, "
+      "1000005000001 parameters, grid 128) needs 11 TiB of memory, above the ceiling of 32 GiB per network" },
+    { "bad_grid_memory.yaml", 6, "grid", "above the ceiling of 32 GiB per network (docs/limits.md); lower grid" },
+    /* text the reader refuses before the keys */
+    { "bad_nul_name.yaml", 1, "name", "the value holds a NUL character" },
+    { "bad_not_utf8.yaml", 3, NULL, "not UTF-8 text (invalid leading UTF-8 octet: byte 0xff, column 9)" },
+    { "bad_control_char.yaml", 3, NULL, "a control character (byte 0x01, column 12)" },
+    { "bad_nesting.yaml", 5, NULL, "nested more than 16 deep" },
+    /* CSV data a landscape or a test set cannot use */
+    { "bad_csv_one_row.yaml", 5, "path", "1 data row; training needs at least 2" },
+    { "bad_csv_one_input.yaml", 5, "path", "1 input column beside the 1 target" },
 };
 #define N_BROKEN ((int)(sizeof BROKEN / sizeof BROKEN[0]))
 
@@ -539,6 +563,28 @@ START_TEST(test_parts)
 }
 END_TEST
 
+/* The file itself: a folder, and a file past LIM_MAX_FILE_BYTES (refused
+ * before it is parsed: a list of 300000 items would take libyaml seconds). */
+START_TEST(test_not_a_sweep_file)
+{
+    mlpv_sweep s;
+    ck_assert_int_eq(sweep_read(SWEEP_FILES_DIR, &s, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "is a folder, not a sweep file") != NULL, "%s", err);
+    char path[] = "/tmp/mlpvar-big-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("name: big\nactivations: [relu]\nbudget: 300\ndepths: [1", f);
+    for (long i = 0; i < (LIM_MAX_FILE_BYTES + 3) / 3; i++) fputs(", 1", f);
+    fputs("]\n", f);
+    fclose(f);
+    ck_assert_int_eq(sweep_read(path, &s, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "larger than 1024 KiB, the ceiling for a sweep file") != NULL, "%s", err);
+    ck_assert_ptr_null(strchr(err, '\n'));
+    unlink(path);
+}
+END_TEST
+
 /* A tiny error buffer truncates, never overflows. */
 START_TEST(test_small_err_buffer)
 {
@@ -570,6 +616,7 @@ int main(void)
     TCase *tb = tcase_create("broken");
     tcase_add_loop_test(tb, test_broken, 0, N_BROKEN);
     tcase_add_test(tb, test_small_err_buffer);
+    tcase_add_test(tb, test_not_a_sweep_file);
     suite_add_tcase(s, tb);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

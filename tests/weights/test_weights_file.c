@@ -287,6 +287,9 @@ static const bad_case BAD[] = {
     { "fan_out_eof", HDR "layers 2\nlayer 2\n", 4, { "truncated", "fan_out of layer 1" } },
     { "too_large", HDR "layers 2\nlayer 100000 100000\n", 4, { "1e8", "layer 1", "fan_in 100000, fan_out 100000" } },
     { "too_large_dim", HDR "layers 2\nlayer 2 200000000\n", 4, { "fan_out of layer 1", "outside", "1e8" } },
+    /* a header claiming 1e8 numbers in a file of a few bytes: refused before 800 MB are allocated */
+    { "claims_more_than_file", HDR "layers 2\nlayer 2 30000000\n1 2 3\n", 4,
+      { "truncated file", "layer 1 (fan_in 2, fan_out 30000000) needs 90000000 numbers", "check fan_in and fan_out" } },
     { "fan_in_mismatch", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 3 1\n", 8,
       { "layer 2 has fan_in 3", "layer 1 has fan_out 2", "must equal" } },
     { "widths_differ", HDR "layers 3\nlayer 2 2\n1 2\n3 4\n0.5 0.5\n\nlayer 2 3\n", 9,
