@@ -76,6 +76,10 @@ int mlpv_task_grid(mlpv_task_kind k, int knob, int g, mlpv_dataset *out);
  * many columns as the rows. Errors without a line (the file cannot be opened)
  * read "path: what; how to fix". err may be NULL. */
 int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen);
+/* The same over the file's bytes in memory (len > 0); name stands for the path
+ * in messages. */
+int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out,
+                      char *err, size_t errlen);
 /* The most values (rows x columns) mlpv_csv_read takes: 1e8, 800 MB of doubles
  * on every rank; a larger file is refused naming the line where it passes. */
 #define MLPV_CSV_MAX_VALUES 100000000L

@@ -120,7 +120,7 @@ int cmd_train(int argc, char **argv)
 
     char err[1024];
     sweep_data data;
-    if (sweep_data_load(&s, &data, err, sizeof err) != 0) {
+    if (sweep_data_load(&s, NULL, &data, err, sizeof err) != 0) {
         fprintf(stderr, "mlpvar train: %s\n", err);
         net_options_free(&o);
         return EXIT_USAGE;

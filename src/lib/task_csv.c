@@ -221,25 +221,15 @@ static int build_set(csv_state *st, mlpv_dataset *out)
     return 0;
 }
 
-int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen)
+/* The reader over an open stream; path names it in messages. */
+static int read_stream(FILE *f, const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen)
 {
-    if (err && errlen > 0) err[0] = '\0';
-    if (out) memset(out, 0, sizeof *out);
-    if (!path) return fail(err, errlen, "(null): no path given; pass the CSV file's path");
-    if (!out) return fail(err, errlen, "%s: no output data set; this is a bug in the caller", path);
-    if (out_dim < 1 || out_dim > 1000000)
-        return fail(err, errlen, "%s: %d target columns asked for; give at least 1", path, out_dim);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return fail(err, errlen, "%s: cannot open: %s; check the path and its permissions",
-                    path, strerror(errno));
     csv_state st = { .path = path, .err = err, .errlen = errlen, .out_dim = out_dim };
     long nlines = 0;
     locale_t cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = cloc ? uselocale(cloc) : (locale_t)0;
     int rc = read_lines(f, &st, &nlines);
     if (cloc) { uselocale(old); freelocale(cloc); }
-    fclose(f);
     if (rc == 0 && st.nrows == 0) {
         if (nlines == 0)
             rc = fail(err, errlen, "%s: the file is empty; write one row of numbers per line",
@@ -253,5 +243,40 @@ int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, s
         rc = fail(err, errlen, "%s: out of memory for %ld rows; use a smaller file", path,
                   st.nrows);
     free(st.vals);
+    return rc;
+}
+
+static int check_args(const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen)
+{
+    if (err && errlen > 0) err[0] = '\0';
+    if (out) memset(out, 0, sizeof *out);
+    if (!path) return fail(err, errlen, "(null): no path given; pass the CSV file's path");
+    if (!out) return fail(err, errlen, "%s: no output data set; this is a bug in the caller", path);
+    if (out_dim < 1 || out_dim > 1000000)
+        return fail(err, errlen, "%s: %d target columns asked for; give at least 1", path, out_dim);
+    return 0;
+}
+
+int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen)
+{
+    if (check_args(path, out_dim, out, err, errlen)) return -1;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fail(err, errlen, "%s: cannot open: %s; check the path and its permissions",
+                    path, strerror(errno));
+    int rc = read_stream(f, path, out_dim, out, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out,
+                      char *err, size_t errlen)
+{
+    if (check_args(name, out_dim, out, err, errlen)) return -1;
+    if (len == 0) return fail(err, errlen, "%s: the file is empty; write one row of numbers per line", name);
+    FILE *f = fmemopen((void *)bytes, len, "r");
+    if (!f) return fail(err, errlen, "%s: out of memory reading it", name);
+    int rc = read_stream(f, name, out_dim, out, err, errlen);
+    fclose(f);
     return rc;
 }

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int plan_load(plan *p, const char *path, char *err, size_t errlen)
+int plan_load(plan *p, const char *path, sweep_source *src, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    int r = sweep_read_parts(path, &p->parts, &p->n_parts, err, errlen);
+    int r = sweep_read_parts_from(path, src, &p->parts, &p->n_parts, err, errlen);
     if (r) return r == -2 ? 1 : 2;               /* -2: the file could not be read (a system failure) */
     p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
     p->key_prefix = calloc((size_t)p->n_parts, sizeof(uint64_t));
@@ -38,7 +38,7 @@ int plan_load(plan *p, const char *path, char *err, size_t errlen)
         p->n_items += ni;
         free(cf);
         free(it);
-        if (sweep_data_load(s, &p->data[k], err, errlen) != 0) return 2;
+        if (sweep_data_load(s, src, &p->data[k], err, errlen) != 0) return 2;
     }
     return 0;
 }

@@ -18,9 +18,10 @@ typedef struct {
     sweep_item *items; long n_items;
 } plan;
 
-/* Reads the sweep file and expands it. Returns 0; 2 with err on bad input
- * (file, line and key named); 1 when out of memory. */
-int plan_load(plan *p, const char *path, char *err, size_t errlen);
+/* Reads the sweep file and expands it, its files through src (sweep_source.h;
+ * NULL: from disk). Returns 0; 2 with err on bad input (file, line and key
+ * named); 1 when out of memory or a file cannot be read. */
+int plan_load(plan *p, const char *path, sweep_source *src, char *err, size_t errlen);
 void plan_free(plan *p);
 
 const mlpv_sweep *plan_part(const plan *p, const sweep_item *it);

@@ -19,12 +19,13 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int sweep_data_load(const mlpv_sweep *s, sweep_data *d, char *err, size_t errlen)
+int sweep_data_load(const mlpv_sweep *s, const sweep_source *src, sweep_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
-    if (s->has_task && s->task == MLPV_TASK_CSV)
-        return mlpv_csv_read(s->csv_path, s->csv_targets, &d->csv, err, errlen);
-    return 0;
+    if (!s->has_task || s->task != MLPV_TASK_CSV) return 0;
+    const source_file *held = source_find(src, s->csv_path);
+    if (held) return mlpv_csv_read_mem(s->csv_path, held->bytes, held->len, s->csv_targets, &d->csv, err, errlen);
+    return mlpv_csv_read(s->csv_path, s->csv_targets, &d->csv, err, errlen);
 }
 
 void sweep_data_free(sweep_data *d)

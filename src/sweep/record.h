@@ -19,7 +19,8 @@ typedef struct {
     mlpv_dataset csv;            /* all rows of the CSV file, n = 0 if none */
 } sweep_data;
 
-int sweep_data_load(const mlpv_sweep *s, sweep_data *d, char *err, size_t errlen);
+/* From src's bytes when it holds the file (src may be NULL), else from disk. */
+int sweep_data_load(const mlpv_sweep *s, const sweep_source *src, sweep_data *d, char *err, size_t errlen);
 void sweep_data_free(sweep_data *d);
 
 /* What a worker computed for one item. */

@@ -7,6 +7,7 @@
 #include "sweep_expand.h"
 #include "sweep_limits.h"
 #include "sweep_yaml.h"
+#include "sweep_source.h"
 
 #include "mlpvar/rivals.h"
 
@@ -98,6 +99,40 @@ static char *resolve(const char *sweep_path, const char *p)
     return r;
 }
 
+/* The CSV data of a task from its bytes (the source's, or the disk's, kept in
+ * the source when it reads from disk), and the bytes' content hash. 0, or -1
+ * with err naming the file. */
+static int csv_load(sweep_source *src, mlpv_sweep *s, mlpv_dataset *d, char *err, size_t errlen)
+{
+    const source_file *held = source_find(src, s->csv_path);
+    char *bytes = NULL;
+    size_t len = 0;
+    if (!held) {
+        if (src && !src->from_disk) {
+            snprintf(err, errlen, "%s: the master did not send this file (an internal error)", s->csv_path);
+            return -1;
+        }
+        if (read_whole_file(s->csv_path, (size_t)LIM_MAX_CSV_BYTES, &bytes, &len) != 0) {
+            int e = errno;
+            snprintf(err, errlen, "%s: cannot %s: %s%s", s->csv_path, e == EFBIG ? "use" : "open",
+                     e == EFBIG ? "larger than the ceiling for CSV data (docs/limits.md)" : strerror(e),
+                     e == EFBIG ? "" : "; check the path and its permissions");
+            return -1;
+        }
+        if (src && source_add(src, s->csv_path, bytes, len) != 0) {
+            free(bytes);
+            snprintf(err, errlen, "%s: out of memory", s->csv_path);
+            return -1;
+        }
+    }
+    const char *b = held ? held->bytes : bytes;
+    size_t n = held ? held->len : len;
+    content_hash(b, n, s->csv_hash);
+    int rc = mlpv_csv_read_mem(s->csv_path, b, n, s->csv_targets, d, err, errlen);
+    free(bytes);
+    return rc;
+}
+
 static int parse_task(sy_ctx *c, sy_section *top, mlpv_sweep *s)
 {
     yaml_node_t *map = top->val[T_TASK], *nv = sy_lookup(c, map, "name");
@@ -120,14 +155,15 @@ static int parse_task(sy_ctx *c, sy_section *top, mlpv_sweep *s)
         const char *p;
         if (sy_get_string(c, sec.val[1], "path", &p)) return -1;
         s->csv_path = resolve(c->path, p);
-        if (!s->csv_path) return SY_FAIL(c, sec.val[1], "path", "out of memory");
+        s->csv_path_written = strdup(p);
+        if (!s->csv_path || !s->csv_path_written) return SY_FAIL(c, sec.val[1], "path", "out of memory");
         if (sec.val[2] && sy_get_int(c, sec.val[2], "targets", 1, LIM_MAX_DIM, &s->csv_targets)) return -1;
         if (sec.val[3] && sy_get_double(c, sec.val[3], "test_fraction", 0, 1, 1, 1, &s->test_fraction)) return -1;
         s->line.path = (int)sy_line_of(sec.val[1]);
         mlpv_dataset d;
         char e[1024];
         memset(&d, 0, sizeof d);
-        if (mlpv_csv_read(s->csv_path, s->csv_targets, &d, e, sizeof e))
+        if (csv_load(c->src, s, &d, e, sizeof e))
             return SY_FAIL(c, sec.val[1], "path", "cannot use the CSV file: %s", e);
         int bad = sweep_csv_check(&d, s->csv_path, e, sizeof e);
         s->in_dim = d.in_dim;
@@ -367,7 +403,13 @@ static void defaults(mlpv_sweep *s)
 
 int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen)
 {
-    sy_ctx c = { path, NULL, err, errlen };
+    return sweep_read_parts_from(path, NULL, parts, n_parts, err, errlen);
+}
+
+int sweep_read_parts_from(const char *path, sweep_source *src, mlpv_sweep **parts, int *n_parts, char *err,
+                          size_t errlen)
+{
+    sy_ctx c = { path, NULL, err, errlen, src };
     *parts = NULL;
     *n_parts = 0;
     if (err && errlen) err[0] = '\0';
@@ -422,6 +464,7 @@ void sweep_free(mlpv_sweep *s)
     free(s->depths);
     free(s->seeds);
     free(s->csv_path);
+    free(s->csv_path_written);
     free(s->path);
     memset(s, 0, sizeof *s);
 }

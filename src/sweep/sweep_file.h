@@ -10,6 +10,7 @@
 #include "mlpvar/task.h"
 #include "mlpvar/train.h"
 #include "mlpvar/network.h"
+#include "sweep_source.h"
 
 typedef struct {
     char *name;                              /* name: (required) */
@@ -25,6 +26,8 @@ typedef struct {
     long points;                             /* training points (default 2048) */
     int test_grid;                           /* test grid g x g for 2-D tasks (default 64) */
     char *csv_path; int csv_targets; double test_fraction;   /* task csv: path, targets (1), test_fraction (0.2) */
+    char *csv_path_written;                  /* task csv: the path as the sweep file writes it (csv_path is resolved) */
+    char csv_hash[17];                       /* task csv: 16 hex digits, the hash of the file's bytes */
     int in_dim, out_dim;                     /* 2 and 1 for 2-D tasks; from the CSV file otherwise */
 
     int has_train;                           /* train: {...} present (requires task) */
@@ -73,6 +76,10 @@ void sweep_free(mlpv_sweep *s);
  * sharing the name (one part without `parts:`). sweep_read refuses files with
  * more than one part. */
 int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen);
+/* The same with the files (the sweep file, CSV data) taken from src: held
+ * files from memory; others from disk, kept in src, when src->from_disk. */
+int sweep_read_parts_from(const char *path, sweep_source *src, mlpv_sweep **parts, int *n_parts, char *err,
+                          size_t errlen);
 void sweep_free_parts(mlpv_sweep *parts, int n);
 
 #endif

@@ -30,6 +30,7 @@
 #define LIM_MAX_SEEDS 1000000L          /* trained seeds */
 /* The sweep file itself: a hostile file is refused before libyaml builds it. */
 #define LIM_MAX_FILE_BYTES (1L << 20)   /* 1 MiB */
+#define LIM_MAX_CSV_BYTES (1L << 31)    /* 2 GiB of CSV text: the file every rank is sent */
 #define LIM_MAX_NESTING 16              /* lists and mappings inside each other */
 /* Memory. */
 #define LIM_MAX_ITEM_BYTES (32.0 * (1L << 30))   /* one network's measurement and training: 32 GiB */

@@ -5,6 +5,7 @@
 #include "monitor.h"
 #include "store.h"
 #include "sweep_check.h"
+#include "sweep_source.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -29,14 +30,76 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Every rank loads the plan. When one cannot, rank 0 prints the first
- * failing rank's error, naming the rank and its host, and all return its code. */
+/* Broadcasts a byte count and bytes from rank 0, in pieces MPI's int counts
+ * can carry, without spinning. */
+static void bcast_bytes(char *buf, size_t len)
+{
+    for (size_t at = 0; at < len;) {
+        int n = len - at > (1u << 30) ? 1 << 30 : (int)(len - at);
+        MPI_Request req;
+        MPI_Ibcast(buf + at, n, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+        mpi_wait_politely(&req);
+        at += (size_t)n;
+    }
+}
+
+static void bcast_u64(uint64_t *v)
+{
+    MPI_Request req;
+    MPI_Ibcast(v, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &req);
+    mpi_wait_politely(&req);
+}
+
+/* The master sends every file it read for the plan (the sweep file, CSV
+ * data) to every rank, so workers parse the same bytes and need no copy on
+ * their own host. On the workers src starts empty and fills. 0, or -1 (OOM,
+ * agreed by every rank: the master then sends an empty source). */
+static int share_files(sweep_source *src, int rank)
+{
+    uint64_t n = rank == 0 ? (uint64_t)src->n : 0;
+    bcast_u64(&n);
+    int rc = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t sizes[2] = { 0, 0 };
+        if (rank == 0) { sizes[0] = strlen(src->file[i].path) + 1; sizes[1] = src->file[i].len; }
+        bcast_u64(&sizes[0]);
+        bcast_u64(&sizes[1]);
+        char *path = rank == 0 ? src->file[i].path : malloc(sizes[0]);
+        char *bytes = rank == 0 ? src->file[i].bytes : malloc(sizes[1] + 1);
+        if (!path || !bytes) MPI_Abort(MPI_COMM_WORLD, 1);   /* a rank out of memory cannot follow the others */
+        bcast_bytes(path, sizes[0]);
+        bcast_bytes(bytes, sizes[1]);
+        if (rank != 0) {
+            rc |= source_add(src, path, bytes, sizes[1]);
+            free(path);
+            free(bytes);
+        }
+    }
+    return rc;
+}
+
+/* Every rank loads the plan: the master from its disk, the workers from the
+ * files the master sends. When a rank cannot, rank 0 prints the first failing
+ * rank's error, naming the rank and its host, and all return its code. */
 static int load_everywhere(plan *p, const char *path, int rank, int size)
 {
     char err[1024], msg[1400];
-    int rc = plan_load(p, path, err, sizeof err);
-    int first = rc ? rank : size, low;
+    sweep_source src;
+    source_init(&src, rank == 0);
+    int rc = rank == 0 ? plan_load(p, path, &src, err, sizeof err) : 0;
+    int ok = rc == 0;
     MPI_Request req;
+    MPI_Ibcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);   /* the master's own load failed: nothing to send */
+    mpi_wait_politely(&req);
+    if (ok) {
+        if (share_files(&src, rank) != 0) { rc = 1; snprintf(err, sizeof err, "out of memory for the sweep's files"); }
+        else if (rank != 0) rc = plan_load(p, path, &src, err, sizeof err);
+    } else if (rank != 0) {
+        memset(p, 0, sizeof *p);
+        rc = 2;
+    }
+    source_free(&src);
+    int first = rc ? rank : size, low;
     MPI_Iallreduce(&first, &low, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &req);
     mpi_wait_politely(&req);
     if (low == size) return 0;

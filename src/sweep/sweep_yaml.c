@@ -2,6 +2,7 @@
  * mappings with known keys, and number lists with range strings ("4..8"); each
  * failure is written as one line "FILE:LINE: key 'K': what is wrong; how to fix". */
 #include "sweep_yaml.h"
+#include "sweep_source.h"
 #include "sweep_limits.h"
 
 #include <errno.h>
@@ -380,39 +381,38 @@ static int prescan(sy_ctx *c, const char *buf, size_t len)
 /* The file's bytes, at most LIM_MAX_FILE_BYTES, NUL-terminated; 0, -1 bad input, -2 unreadable. */
 static int read_file(sy_ctx *c, char **out, size_t *len)
 {
-    *out = NULL;
-    FILE *f = fopen(c->path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        int e = errno;
-        if (f) fclose(f);
-        snprintf(c->err, c->errlen, "%s: cannot open the sweep file: %s; check the path", c->path, strerror(e));
-        return e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP ? -1 : -2;
+    const source_file *held = source_find(c->src, c->path);
+    if (held) {                                  /* the master's bytes, sent to this rank */
+        *out = malloc(held->len + 1);
+        if (!*out) { snprintf(c->err, c->errlen, "%s: out of memory", c->path); return -2; }
+        memcpy(*out, held->bytes, held->len + 1);
+        *len = held->len;
+        return 0;
     }
-    if (S_ISDIR(st.st_mode)) {
-        fclose(f);
-        snprintf(c->err, c->errlen, "%s: is a folder, not a sweep file; give the path of a YAML sweep file", c->path);
-        return -1;
-    }
-    char *buf = malloc((size_t)LIM_MAX_FILE_BYTES + 2);
-    if (!buf) { fclose(f); snprintf(c->err, c->errlen, "%s: out of memory", c->path); return -2; }
-    size_t n = fread(buf, 1, (size_t)LIM_MAX_FILE_BYTES + 1, f);
-    int bad = ferror(f), e = errno;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        snprintf(c->err, c->errlen, "%s: cannot read the sweep file: %s", c->path, strerror(e));
+    if (c->src && !c->src->from_disk) {
+        snprintf(c->err, c->errlen, "%s: the master did not send this file (an internal error)", c->path);
         return -2;
     }
-    if (n > (size_t)LIM_MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(c->err, c->errlen, "%s: larger than %ld KiB, the ceiling for a sweep file (docs/limits.md); write "
-                 "long lists as ranges like \"1..64\"", c->path, LIM_MAX_FILE_BYTES / 1024);
-        return -1;
+    if (read_whole_file(c->path, (size_t)LIM_MAX_FILE_BYTES, out, len) != 0) {
+        int e = errno;
+        if (e == EISDIR) {
+            snprintf(c->err, c->errlen, "%s: is a folder, not a sweep file; give the path of a YAML sweep file", c->path);
+            return -1;
+        }
+        if (e == EFBIG) {
+            snprintf(c->err, c->errlen, "%s: larger than %ld KiB, the ceiling for a sweep file (docs/limits.md); write "
+                     "long lists as ranges like \"1..64\"", c->path, LIM_MAX_FILE_BYTES / 1024);
+            return -1;
+        }
+        snprintf(c->err, c->errlen, "%s: cannot %s the sweep file: %s%s", c->path, e == EIO || e == ENOMEM ? "read" : "open",
+                 strerror(e), e == EIO || e == ENOMEM ? "" : "; check the path");
+        return e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP ? -1 : -2;
     }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
+    if (c->src && source_add(c->src, c->path, *out, *len) != 0) {
+        free(*out);
+        snprintf(c->err, c->errlen, "%s: out of memory", c->path);
+        return -2;
+    }
     return 0;
 }
 

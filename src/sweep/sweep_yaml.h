@@ -10,11 +10,14 @@
 #define SY_NO_MAX LONG_MAX   /* no upper limit */
 #define SY_MAX_KEYS 12
 
+#include "sweep_source.h"
+
 typedef struct {
     const char *path;        /* the sweep file, for messages */
     yaml_document_t *doc;
     char *err;
     size_t errlen;
+    sweep_source *src;       /* the files in memory (sweep_source.h), or NULL: read from disk */
 } sy_ctx;
 
 /* A mapping's values, indexed like the list of valid keys given to sy_read_section. */

@@ -43,7 +43,7 @@ static int sweep(const char *path)
         items += ni > 0 ? ni : 0;
         free(cf);
         free(it);
-        if (!rc && sweep_data_load(&parts[k], &d, err, sizeof err) != 0) rc = bad(err);
+        if (!rc && sweep_data_load(&parts[k], NULL, &d, err, sizeof err) != 0) rc = bad(err);
         else if (!rc) sweep_data_free(&d);
     }
     if (!rc) {

@@ -70,7 +70,7 @@ static void measure_item(const char *path, double *grown, double *estimate)
         mallopt(M_TRIM_THRESHOLD, 64 * 1024);
         sweep_data data;
         item_result *r = malloc(sizeof *r);
-        if (!r || sweep_data_load(&s, &data, err, sizeof err) != 0) _exit(3);
+        if (!r || sweep_data_load(&s, NULL, &data, err, sizeof err) != 0) _exit(3);
         sweep_config tiny = cf[0];            /* warm up the allocator on a small network */
         tiny.spec.width = 2;
         sweep_item warm = it;
