@@ -1,6 +1,7 @@
 /* Architecture bookkeeping: parameter counts and the width-for-budget solver. */
 #include "mlpvar/spec.h"
 
+#include <assert.h>
 #include <string.h>
 
 static const char *const INIT_NAMES[MLPV_INIT_COUNT] = { "auto", "he", "lecun", "xavier", "torch" };
@@ -71,4 +72,15 @@ int mlpv_layer_fan_in(const mlpv_spec *s, int l)
 int mlpv_layer_fan_out(const mlpv_spec *s, int l)
 {
     return l == s->depth ? s->out_dim : s->width;
+}
+
+void mlpv_param_offset(const mlpv_spec *s, int layer, long *off_W, long *off_b)
+{
+    assert(layer >= 0 && layer <= s->depth + 1);
+    long off = 0;
+    for (int l = 0; l < layer; l++)
+        off += (long)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l) + mlpv_layer_fan_out(s, l);
+    if (off_W) *off_W = off;
+    if (off_b) *off_b = layer <= s->depth ? off + (long)mlpv_layer_fan_in(s, layer) * mlpv_layer_fan_out(s, layer)
+                                          : off;
 }
