@@ -6,10 +6,11 @@
  * jacob_cov and ntk_cond: one forward pass keeping every layer and one
  * per-point backward pass of the SUM of the outputs, both point-major.
  * Backward: D_l = d(sum_k f_k)/dZ_l [N x fan_out_l], D_L = 1 (the output
- * layer, no activation), D_{l-1} = (D_l W_l) .* phi'(Z_{l-1}); the input
- * Jacobian is J = D_0 W_0 [N x d]. The per-point gradient of W_l is the outer
- * product D_l[i] H_{l-1}[i]^T (H_{-1} = X) and that of b_l is D_l[i], so the
- * empirical NTK needs no N x P Jacobian:
+ * layer, no activation), D_{l-1} = (D_l W_l) .* phi'(Z_{l-1}) (the activation
+ * table's kernel, as in training); the input Jacobian is J = D_0 W_0 [N x d].
+ * The per-point gradient of W_l is the outer product D_l[i] H_{l-1}[i]^T
+ * (H_{-1} = X) and that of b_l is D_l[i], so the empirical NTK needs no N x P
+ * Jacobian:
  *   Theta = sum_l (D_l D_l^T) .* (H_{l-1} H_{l-1}^T + 1)   (.* elementwise),
  * since <a b^T, c d^T>_F = (a.c)(b.d).
  * These two keep their own point-major forward pass for now: on the forward
@@ -18,6 +19,7 @@
  * CSV sweep, whose smallest eigenvalues are roundoff), which the golden
  * records do not allow. */
 #include "rivals_internal.h"
+#include "activation_kernels.h"
 #include "forward.h"
 
 #include <cblas.h>
@@ -84,8 +86,8 @@ static int backward_all(const mlpv_net *net, const pm_cache *c, int N, double **
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, fi, fo,
                     1.0, D[l], fo, net->W[l], fi, 0.0, D[l - 1], fi);
-        const double *z = c->Z[l - 1];
-        for (size_t i = 0; i < (size_t)N * fi; i++) D[l - 1][i] *= mlpv_dphi(s->activation, z[i]);
+        /* elementwise, so the [N x fi] blocks pass as N rows of fi */
+        mlpv_dphi_mul_d(s->activation, c->Z[l - 1], c->H[l - 1], D[l - 1], N, fi, NULL);
     }
     *Dout = D;
     *mem = buf;
