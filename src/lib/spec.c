@@ -74,12 +74,16 @@ int mlpv_layer_fan_out(const mlpv_spec *s, int l)
     return l == s->depth ? s->out_dim : s->width;
 }
 
+/* O(1), as the forward and backward passes ask for every layer of every chunk:
+ * layer 0 holds (in_dim + 1) n values, layers 1..depth-1 (n + 1) n each, the
+ * output layer (n + 1) m; W_l comes first, then b_l. */
 void mlpv_param_offset(const mlpv_spec *s, int layer, long *off_W, long *off_b)
 {
     assert(layer >= 0 && layer <= s->depth + 1);
-    long off = 0;
-    for (int l = 0; l < layer; l++)
-        off += (long)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l) + mlpv_layer_fan_out(s, l);
+    long n = s->width, first = (s->in_dim + 1L) * n, hidden = (n + 1) * n;
+    long nh = (layer < s->depth ? layer : s->depth) - 1;   /* (n + 1) n layers before `layer` */
+    long off = layer == 0 ? 0 : first + nh * hidden;
+    if (layer == s->depth + 1) off += (n + 1) * s->out_dim;
     if (off_W) *off_W = off;
     if (off_b) *off_b = layer <= s->depth ? off + (long)mlpv_layer_fan_in(s, layer) * mlpv_layer_fan_out(s, layer)
                                           : off;
