@@ -125,7 +125,7 @@ static core_run core_train(const mlpv_spec *spec, const mlpv_dataset *d, int k,
  *   backward: dW_l += delta_l H_{l-1}^T  (GEMM NT, fo x fi x R),
  *             delta_{l-1} = (W_l^T delta_l) .* (H_{l-1} > 0)  (GEMM TN + one flat pass
  *             that also sums each row into db).
- * Parameters and gradients in mlpv_net's flat layout (W_0, b_0, W_1, b_1, ...). Adam
+ * Parameters and gradients in mlpv_net's flat layout (mlpv_param_offset). Adam
  * exactly as src/lib/optim.c (PyTorch's formula, float). */
 typedef struct {
     mlpv_spec s;
@@ -142,14 +142,8 @@ static void ref_ws_init(ref_ws *w, const mlpv_spec *s, int R)
 {
     w->s = *s;
     w->R = R;
-    long off = 0;
-    for (int l = 0; l <= s->depth; l++) {
-        long fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        w->offW[l] = off;
-        w->offb[l] = off + fi * fo;
-        off += fi * fo + fo;
-    }
-    w->np = off;
+    for (int l = 0; l <= s->depth; l++) mlpv_param_offset(s, l, &w->offW[l], &w->offb[l]);
+    mlpv_param_offset(s, s->depth + 1, &w->np, NULL);
     int dw = s->width > s->out_dim ? s->width : s->out_dim;
     size_t layer = ((size_t)s->width * R + 15) / 16 * 16;
     size_t dsz = ((size_t)dw * R + 15) / 16 * 16;

@@ -10,6 +10,9 @@ typedef enum {
     MLPV_ACTIVATION_COUNT
 } mlpv_activation;
 
+/* Leaky ReLU's slope on x < 0 (PyTorch's nn.LeakyReLU default). */
+#define MLPV_LEAKY_RELU_SLOPE 0.01
+
 /* Name as the command line spells it ("relu", "abs", ...). */
 const char *mlpv_activation_name(mlpv_activation a);
 /* Parses a name; returns 0 and sets *out, or -1 if unknown. */
@@ -17,10 +20,14 @@ int mlpv_activation_parse(const char *name, mlpv_activation *out);
 /* Comma-separated list of every known name, for error messages. */
 const char *mlpv_activation_names(void);
 
+/* phi and phi' of one double with libm: the definitions (moments, theory, tests). */
 double mlpv_phi(mlpv_activation a, double x);
 double mlpv_dphi(mlpv_activation a, double x);   /* derivative; 0 at a kink's left side */
 
-/* In place over n values: x[i] = phi(x[i]). */
+/* In place over n values: x[i] = phi(x[i]), with the arithmetic of the forward
+ * pass (activation.c): double as mlpv_phi; float as (float)mlpv_phi((double)x)
+ * except relu, abs, leaky relu (exact in float) and tanh, sigmoid (a rational
+ * approximation, absolute error about 2e-7). */
 void mlpv_phi_apply_f(mlpv_activation a, float *x, size_t n);
 void mlpv_phi_apply_d(mlpv_activation a, double *x, size_t n);
 

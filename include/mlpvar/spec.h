@@ -39,4 +39,12 @@ int mlpv_width_for_budget(long budget, int in_dim, int out_dim, int depth);
 int mlpv_layer_fan_in(const mlpv_spec *s, int l);
 int mlpv_layer_fan_out(const mlpv_spec *s, int l);
 
+/* The parameter layout, the one place it is written down: every flat array of
+ * weights and biases (mlpv_net's store, gradients, optimiser state) holds
+ * W_0, b_0, W_1, b_1, ..., W_depth, b_depth, W_l [fan_out x fan_in] row-major,
+ * b_l [fan_out]. Offsets of W_l and b_l for 0 <= l <= depth; l = depth + 1 gives
+ * the end of the array (the parameter count, = mlpv_spec_params) in both.
+ * Either pointer may be NULL. */
+void mlpv_param_offset(const mlpv_spec *s, int layer, long *off_W, long *off_b);
+
 #endif

@@ -1,12 +1,25 @@
-/* Activation functions and their Gaussian moments. */
+/* Activation functions: names, the scalar double definitions phi and phi',
+ * the elementwise kernels of the forward and backward passes in float and
+ * double (activation_kernels.h, written once in activation_impl.h), and the
+ * Gaussian moments. */
 #include "mlpvar/activation.h"
 #include "mlpvar/gauss_hermite.h"
+#include "activation_kernels.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
 
-#define LEAKY_SLOPE 0.01   /* PyTorch's nn.LeakyReLU default */
+/* Without FP traps to preserve, GCC if-converts and vectorises the kernels'
+ * loops with selects and clamps (leaky relu, elu, tanh, sigmoid); no value
+ * changes: -fno-trapping-math permits no reassociation. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("no-trapping-math")
+#endif
+
+/* A new activation needs a row in NAMES, mlpv_phi, mlpv_dphi, the two tables
+ * of activation_impl.h and a decision in mlpv_dphi_needs_z. */
+_Static_assert(MLPV_ACTIVATION_COUNT == 11, "activation tables out of date");
 
 static const char *const NAMES[MLPV_ACTIVATION_COUNT] = {
     "relu", "abs", "leaky_relu", "tanh", "gelu", "silu",
@@ -42,7 +55,7 @@ double mlpv_phi(mlpv_activation a, double x)
     switch (a) {
     case MLPV_RELU:       return x > 0 ? x : 0.0;
     case MLPV_ABS:        return fabs(x);
-    case MLPV_LEAKY_RELU: return x > 0 ? x : LEAKY_SLOPE * x;
+    case MLPV_LEAKY_RELU: return x > 0 ? x : MLPV_LEAKY_RELU_SLOPE * x;
     case MLPV_TANH:       return tanh(x);
     case MLPV_GELU:       return 0.5 * x * (1.0 + erf(x / M_SQRT2));   /* exact, erf form */
     case MLPV_SILU:       return x * sigmoid(x);
@@ -60,7 +73,7 @@ double mlpv_dphi(mlpv_activation a, double x)
     switch (a) {
     case MLPV_RELU:       return x > 0 ? 1.0 : 0.0;
     case MLPV_ABS:        return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
-    case MLPV_LEAKY_RELU: return x > 0 ? 1.0 : LEAKY_SLOPE;
+    case MLPV_LEAKY_RELU: return x > 0 ? 1.0 : MLPV_LEAKY_RELU_SLOPE;
     case MLPV_TANH:       { double t = tanh(x); return 1.0 - t * t; }
     case MLPV_GELU:       return 0.5 * (1.0 + erf(x / M_SQRT2)) + x * exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
     case MLPV_SILU:       { double s = sigmoid(x); return s * (1.0 + x * (1.0 - s)); }
@@ -73,32 +86,55 @@ double mlpv_dphi(mlpv_activation a, double x)
     }
 }
 
-/* The piecewise-linear ones get tight loops the compiler vectorises; the rest
- * go through the scalar double definition so float and double agree. */
-void mlpv_phi_apply_f(mlpv_activation a, float *x, size_t n)
+/* The float path's tanh: Eigen's rational approximation (Eigen 3.4,
+ * MathFunctionsImpl.h, generic_fast_tanh_float), absolute error about 2e-7,
+ * plain arithmetic that the compiler vectorises (glibc's tanhf is a scalar
+ * call costing as much as the GEMMs of a narrow layer). Sigmoid follows from
+ * sigmoid(x) = (1 + tanh(x/2)) / 2. The double path uses libm's (mlpv_phi). */
+static inline float tanh_fast_f(float x)
 {
-    switch (a) {
-    case MLPV_RELU:     for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : 0.0f; return;
-    case MLPV_ABS:      for (size_t i = 0; i < n; i++) x[i] = fabsf(x[i]); return;
-    case MLPV_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0f ? x[i] : (float)LEAKY_SLOPE * x[i];
-        return;
-    case MLPV_IDENTITY: return;
-    default:
-        for (size_t i = 0; i < n; i++) x[i] = (float)mlpv_phi(a, x[i]);
-    }
+    const float clamp = 7.90531110763549805f;
+    x = x > clamp ? clamp : x;
+    x = x < -clamp ? -clamp : x;
+    const float x2 = x * x;
+    float p = -2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    p = p * x;
+    float q = 1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    return p / q;
 }
 
-void mlpv_phi_apply_d(mlpv_activation a, double *x, size_t n)
+static inline float sigmoid_fast_f(float x)
 {
-    switch (a) {
-    case MLPV_RELU:     for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.0 ? x[i] : 0.0; return;
-    case MLPV_ABS:      for (size_t i = 0; i < n; i++) x[i] = fabs(x[i]); return;
-    case MLPV_IDENTITY: return;
-    default:
-        for (size_t i = 0; i < n; i++) x[i] = mlpv_phi(a, x[i]);
-    }
+    return 0.5f + 0.5f * tanh_fast_f(0.5f * x);
 }
+
+int mlpv_dphi_needs_z(mlpv_activation a)
+{
+    return a == MLPV_ABS || a == MLPV_GELU || a == MLPV_SILU || a == MLPV_SIN;
+}
+
+#define REAL float
+#define SFX f
+#define FABS fabsf
+#define TANH tanh_fast_f
+#define SIGMOID sigmoid_fast_f
+#include "activation_impl.h"
+
+#define REAL double
+#define SFX d
+#define FABS fabs
+#define TANH tanh
+#define SIGMOID sigmoid
+#include "activation_impl.h"
 
 static double phi_sq(double z, const void *ctx)
 {

@@ -2,8 +2,8 @@
  * of an MLP on a batch of points, in float or double behind one table of
  * functions (backprop.c instantiates backprop_impl.h once per precision).
  *
- * Parameters and gradients are flat arrays in the layout of mlpv_net's store:
- * W_0, b_0, W_1, b_1, ... (W_l [fan_out x fan_in] row-major). Data rows are
+ * Parameters and gradients are flat arrays in mlpv_param_offset's layout
+ * (spec.h), that of mlpv_net's store. Data rows are
  * points: x [rows x in_dim], y [rows x out_dim], in the table's precision. */
 #ifndef MLPVAR_BACKPROP_H
 #define MLPVAR_BACKPROP_H
@@ -39,9 +39,5 @@ typedef struct {
 extern const mlpv_bp_ops mlpv_bp_float, mlpv_bp_double;
 
 const mlpv_bp_ops *mlpv_bp_for(mlpv_precision p);
-
-/* Offsets of W_l and b_l in the flat parameter array. */
-long mlpv_bp_offset_W(const mlpv_spec *s, int l);
-long mlpv_bp_offset_b(const mlpv_spec *s, int l);
 
 #endif

@@ -51,6 +51,7 @@ typedef struct {
     int width;
     double *shift, *s1, *s2;   /* [depth x width] */
     double *absmax;            /* [depth x width]: max |h|, 0 for a dead unit */
+    double *ratio;             /* [width]: scratch for one layer's per-unit ratios */
 } diag_acc;
 
 /* h is unit-major [width x rows]: each unit's values are contiguous, so the
@@ -87,7 +88,7 @@ static void diag_hook(void *ctx, int layer, const void *h, int rows, int width, 
 
 static void diag_finish(const diag_acc *a, int depth, double npts, mlpv_layer_diag *diag)
 {
-    double *ratio = malloc(sizeof(double) * (size_t)a->width);
+    double *ratio = a->ratio;
     for (int l = 0; l < depth; l++) {
         int dead = 0;
         for (int u = 0; u < a->width; u++) {
@@ -100,9 +101,8 @@ static void diag_finish(const diag_acc *a, int depth, double npts, mlpv_layer_di
             ratio[u] = ms > 0 ? sqrt(var / ms) : 0.0;
         }
         diag[l].dead_fraction = (double)dead / a->width;
-        diag[l].collapse_ratio = ratio ? mlpv_summarize(ratio, (size_t)a->width).median : NAN;
+        diag[l].collapse_ratio = mlpv_summarize(ratio, (size_t)a->width).median;
     }
-    free(ratio);
 }
 
 int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F, mlpv_layer_diag *diag)
@@ -120,12 +120,15 @@ int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F, mlpv
     double *u = malloc(sizeof(double) * d * 3), *v = u ? u + d : NULL, *pt = u ? u + 2 * d : NULL;
     diag_acc acc = { .width = s->width };
     size_t nd = (size_t)s->depth * s->width;
-    if (diag) {
-        acc.shift = calloc(nd * 4, sizeof(double));
-    }
+    if (diag) acc.shift = calloc(nd * 4 + (size_t)s->width, sizeof(double));
     int rc = -1;
     if (!x || !y || !work || !u || (diag && !acc.shift)) goto done;
-    if (diag) { acc.s1 = acc.shift + nd; acc.s2 = acc.shift + 2 * nd; acc.absmax = acc.shift + 3 * nd; }
+    if (diag) {
+        acc.s1 = acc.shift + nd;
+        acc.s2 = acc.shift + 2 * nd;
+        acc.absmax = acc.shift + 3 * nd;
+        acc.ratio = acc.shift + 4 * nd;
+    }
     mlpv_slice_basis(o->u, o->v, o->slice_seed, d, u, v);
 
     for (long p0 = 0; p0 < npts; p0 += chunk) {

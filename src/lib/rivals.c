@@ -1,16 +1,17 @@
-/* Rival at-init scores (rivals.h): names, options, the dispatcher, the forward
- * cache, and the scores that need no per-point backward pass: grad_norm and
- * snip (from mlpv_gradient), synflow (log domain), linear_regions (exact
- * distinct patterns on the grid) and trajectory (output length on a circle).
- * The kernel scores (jacob_cov, naswot, ntk_cond) are in rivals_ntk.c. */
+/* Rival at-init scores (rivals.h): names, options, the dispatcher, and the
+ * scores that need no per-point backward pass: grad_norm and snip (from the
+ * loss gradient), synflow (log domain), linear_regions (exact distinct
+ * patterns on the grid, from the forward engine's pattern codes) and
+ * trajectory (output length on a circle). The kernel scores (jacob_cov,
+ * naswot, ntk_cond) are in rivals_ntk.c. */
 #include "mlpvar/rivals.h"
 #include "mlpvar/landscape.h"
 #include "mlpvar/rng.h"
 #include "mlpvar/train.h"
 #include "backprop.h"
+#include "forward.h"
 #include "rivals_internal.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,74 +77,6 @@ static int opts_valid(const mlpv_rival_opts *o)
            isfinite(o->naswot_ridge) && o->naswot_ridge >= 0;
 }
 
-/* ---- forward cache ---------------------------------------------------- */
-
-int mlpv_rv_cache_init(mlpv_rv_cache *c, const mlpv_spec *s, int rows_max)
-{
-    memset(c, 0, sizeof *c);
-    if (rows_max < 1) return -1;
-    size_t L = (size_t)s->depth, layer = (size_t)rows_max * (size_t)s->width;
-    c->rows_max = rows_max;
-    c->Z = calloc(2 * L, sizeof(double *));
-    c->mem = malloc(sizeof(double) * (2 * L * layer + (size_t)rows_max * (size_t)s->out_dim));
-    if (!c->Z || !c->mem) { mlpv_rv_cache_free(c); return -1; }
-    c->H = c->Z + L;
-    for (size_t l = 0; l < L; l++) {
-        c->Z[l] = c->mem + 2 * l * layer;
-        c->H[l] = c->Z[l] + layer;
-    }
-    c->out = c->mem + 2 * L * layer;
-    return 0;
-}
-
-void mlpv_rv_cache_free(mlpv_rv_cache *c)
-{
-    free(c->Z);
-    free(c->mem);
-    memset(c, 0, sizeof *c);
-}
-
-void mlpv_rv_forward(mlpv_rv_cache *c, const mlpv_net *net, const double *x, int rows)
-{
-    const mlpv_spec *s = &net->spec;
-    const double *in = x;
-    for (int l = 0; l <= s->depth; l++) {
-        int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        double *z = l == s->depth ? c->out : c->Z[l];
-        /* Z [rows x fo] = in [rows x fi] W^T */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi,
-                    1.0, in, fi, net->W[l], fi, 0.0, z, fo);
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < fo; j++) z[(size_t)r * fo + j] += net->b[l][j];
-        if (l == s->depth) break;
-        size_t cnt = (size_t)rows * (size_t)fo;
-        memcpy(c->H[l], z, sizeof(double) * cnt);
-        mlpv_phi_apply_d(s->activation, c->H[l], cnt);
-        in = c->H[l];
-    }
-}
-
-int mlpv_rv_code_words(const mlpv_spec *s)
-{
-    long A = (long)s->depth * s->width;
-    return (int)((A + 63) / 64);
-}
-
-void mlpv_rv_codes(const mlpv_rv_cache *c, const mlpv_spec *s, int rows, uint64_t *codes)
-{
-    int nw = mlpv_rv_code_words(s), n = s->width;
-    memset(codes, 0, sizeof(uint64_t) * (size_t)rows * (size_t)nw);
-    for (int l = 0; l < s->depth; l++)
-        for (int r = 0; r < rows; r++) {
-            const double *z = c->Z[l] + (size_t)r * n;
-            uint64_t *code = codes + (size_t)r * nw;
-            for (int j = 0; j < n; j++) {
-                long u = (long)l * n + j;
-                if (z[j] > 0) code[u / 64] |= (uint64_t)1 << (u % 64);
-            }
-        }
-}
-
 /* ---- grad_norm and snip ------------------------------------------------ */
 
 static int grad_score(const mlpv_net *net, const mlpv_dataset *d, int snip, double *out)
@@ -161,12 +94,11 @@ static int grad_score(const mlpv_net *net, const mlpv_dataset *d, int snip, doub
         for (long i = 0; i < np; i++) acc += g[i] * g[i];
         acc = sqrt(acc);
     } else {
-        const double *p = net->store;   /* same layout as g: W_0, b_0, W_1, ... */
-        long off = 0;
+        const double *p = net->store;   /* same layout as g */
         for (int l = 0; l <= s->depth; l++) {
-            long nw = (long)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l);
-            for (long i = off; i < off + nw; i++) acc += fabs(p[i] * g[i]);
-            off += nw + mlpv_layer_fan_out(s, l);
+            long oW, ob;      /* the weights of layer l are [oW, ob) */
+            mlpv_param_offset(s, l, &oW, &ob);
+            for (long i = oW; i < ob; i++) acc += fabs(p[i] * g[i]);
         }
     }
     free(g);
@@ -287,12 +219,12 @@ static int count_distinct(const uint64_t *codes, long n, int nw, long *count)
 static int linear_regions(const mlpv_net *net, const mlpv_rival_opts *o, double *out)
 {
     const mlpv_spec *s = &net->spec;
-    int g = o->grid, d = s->in_dim, nw = mlpv_rv_code_words(s);
+    int g = o->grid, d = s->in_dim, nw = mlpv_pattern_code_words(s);
     long npts = (long)g * g;
     enum { CHUNK = 256 };
     int chunk = npts < CHUNK ? (int)npts : CHUNK;
-    mlpv_rv_cache c;
-    if (mlpv_rv_cache_init(&c, s, chunk)) return -1;
+    mlpv_trace t;
+    if (mlpv_trace_alloc(&t, MLPV_DOUBLE, MLPV_TRACE_FULL, s, chunk)) return -1;
     uint64_t *codes = malloc(sizeof(uint64_t) * (size_t)npts * (size_t)nw);
     double *x = malloc(sizeof(double) * (size_t)chunk * d);
     double *uv = malloc(sizeof(double) * 2 * (size_t)d);
@@ -308,15 +240,16 @@ static int linear_regions(const mlpv_net *net, const mlpv_rival_opts *o, double 
             long p = p0 + r;
             mlpv_grid_point(&go, d, uv, uv + d, (int)(p / g), (int)(p % g), x + (size_t)r * d);
         }
-        mlpv_rv_forward(&c, net, x, rows);
-        mlpv_rv_codes(&c, s, rows, codes + (size_t)p0 * nw);
+        mlpv_trace_load(&t, x, rows);
+        mlpv_forward_trace(&t, net->store, rows, NULL, NULL, 0);
+        mlpv_pattern_codes(&t, rows, codes + (size_t)p0 * nw);
     }
     long count;
     if (count_distinct(codes, npts, nw, &count)) goto done;
     *out = (double)count;
     rc = 0;
 done:
-    mlpv_rv_cache_free(&c);
+    mlpv_trace_free(&t);
     free(codes); free(x); free(uv);
     return rc;
 }

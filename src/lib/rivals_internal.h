@@ -1,32 +1,14 @@
 /* Internal to libmlpvar (and tests/rivals): the pieces behind rivals.h.
- * rivals.c holds the API, the forward cache and the grid / circle / weight
- * scores; rivals_ntk.c the per-point backward pass and the N x N kernels
- * (jacob_cov, naswot, ntk_cond). All arrays are row-major, point-major. */
+ * rivals.c holds the API and the grid / circle / weight scores; rivals_ntk.c
+ * the per-point backward pass and the N x N kernels (jacob_cov, naswot,
+ * ntk_cond). Both run the forward engine (forward.h); rivals.c calls
+ * rivals_ntk.c, never the other way. The arrays below are row-major,
+ * point-major. */
 #ifndef MLPVAR_RIVALS_INTERNAL_H
 #define MLPVAR_RIVALS_INTERNAL_H
 
 #include "mlpvar/network.h"
 #include "mlpvar/rivals.h"
-
-/* Forward pass on up to rows_max points keeping every hidden layer's
- * pre-activations Z[l] and post-activations H[l] ([rows x width] each) and the
- * output out [rows x out_dim]. */
-typedef struct {
-    int rows_max;
-    double **Z, **H;
-    double *out;
-    double *mem;
-} mlpv_rv_cache;
-
-int mlpv_rv_cache_init(mlpv_rv_cache *c, const mlpv_spec *s, int rows_max);  /* 0 / -1 (OOM) */
-void mlpv_rv_cache_free(mlpv_rv_cache *c);
-void mlpv_rv_forward(mlpv_rv_cache *c, const mlpv_net *net, const double *x, int rows);
-
-/* The activation pattern bits (z > 0 of every hidden unit, layer by layer) of
- * the rows in the cache, packed little-endian into words_per_code 64-bit words
- * per row: bit u of the code (u = l * width + j) is bit u % 64 of word u / 64. */
-int mlpv_rv_code_words(const mlpv_spec *s);
-void mlpv_rv_codes(const mlpv_rv_cache *c, const mlpv_spec *s, int rows, uint64_t *codes);
 
 /* J [N x in_dim]: the gradient of the sum of the outputs w.r.t. the input at each of the N points. */
 int mlpv_rv_input_jacobian(const mlpv_net *net, const double *x, int N, double *J);

@@ -1,6 +1,7 @@
 /* Architecture bookkeeping: parameter counts and the width-for-budget solver. */
 #include "mlpvar/spec.h"
 
+#include <assert.h>
 #include <string.h>
 
 static const char *const INIT_NAMES[MLPV_INIT_COUNT] = { "auto", "he", "lecun", "xavier", "torch" };
@@ -71,4 +72,19 @@ int mlpv_layer_fan_in(const mlpv_spec *s, int l)
 int mlpv_layer_fan_out(const mlpv_spec *s, int l)
 {
     return l == s->depth ? s->out_dim : s->width;
+}
+
+/* O(1), as the forward and backward passes ask for every layer of every chunk:
+ * layer 0 holds (in_dim + 1) n values, layers 1..depth-1 (n + 1) n each, the
+ * output layer (n + 1) m; W_l comes first, then b_l. */
+void mlpv_param_offset(const mlpv_spec *s, int layer, long *off_W, long *off_b)
+{
+    assert(layer >= 0 && layer <= s->depth + 1);
+    long n = s->width, first = (s->in_dim + 1L) * n, hidden = (n + 1) * n;
+    long nh = (layer < s->depth ? layer : s->depth) - 1;   /* (n + 1) n layers before `layer` */
+    long off = layer == 0 ? 0 : first + nh * hidden;
+    if (layer == s->depth + 1) off += (n + 1) * s->out_dim;
+    if (off_W) *off_W = off;
+    if (off_b) *off_b = layer <= s->depth ? off + (long)mlpv_layer_fan_in(s, layer) * mlpv_layer_fan_out(s, layer)
+                                          : off;
 }

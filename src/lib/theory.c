@@ -59,8 +59,6 @@ static int rules_ready(void)
 
 static int valid_activation(mlpv_activation a) { return a >= 0 && a < MLPV_ACTIVATION_COUNT; }
 
-static double leaky_slope(void) { return -mlpv_phi(MLPV_LEAKY_RELU, -1.0); }
-
 /* phi or phi' */
 static double fn(mlpv_activation a, int deriv, double x)
 {
@@ -80,7 +78,7 @@ static double homogeneous_kappa(mlpv_activation a)
 {
     switch (a) {
     case MLPV_RELU:       return 0.5;
-    case MLPV_LEAKY_RELU: { double al = leaky_slope(); return 0.5 * (1.0 + al * al); }
+    case MLPV_LEAKY_RELU: { double al = MLPV_LEAKY_RELU_SLOPE; return 0.5 * (1.0 + al * al); }
     default:              return 1.0;      /* abs, identity */
     }
 }
@@ -117,7 +115,7 @@ static double pair_closed(mlpv_activation a, double q1, double q2, double c, int
         return deriv ? (2.0 / M_PI) * asin(c) : (2.0 * r / M_PI) * (s + c * asin(c));
     case MLPV_LEAKY_RELU: {
         /* leaky(x) = (1-al) relu(x) + al x and E[relu(u) v] = E[uv]/2 by symmetry. */
-        double al = leaky_slope(), k = (1.0 - al) * (1.0 - al);
+        double al = MLPV_LEAKY_RELU_SLOPE, k = (1.0 - al) * (1.0 - al);
         return deriv ? al + k * relu_pair_d(c) : k * relu_pair(r, c, s) + al * c * r;
     }
     case MLPV_IDENTITY: return deriv ? 1.0 : c * r;

@@ -1,6 +1,6 @@
-/* Unit tests for spec.h: parameter counts, activation counts and the
- * budget -> width rule, against the docs/definitions.md formula, a layer-by-layer
- * count and a brute-force search. */
+/* Unit tests for spec.h: parameter counts, the parameter layout, activation
+ * counts and the budget -> width rule, against the docs/definitions.md formula,
+ * a layer-by-layer count and a brute-force search. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -70,6 +70,46 @@ START_TEST(test_param_count_formula_and_layers)
     ck_assert_int_eq(mlpv_param_count(2, 1, 64, 5000), formula_P(2, 1, 64, 5000));
     ck_assert(mlpv_param_count(2, 1, 64, 6000) > (long)INT32_MAX);
     ck_assert_int_eq(mlpv_param_count(2, 1, 64, 6000), formula_P(2, 1, 64, 6000));
+}
+END_TEST
+
+/* The parameter layout: W_0, b_0, W_1, b_1, ... back to back, W_l of
+ * fan_out * fan_in values and b_l of fan_out, hand-counted for a small net and
+ * tiling the whole formula_P array for a range of shapes. */
+START_TEST(test_param_offset_layout)
+{
+    mlpv_spec s = mlpv_spec_default(MLPV_RELU, 2, 4);   /* d 2, m 1: W0 8, b0 4, W1 16, b1 4, W2 4, b2 1 */
+    const long wantW[] = { 0, 12, 32, 37 }, wantb[] = { 8, 28, 36, 37 };
+    for (int l = 0; l <= 3; l++) {
+        long oW = -1, ob = -1;
+        mlpv_param_offset(&s, l, &oW, &ob);
+        ck_assert_int_eq(oW, wantW[l]);
+        ck_assert_int_eq(ob, wantb[l]);
+    }
+    long only = -1;
+    mlpv_param_offset(&s, 1, NULL, &only);
+    ck_assert_int_eq(only, 28);
+    for (int d = 1; d <= 3; d++)
+        for (int m = 1; m <= 3; m++)
+            for (int L = 1; L <= 5; L++)
+                for (int n = 1; n <= 7; n += 3) {
+                    mlpv_spec t = mlpv_spec_default(MLPV_TANH, L, n);
+                    t.in_dim = d;
+                    t.out_dim = m;
+                    long next = 0;
+                    for (int l = 0; l <= L; l++) {
+                        long fi = l == 0 ? d : n, fo = l == L ? m : n, oW, ob;
+                        mlpv_param_offset(&t, l, &oW, &ob);
+                        ck_assert_int_eq(oW, next);
+                        ck_assert_int_eq(ob, oW + fo * fi);
+                        next = ob + fo;
+                    }
+                    long end_W, end_b;
+                    mlpv_param_offset(&t, L + 1, &end_W, &end_b);
+                    ck_assert_int_eq(end_W, next);
+                    ck_assert_int_eq(end_b, next);
+                    ck_assert_int_eq(end_W, formula_P(d, m, L, n));
+                }
 }
 END_TEST
 
@@ -200,6 +240,7 @@ int main(void)
     Suite *s = suite_create("spec");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_param_count_formula_and_layers);
+    tcase_add_test(tc, test_param_offset_layout);
     tcase_add_test(tc, test_spec_default);
     tcase_add_test(tc, test_activations_and_ratio);
     tcase_add_test(tc, test_width_for_budget_brute_force);
