@@ -1,23 +1,15 @@
-/* The N x N kernels behind jacob_cov, naswot and ntk_cond (rivals.h).
+/* The N x N kernels behind jacob_cov, naswot and ntk_cond (rivals.h), from one
+ * forward pass on a FULL trace of the forward engine (forward.h) and one
+ * per-point backward pass of the SUM of the outputs.
  *
- * naswot: the pattern codes of one forward pass on a FULL trace of the
- * forward engine (forward.h).
- *
- * jacob_cov and ntk_cond: one forward pass keeping every layer and one
- * per-point backward pass of the SUM of the outputs, both point-major.
- * Backward: D_l = d(sum_k f_k)/dZ_l [N x fan_out_l], D_L = 1 (the output
- * layer, no activation), D_{l-1} = (D_l W_l) .* phi'(Z_{l-1}) (the activation
- * table's kernel, as in training); the input Jacobian is J = D_0 W_0 [N x d].
- * The per-point gradient of W_l is the outer product D_l[i] H_{l-1}[i]^T
- * (H_{-1} = X) and that of b_l is D_l[i], so the empirical NTK needs no N x P
- * Jacobian:
- *   Theta = sum_l (D_l D_l^T) .* (H_{l-1} H_{l-1}^T + 1)   (.* elementwise),
- * since <a b^T, c d^T>_F = (a.c)(b.d).
- * These two keep their own point-major forward pass for now: on the forward
- * engine (features-major GEMMs) their values move at the roundoff level
- * (jacob_cov by up to 4e-11 relative, ntk_cond by up to 2e-6 on the golden
- * CSV sweep, whose smallest eigenvalues are roundoff), which the golden
- * records do not allow. */
+ * Backward, features-major like the trace: D_l = d(sum_k f_k)/dZ_l
+ * [fan_out_l x N], D_L = 1 (the output layer, no activation),
+ * D_{l-1} = (W_l^T D_l) .* phi'(Z_{l-1}) (the activation table's kernel, as in
+ * training); the input Jacobian is J = D_0^T W_0 [N x d]. The per-point
+ * gradient of W_l is the outer product D_l[:, i] H_{l-1}[:, i]^T (H_{-1} = X^T)
+ * and that of b_l is D_l[:, i], so the empirical NTK needs no N x P Jacobian:
+ *   Theta = sum_l (D_l^T D_l) .* (H_{l-1}^T H_{l-1} + 1)   (.* elementwise),
+ * since <a b^T, c d^T>_F = (a.c)(b.d). */
 #include "rivals_internal.h"
 #include "activation_kernels.h"
 #include "forward.h"
@@ -28,49 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every hidden layer's pre-activations Z[l] and post-activations H[l] of N
- * points, point-major [N x width] each. */
-typedef struct {
-    double **Z, **H;
-    double *mem;
-} pm_cache;
-
-static void pm_free(pm_cache *c)
+/* The forward pass of the N points x [N x in_dim] on a FULL trace *t of
+ * rows_max N: 0, or -1 on OOM (*t then empty). */
+static int trace_points(const mlpv_net *net, const double *x, int N, mlpv_trace *t)
 {
-    free(c->Z);
-    free(c->mem);
-    memset(c, 0, sizeof *c);
-}
-
-/* Point-major forward pass of the N points x [N x in_dim] into *c (the output
- * layer is not needed): 0, or -1 on OOM (*c then empty). */
-static int pm_forward(pm_cache *c, const mlpv_net *net, const double *x, int N)
-{
-    const mlpv_spec *s = &net->spec;
-    size_t L = (size_t)s->depth, layer = (size_t)N * (size_t)s->width;
-    c->Z = calloc(2 * L, sizeof(double *));
-    c->mem = malloc(sizeof(double) * 2 * L * layer);
-    if (!c->Z || !c->mem) { pm_free(c); return -1; }
-    c->H = c->Z + L;
-    const double *in = x;
-    for (int l = 0; l < s->depth; l++) {
-        int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        double *z = c->Z[l] = c->mem + 2 * (size_t)l * layer;
-        c->H[l] = z + layer;
-        /* Z [N x fo] = in [N x fi] W^T + b */
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, fo, fi,
-                    1.0, in, fi, net->W[l], fi, 0.0, z, fo);
-        for (int r = 0; r < N; r++)
-            for (int j = 0; j < fo; j++) z[(size_t)r * fo + j] += net->b[l][j];
-        memcpy(c->H[l], z, sizeof(double) * layer);
-        mlpv_phi_apply_d(s->activation, c->H[l], layer);
-        in = c->H[l];
-    }
+    if (mlpv_trace_alloc(t, MLPV_DOUBLE, MLPV_TRACE_FULL, &net->spec, N)) return -1;
+    mlpv_trace_load(t, x, N);
+    mlpv_forward_trace(t, net->store, N, NULL, NULL, 0);
     return 0;
 }
 
-/* Deltas of every layer: D[l] [N x fan_out_l], l = 0..depth, in one block *mem. */
-static int backward_all(const mlpv_net *net, const pm_cache *c, int N, double ***Dout,
+/* Deltas of every layer: D[l] [fan_out_l x N], l = 0..depth, in one block *mem. */
+static int backward_all(const mlpv_net *net, const mlpv_trace *t, int N, double ***Dout,
                         double **mem)
 {
     const mlpv_spec *s = &net->spec;
@@ -84,10 +45,9 @@ static int backward_all(const mlpv_net *net, const pm_cache *c, int N, double **
     for (size_t i = 0; i < (size_t)N * s->out_dim; i++) D[L][i] = 1.0;
     for (int l = L; l >= 1; l--) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, fi, fo,
-                    1.0, D[l], fo, net->W[l], fi, 0.0, D[l - 1], fi);
-        /* elementwise, so the [N x fi] blocks pass as N rows of fi */
-        mlpv_dphi_mul_d(s->activation, c->Z[l - 1], c->H[l - 1], D[l - 1], N, fi, NULL);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, N, fo,
+                    1.0, net->W[l], fi, D[l], N, 0.0, D[l - 1], N);
+        mlpv_dphi_mul_d(s->activation, t->Z[l - 1], t->H[l - 1], D[l - 1], fi, N, NULL);
     }
     *Dout = D;
     *mem = buf;
@@ -97,41 +57,41 @@ static int backward_all(const mlpv_net *net, const pm_cache *c, int N, double **
 int mlpv_rv_input_jacobian(const mlpv_net *net, const double *x, int N, double *J)
 {
     const mlpv_spec *s = &net->spec;
-    pm_cache c = { 0 };
-    if (pm_forward(&c, net, x, N)) return -1;
+    mlpv_trace t;
+    if (trace_points(net, x, N, &t)) return -1;
     double **D, *mem;
-    if (backward_all(net, &c, N, &D, &mem)) { pm_free(&c); return -1; }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, s->in_dim, s->width,
-                1.0, D[0], s->width, net->W[0], s->in_dim, 0.0, J, s->in_dim);
+    if (backward_all(net, &t, N, &D, &mem)) { mlpv_trace_free(&t); return -1; }
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, s->in_dim, s->width,
+                1.0, D[0], N, net->W[0], s->in_dim, 0.0, J, s->in_dim);
     free(D); free(mem);
-    pm_free(&c);
+    mlpv_trace_free(&t);
     return 0;
 }
 
 int mlpv_rv_ntk(const mlpv_net *net, const double *x, int N, double *Theta)
 {
     const mlpv_spec *s = &net->spec;
-    pm_cache c = { 0 };
-    if (pm_forward(&c, net, x, N)) return -1;
+    mlpv_trace t;
+    if (trace_points(net, x, N, &t)) return -1;
     double *G = malloc(sizeof(double) * 2 * (size_t)N * N), *Hg = G ? G + (size_t)N * N : NULL;
     double **D = NULL, *mem = NULL;
     int rc = -1;
     if (!G) goto done;
-    if (backward_all(net, &c, N, &D, &mem)) goto done;
+    if (backward_all(net, &t, N, &D, &mem)) goto done;
     memset(Theta, 0, sizeof(double) * (size_t)N * N);
     for (int l = 0; l <= s->depth; l++) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        const double *Hp = l == 0 ? x : c.H[l - 1];
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, fo,
-                    1.0, D[l], fo, D[l], fo, 0.0, G, N);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, fi,
-                    1.0, Hp, fi, Hp, fi, 0.0, Hg, N);
+        const double *Hp = l == 0 ? t.in : t.H[l - 1];     /* [fi x N] */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fo,
+                    1.0, D[l], N, D[l], N, 0.0, G, N);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fi,
+                    1.0, Hp, N, Hp, N, 0.0, Hg, N);
         for (size_t i = 0; i < (size_t)N * N; i++) Theta[i] += G[i] * (Hg[i] + 1.0);
     }
     rc = 0;
 done:
     free(G); free(D); free(mem);
-    pm_free(&c);
+    mlpv_trace_free(&t);
     return rc;
 }
 
@@ -141,9 +101,7 @@ int mlpv_rv_naswot_kernel(const mlpv_net *net, const double *x, int N, double *K
     int nw = mlpv_pattern_code_words(s);
     long A = (long)s->depth * s->width;
     mlpv_trace t;
-    if (mlpv_trace_alloc(&t, MLPV_DOUBLE, MLPV_TRACE_FULL, s, N)) return -1;
-    mlpv_trace_load(&t, x, N);
-    mlpv_forward_trace(&t, net->store, N, NULL, NULL, 0);
+    if (trace_points(net, x, N, &t)) return -1;
     uint64_t *codes = malloc(sizeof(uint64_t) * (size_t)N * nw);
     if (!codes) { mlpv_trace_free(&t); return -1; }
     mlpv_pattern_codes(&t, N, codes);
