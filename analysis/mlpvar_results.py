@@ -77,7 +77,17 @@ SCHEMA = [
     ("measure_seconds", "NUM", "ALWAYS", 1),
     ("rival", "RIVALS", "OPTIONAL", 1),
     ("task", "STR", "TASK", 0),
-    ("knob", "INT", "TASK", 0),
+    ("cells", "INT", "OPTIONAL", 0),
+    ("rings", "INT", "OPTIONAL", 0),
+    ("frequency", "INT", "OPTIONAL", 0),
+    ("turns", "INT", "OPTIONAL", 0),
+    ("points", "INT", "GENERATED", 0),
+    ("test_grid", "INT", "GENERATED", 0),
+    ("csv_path", "STR", "CSV", 0),
+    ("csv_rows", "INT", "CSV", 0),
+    ("csv_targets", "INT", "CSV", 0),
+    ("test_fraction", "NUM", "CSV", 0),
+    ("csv_hash", "STR", "CSV", 0),
     ("layer_grad_norm", "ARR", "TASK", 1),
     ("init_loss", "NUM", "TASK", 1),
     ("init_accuracy", "NUM", "TASK", 1),
@@ -95,6 +105,9 @@ SCHEMA = [
     ("trainability", "STR", "TRAINED", 0),
     ("train_seconds", "NUM", "TRAINED", 1),
 ]
+
+# A generated task's knob field (src/sweep/sweep_file.c, KNOBS).
+KNOB_FIELD = {"checkerboard": "cells", "rings": "rings", "sines": "frequency", "spirals": "turns"}
 
 # The rival scores, stored as rival_<name>: the names of src/lib/rivals.c, in order.
 RIVALS = ["grad_norm", "snip", "synflow", "jacob_cov", "naswot", "ntk_cond", "linear_regions", "trajectory"]
@@ -261,10 +274,18 @@ def parse_record(line):
     def has(name):
         return name in rec and name not in nulls
     has_task, trained = has("task"), has("trained") and rec["trained"]
+    csv = has_task and rec["task"] == "csv"
+    generated = has_task and not csv
     for name, typ, presence, _ in SCHEMA:
-        need = presence == "ALWAYS" or (presence == "TASK" and has_task) or (presence == "TRAINED" and trained)
+        need = (presence == "ALWAYS" or (presence == "TASK" and has_task) or (presence == "GENERATED" and generated)
+                or (presence == "CSV" and csv) or (presence == "TRAINED" and trained))
         if need and name not in rec:
             return None, "the record lacks field '%s'" % name
+    if generated:                                    # the task's knob, under its own name
+        if rec["task"] not in KNOB_FIELD:
+            return None, "field 'task': unknown task"
+        if not has(KNOB_FIELD[rec["task"]]):
+            return None, "the record lacks field '%s'" % KNOB_FIELD[rec["task"]]
     for name in nulls:                       # null non-numbers read as None, numbers as NaN
         if rec[name] is not None and not isinstance(rec[name], float):
             rec[name] = None
@@ -436,6 +457,56 @@ def load(folder):
     return pandas.DataFrame([[rec.get(c) for c in cols] for rec in records], columns=cols)
 
 
+def task_identity(rec):
+    """A record's task identity (src/sweep/task_label.c, task_identity): '' without a task."""
+    if rec.get("task") is None:
+        return ""
+    if rec["task"] == "csv":
+        return "csv hash=%s targets=%d test_fraction=%s" % (rec["csv_hash"], rec["csv_targets"],
+                                                            _g17(rec["test_fraction"]))
+    return "%s knob=%d points=%d test_grid=%d" % (rec["task"], _knob(rec), rec["points"], rec["test_grid"])
+
+
+def _knob(rec):
+    for name in ("cells", "rings", "frequency", "turns"):
+        if rec.get(name) is not None:
+            return rec[name]
+    return 0
+
+
+def _g17(v):
+    """C's %.17g."""
+    return "%.17g" % v
+
+
+def task_labels(records):
+    """{identity: label} for the tasks of records, each at the first level whose
+    labels are unique (src/sweep/task_label.h): name:knob or the CSV basename;
+    then with the points and test grid, or the hash's first 8 hex digits; then
+    the identity itself."""
+    first = {}
+    for rec in records:
+        ident = task_identity(rec)
+        if ident and ident not in first:
+            first[ident] = rec
+
+    def label(level, rec, ident):
+        if level >= 3:
+            return ident
+        if rec["task"] == "csv":
+            base = rec["csv_path"].rsplit("/", 1)[-1]
+            return base if level == 1 else "%s#%s" % (base, rec["csv_hash"][:8])
+        if level == 1:
+            return "%s:%d" % (rec["task"], _knob(rec))
+        return "%s:%d (points %d, test grid %d)" % (rec["task"], _knob(rec), rec["points"], rec["test_grid"])
+    out = {}
+    for level in (1, 2, 3):
+        out = {ident: label(level, rec, ident) for ident, rec in first.items()}
+        if len(set(out.values())) == len(out):
+            break
+    return out
+
+
 def _median(v):
     """mlpv_summarize's median: sorted, linear between the middle two."""
     t = sorted(v)
@@ -453,12 +524,11 @@ def summary(records, folder):
         return v is not None and not (isinstance(v, float) and math.isnan(v))
 
     groups, order = {}, []
+    labels = task_labels(records)
     for rec in records:
-        task = b"-"
-        if "task" in rec:
-            task = (b"%s:%d" % (rec["task"].encode("utf-8", "surrogateescape"), rec["knob"]))[:47]
+        task = labels.get(task_identity(rec), "-").encode("utf-8", "surrogateescape")
         label = (b"%-10s %6d %6d %8d  %-15s" % (rec["activation"].encode("utf-8", "surrogateescape"), rec["depth"],
-                                                 rec["width"], rec["budget"], task))[:159]
+                                                 rec["width"], rec["budget"], task))[:64 + 128 - 1]
         g = groups.get(label)
         if g is None:
             g = groups[label] = {"records": 0, "v": [], "collapsed": 0, "trained": 0, "diverged": 0, "failed": 0,

@@ -33,9 +33,9 @@ const char *an_measure_words(an_measure m)
     return m == AN_NEG_TEST_LOSS ? "mean -test loss (MSE)" : "mean test accuracy";
 }
 
-void an_task_label(const record *r, char *buf, size_t len)
+void an_task_label(const analysis *a, const record *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s:%ld", r->task ? r->task : "?", r->knob);
+    snprintf(buf, len, "%s", task_labels_of(&a->tasks, r));
 }
 
 const char *an_direction_name(int sign)
@@ -108,10 +108,7 @@ static int cmp_shape(const void *x, const void *y)
  * width, budget; then file order. */
 static int cmp_task(const an_record *r, const an_record *q)
 {
-    char lr[AN_TASK_LABEL], lq[AN_TASK_LABEL];
-    an_task_label(r, lr, sizeof lr);
-    an_task_label(q, lq, sizeof lq);
-    int c = strcmp(lr, lq);
+    int c = strcmp(task_labels_of(&sort_a->tasks, r), task_labels_of(&sort_a->tasks, q));
     return c ? c : (int)measure_of(r) - (int)measure_of(q);
 }
 
@@ -269,7 +266,7 @@ static int trained_aggregate(analysis *a, const long *idx, long m, double chance
 {
     const an_record *r0 = &a->rec[idx[0]];
     memset(t, 0, sizeof *t);
-    an_task_label(r0, t->task_label, sizeof t->task_label);
+    an_task_label(a, r0, t->task_label, sizeof t->task_label);
     t->measure = measure_of(r0);
     snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
     t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
@@ -368,7 +365,7 @@ int analysis_compute(analysis *a)
     a->n_failed = 0;
     for (long i = 0; i < a->n_rec; i++) a->n_failed += !ok(&a->rec[i]);
     long *idx = malloc(sizeof(long) * ((size_t)a->n_rec + 1));
-    int rc = idx && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
+    int rc = idx && task_labels_build(&a->tasks, a->rec, a->n_rec) == 0 && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
              analysis_predict(a) == 0 && analysis_regret(a) == 0 ? 0 : -1;
     free(idx);
     return rc;
@@ -377,6 +374,7 @@ int analysis_compute(analysis *a)
 void analysis_free(analysis *a)
 {
     results_free(&a->res);
+    task_labels_free(&a->tasks);
     for (int i = 0; i < a->n_init; i++) free(a->init[i].v);
     free(a->init);
     for (int i = 0; i < a->n_trained; i++) {

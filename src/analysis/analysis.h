@@ -9,6 +9,7 @@
 
 #include "mlpvar/rivals.h"
 #include "results.h"
+#include "task_label.h"
 
 #define AN_MAX_LAYERS 512
 
@@ -42,10 +43,12 @@ const char *an_measure_key(an_measure m);     /* "accuracy", "-test_loss": in CS
 const char *an_measure_words(an_measure m);   /* "mean test accuracy", "mean -test loss (MSE)" */
 
 /* The task of a trained record, as one string: every place in the analysis
- * that groups, compares or prints tasks goes through it. Today "name:knob"
- * (e.g. "checkerboard:8"). Writes at most len bytes, NUL-terminated. */
-#define AN_TASK_LABEL 128
-void an_task_label(const record *r, char *buf, size_t len);
+ * that groups, compares or prints tasks goes through it: the label of r's
+ * task, unique among the tasks of the analysis (task_label.h: "checkerboard:8",
+ * "data.csv", ...). Writes at most len bytes, NUL-terminated. */
+#define AN_TASK_LABEL TASK_LABEL_MAX
+struct analysis_s;
+void an_task_label(const struct analysis_s *a, const record *r, char *buf, size_t len);
 
 /* Trained aggregate of one (task, measure, activation, depth, width, budget). */
 typedef struct {
@@ -140,11 +143,12 @@ const char *an_direction_name(int sign);
 #define AN_TOPK_WORK(n) ((size_t)(n) * 2 * sizeof(double) + 1)
 double an_topk_expected(const double *key, const double *value, int n, int k, int sign, void *work);
 
-typedef struct {
+typedef struct analysis_s {
     const char *dir;
     results res;                   /* the store's records (results_load) */
     const an_record *rec; long n_rec;   /* res.rec, or records built by a test */
     long n_failed;                 /* records with status "failed": left out of everything below */
+    task_labels tasks;             /* the records' tasks and their labels */
     an_init *init; int n_init;
     an_trained *trained; int n_trained;
     an_claim *claims; int n_claims; size_t claims_cap;

@@ -4,6 +4,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "results.h"
+#include "task_label.h"
 
 #include "mlpvar/grow.h"
 #include "mlpvar/stats.h"
@@ -17,7 +18,7 @@
 static const char *const CMD = "results";
 
 typedef struct {
-    char label[160];                 /* activation depth width budget task */
+    char label[64 + TASK_LABEL_MAX]; /* activation depth width budget task */
     double *v; size_t nv, cap;       /* variabilities */
     long records, collapsed, trained, diverged, failed, max_attempt;
     double acc_sum; long acc_n;
@@ -153,11 +154,13 @@ int cmd_results(int argc, char **argv)
     group *g = NULL;
     int ng = 0;
     size_t cap = 0;
+    task_labels tasks;
+    if (task_labels_build(&tasks, res.rec, res.n) != 0) status = 1;
     for (long i = 0; i < res.n && !status; i++) {
         const record *r = &res.rec[i];
-        char label[160], task[48] = "-";
-        if (r->task) snprintf(task, sizeof task, "%s:%ld", r->task, r->knob);
-        snprintf(label, sizeof label, "%-10s %6ld %6ld %8ld  %-15s", r->activation, r->depth, r->width, r->budget, task);
+        char label[sizeof g->label];
+        snprintf(label, sizeof label, "%-10s %6ld %6ld %8ld  %-15s", r->activation, r->depth, r->width, r->budget,
+                 task_labels_of(&tasks, r));
         group *x = find_group(&g, &ng, &cap, label);
         if (!x || add(x, r)) status = 1;
     }
@@ -186,6 +189,7 @@ int cmd_results(int argc, char **argv)
     }
     for (int i = 0; i < ng; i++) free(g[i].v);
     free(g);
+    task_labels_free(&tasks);
     results_free(&res);
     return status;
 }

@@ -9,6 +9,7 @@
 #include "sweep_check.h"
 
 #include <cblas.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +52,11 @@ static void parse_task(const char *v, mlpv_sweep *s)
     name[n] = '\0';
     if (mlpv_task_parse(name, &s->task) != 0)
         cli_die(CMD, "--task: unknown task '%s'; choose checkerboard, rings, sines, spirals or csv:PATH", name);
-    static const int default_knob[] = { 8, 3, 3, 2 };
     if (s->task == MLPV_TASK_CSV) {
         if (!colon || !colon[1]) cli_die(CMD, "--task csv needs a file: --task csv:PATH");
         s->csv_path = (char *)(colon + 1);
     } else {
-        s->knob = colon ? (int)cli_long(CMD, "--task", colon + 1, 1, MLPV_TASK_KNOB_MAX) : default_knob[s->task];
+        s->knob = colon ? (int)cli_long(CMD, "--task", colon + 1, 1, MLPV_TASK_KNOB_MAX) : sweep_knob_default(s->task);
     }
 }
 
@@ -127,6 +127,13 @@ int cmd_train(int argc, char **argv)
     }
     if (s.task == MLPV_TASK_CSV) {
         if (sweep_csv_check(&data.csv, s.csv_path, err, sizeof err) != 0) cli_die(CMD, "--task: %s", err);
+        char *bytes;
+        size_t len;
+        if (read_whole_file(s.csv_path, (size_t)LIM_MAX_CSV_BYTES, &bytes, &len) != 0)
+            cli_die(CMD, "--task: %s: cannot read: %s", s.csv_path, strerror(errno));
+        content_hash(bytes, len, s.csv_hash);          /* the task's identity in the records */
+        free(bytes);
+        s.csv_rows = data.csv.n;
         o.in_dim = data.csv.in_dim;
         o.out_dim = data.csv.out_dim;
         s.csv_rows = data.csv.n;

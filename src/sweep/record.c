@@ -7,6 +7,7 @@
 #include "mlpvar/rng.h"
 #include "mlpvar/rivals.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,14 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+record_field_id sweep_knob_field(mlpv_task_kind k)
+{
+    static const record_field_id field[] = { RFI_cells, RFI_rings, RFI_frequency, RFI_turns };
+    _Static_assert(MLPV_TASK_CSV == 4, "one knob field per generated task");
+    assert(k >= 0 && k < MLPV_TASK_CSV);
+    return field[k];
 }
 
 int sweep_data_load(const mlpv_sweep *s, const sweep_source *src, sweep_data *d, char *err, size_t errlen)
@@ -41,10 +50,11 @@ static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
                      mlpv_init_name(s->init), s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
     if (s->rivals && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, "|rivals=%x", s->rivals);
+    /* a CSV task by the hash of its bytes, not its path: an edited file is new work, a moved one is not */
     if (s->has_task && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, "|task=%s,%d,%ld,%d,%s,%d,%.17g", mlpv_task_name(s->task),
-                      s->knob, s->points, s->test_grid, s->csv_path ? s->csv_path : "", s->csv_targets,
-                      s->test_fraction);
+                      s->task == MLPV_TASK_CSV ? 0 : s->knob, s->points, s->test_grid,
+                      s->task == MLPV_TASK_CSV ? s->csv_hash : "", s->csv_targets, s->test_fraction);
     if (s->has_train && n > 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, "|train=%s,%.17g,%d,%ld,%.17g,%d,%.17g,%.17g,%.17g,%.17g,%d",
                  mlpv_optimizer_name(t->optimizer), t->lr, t->steps, t->batch, t->target_accuracy,
@@ -269,7 +279,19 @@ static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_res
     memcpy(out->rival, r->rival, sizeof out->rival);
     if (s->has_task) {
         out->task = mlpv_task_name(s->task);
-        out->knob = s->knob;
+        if (s->task == MLPV_TASK_CSV) {
+            out->csv_path = s->csv_path_written ? s->csv_path_written : s->csv_path;
+            out->csv_rows = s->csv_rows;
+            out->csv_targets = s->csv_targets;
+            out->test_fraction = s->test_fraction;
+            out->csv_hash = s->csv_hash;
+        } else {
+            record_field_id knob = sweep_knob_field(s->task);
+            *(long *)((char *)out + RECORD_SCHEMA[knob].offset) = s->knob;
+            out->present |= (uint64_t)1 << knob;
+            out->points = s->points;
+            out->test_grid = s->test_grid;
+        }
         out->layer_grad_norm = (record_array){ r->layer_grad, p->depth + 1 };
         if (!r->graded) null |= (uint64_t)1 << RFI_layer_grad_norm;
         out->init_loss = r->init_loss;

@@ -14,6 +14,9 @@
 #include "record_schema.h"
 #include "sweep_file.h"
 
+/* The record field of a generated task's knob (RFI_cells, ...). */
+record_field_id sweep_knob_field(mlpv_task_kind k);
+
 /* Data a rank loads once per sweep: the CSV task's rows, else nothing. */
 typedef struct {
     mlpv_dataset csv;            /* all rows of the CSV file, n = 0 if none */

@@ -2,6 +2,8 @@
  * lines are also YAML flow mappings, so libyaml's event parser reads them. */
 #include "record_schema.h"
 
+#include "mlpvar/task.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -212,11 +214,20 @@ static int complete(parse_ctx *c)
 {
     record *r = c->r;
     int has_task = record_has(r, RFI_task), trained = record_has(r, RFI_trained) && r->trained;
+    int csv = has_task && !strcmp(r->task, "csv"), generated = has_task && !csv;
     for (int i = 0; i < RECORD_FIELD_COUNT; i++) {
         const record_field *f = &RECORD_SCHEMA[i];
         int need = f->presence == RP_ALWAYS || (f->presence == RP_TASK && has_task) ||
+                   (f->presence == RP_GENERATED && generated) || (f->presence == RP_CSV && csv) ||
                    (f->presence == RP_TRAINED && trained);
         if (need && !((r->present >> i) & 1)) return fail(c, "the record lacks field '%s'", f->name);
+    }
+    if (generated) {                      /* the task's knob, under its own name */
+        mlpv_task_kind k;
+        if (mlpv_task_parse(r->task, &k) != 0) return fail(c, "field 'task': unknown task '%.40s'", r->task);
+        record_field_id knob = k == MLPV_TASK_CHECKERBOARD ? RFI_cells : k == MLPV_TASK_RINGS ? RFI_rings
+                             : k == MLPV_TASK_SINES ? RFI_frequency : RFI_turns;
+        if (!record_has(r, knob)) return fail(c, "the record lacks field '%s'", RECORD_SCHEMA[knob].name);
     }
     if (!hex_key(r->key)) return fail(c, "field 'key': '%.40s' is not 16 hex digits", r->key);
     if (strcmp(r->status, "ok") && strcmp(r->status, "failed"))

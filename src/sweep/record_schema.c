@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const record_field RECORD_SCHEMA[RECORD_FIELD_COUNT] = {
 #define X(name, type, presence, nullable) { #name, RF_##type, RP_##presence, nullable, offsetof(record, name) },
@@ -22,8 +23,11 @@ int record_has(const record *r, record_field_id f)
 /* Whether field f belongs in r by its presence class. */
 static int applies(const record *r, const record_field *f)
 {
+    if (f->presence == RP_OPTIONAL && f->type != RF_RIVALS) return ((r->present | r->null) >> (f - RECORD_SCHEMA)) & 1;
     switch (f->presence) {
     case RP_TASK: return r->task != NULL;
+    case RP_GENERATED: return r->task != NULL && strcmp(r->task, "csv") != 0;
+    case RP_CSV: return r->task != NULL && strcmp(r->task, "csv") == 0;
     case RP_TRAINED: return r->trained != 0;
     default: return 1;
     }

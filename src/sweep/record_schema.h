@@ -4,9 +4,17 @@
  * describes each field for users.
  *
  * A record is one JSON object on one line of DIR/results.jsonl. Presence:
- *   ALWAYS   in every record;
- *   TASK     when the record has a task (field `task` not null);
- *   TRAINED  when `trained` is true;
+ *   ALWAYS     in every record;
+ *   TASK       when the record has a task (field `task`);
+ *   GENERATED  when that task is a generated 2-D one (checkerboard, rings,
+ *              sines, spirals), with its knob under its own name: cells,
+ *              rings, frequency or turns (OPTIONAL in the table; the reader
+ *              requires the one of the record's task);
+ *   CSV        when that task is CSV data: the path as the sweep file wrote
+ *              it, its rows, targets, test fraction and the hash of its bytes
+ *              (the key and the manifest use the hash, not the path: an
+ *              edited file is new work, a moved file is not);
+ *   TRAINED    when `trained` is true;
  * and the rival scores rival_<name> (rivals.h), each present when the sweep
  * asked for it. `status` is "ok" or "failed"; a failed record has a one-line
  * `error` and null for every value the worker could not compute, never 0:
@@ -60,7 +68,17 @@
     X(measure_seconds, NUM, ALWAYS, 1)           \
     X(rival, RIVALS, OPTIONAL, 1)                \
     X(task, STR, TASK, 0)                        \
-    X(knob, INT, TASK, 0)                        \
+    X(cells, INT, OPTIONAL, 0)                   \
+    X(rings, INT, OPTIONAL, 0)                   \
+    X(frequency, INT, OPTIONAL, 0)               \
+    X(turns, INT, OPTIONAL, 0)                   \
+    X(points, INT, GENERATED, 0)                 \
+    X(test_grid, INT, GENERATED, 0)              \
+    X(csv_path, STR, CSV, 0)                     \
+    X(csv_rows, INT, CSV, 0)                     \
+    X(csv_targets, INT, CSV, 0)                  \
+    X(test_fraction, NUM, CSV, 0)                \
+    X(csv_hash, STR, CSV, 0)                     \
     X(layer_grad_norm, ARR, TASK, 1)             \
     X(init_loss, NUM, TASK, 1)                   \
     X(init_accuracy, NUM, TASK, 1)               \
@@ -79,7 +97,7 @@
     X(train_seconds, NUM, TRAINED, 1)
 
 typedef enum { RF_STR, RF_INT, RF_NUM, RF_BOOL, RF_ARR, RF_RIVALS } record_type;
-typedef enum { RP_ALWAYS, RP_TASK, RP_TRAINED, RP_OPTIONAL } record_presence;
+typedef enum { RP_ALWAYS, RP_TASK, RP_GENERATED, RP_CSV, RP_TRAINED, RP_OPTIONAL } record_presence;
 
 typedef enum {
 #define X(name, type, presence, nullable) RFI_##name,

@@ -11,6 +11,7 @@
 
 #include "mlpvar/rivals.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -72,6 +73,10 @@ static const char *const MEASURE_KEYS[] = { "grid", "order", "draws", "tau", "pr
 static const char *const CSV_KEYS[] = { "name", "path", "targets", "test_fraction", NULL };
 static const char *const KNOBS[] = { "cells", "rings", "frequency", "turns" };
 static const int KNOB_DEFAULT[] = { 8, 3, 3, 2 };
+
+const char *sweep_knob_name(mlpv_task_kind k) { return k >= 0 && k < MLPV_TASK_CSV ? KNOBS[k] : NULL; }
+int sweep_knob_default(mlpv_task_kind k) { return k >= 0 && k < MLPV_TASK_CSV ? KNOB_DEFAULT[k] : 0; }
+
 
 static int parse_init(sy_ctx *c, sy_section *top, mlpv_sweep *s)
 {

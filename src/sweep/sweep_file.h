@@ -75,6 +75,11 @@ void sweep_free(mlpv_sweep *s);
  * (all but name; budget and widths replace each other): one mlpv_sweep per part,
  * sharing the name (one part without `parts:`). sweep_read refuses files with
  * more than one part. */
+/* The name of a generated task's knob in sweep files and records (cells,
+ * rings, frequency, turns), and its default (8, 3, 3, 2); NULL and 0 for CSV. */
+const char *sweep_knob_name(mlpv_task_kind k);
+int sweep_knob_default(mlpv_task_kind k);
+
 int sweep_read_parts(const char *path, mlpv_sweep **parts, int *n_parts, char *err, size_t errlen);
 /* The same with the files (the sweep file, CSV data) taken from src: held
  * files from memory; others from disk, kept in src, when src->from_disk. */

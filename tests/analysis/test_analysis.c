@@ -225,8 +225,18 @@ static void rec_trained(const char *task, int knob, const char *measure, const c
                         int seed, double value, double r2, int diverged)
 {
     an_record *r = rec_base(act, depth, width, 3000, seed);
-    r->task = task; r->knob = knob; r->trained = 1; r->trainability = measure; r->diverged = diverged;
+    r->task = task; r->trained = 1; r->trainability = measure; r->diverged = diverged;
     r->present |= 1ull << RFI_task | 1ull << RFI_diverged;
+    if (!strcmp(task, "csv")) {            /* the task identity fields of a CSV task (task_label.h) */
+        r->csv_path = "data/reg.csv"; r->csv_rows = 100; r->csv_targets = 1; r->test_fraction = 0.2;
+        r->csv_hash = "0123456789abcdef";
+        r->present |= 1ull << RFI_csv_path | 1ull << RFI_csv_rows | 1ull << RFI_csv_targets |
+                      1ull << RFI_test_fraction | 1ull << RFI_csv_hash;
+        (void)knob;
+    } else {                               /* a generated task: its knob under its own name */
+        r->cells = knob; r->points = 2048; r->test_grid = 64;
+        r->present |= 1ull << RFI_cells | 1ull << RFI_points | 1ull << RFI_test_grid;
+    }
     if (diverged) return;
     if (!strcmp(measure, "test_loss")) { r->test_loss = value; r->test_r2 = r2; }
     else r->test_accuracy = value;
@@ -341,7 +351,7 @@ START_TEST(test_loss_task)
     int seen = 0;
     for (int i = 0; i < a.n_trained; i++) {
         const an_trained *t = &a.trained[i];
-        if (strcmp(t->task_label, "csv:8")) {
+        if (strcmp(t->task_label, "reg.csv")) {
             ck_assert_str_eq(t->task_label, "checkerboard:4");
             ck_assert_int_eq(t->measure, AN_ACCURACY);
             ck_assert(isnan(t->r2_mean));
@@ -358,7 +368,7 @@ START_TEST(test_loss_task)
     }
     ck_assert_int_eq(seen, 5);
     /* C5 on the loss task: Spearman(V3, -test loss), named as such */
-    const an_claim *c5 = find_claim(&a, "C5", "task csv:8 (-test loss)");
+    const an_claim *c5 = find_claim(&a, "C5", "task reg.csv (-test loss)");
     ck_assert_ptr_nonnull(c5);
     ck_assert_ptr_nonnull(strstr(c5->statistic, "mean -test loss"));
     double rho = hand_spearman(v3med, want_mean, 5);
@@ -370,7 +380,7 @@ START_TEST(test_loss_task)
     int found = 0;
     for (int i = 0; i < a.n_predict; i++) {
         const an_predict *p = &a.predict[i];
-        if (!strcmp(p->slice, "csv:8") && !strcmp(p->score, "V3")) {
+        if (!strcmp(p->slice, "reg.csv") && !strcmp(p->score, "V3")) {
             found++;
             ck_assert_int_eq(p->measure, AN_NEG_TEST_LOSS);
             ck_assert(fabs(p->spearman - rho) < 1e-12);
@@ -383,7 +393,7 @@ START_TEST(test_loss_task)
     for (int c = 0; c < 5; c++) best = fmax(best, want_mean[c]);
     for (int i = 0; i < a.n_regret; i++) {
         const an_regret *r = &a.regret[i];
-        if (strcmp(r->task_label, "csv:8") || strcmp(r->score, "V3")) continue;
+        if (strcmp(r->task_label, "reg.csv") || strcmp(r->score, "V3")) continue;
         ck_assert_int_eq(r->measure, AN_NEG_TEST_LOSS);
         ck_assert(fabs(r->regret - (best - want_mean[2])) < 1e-12);
         found++;

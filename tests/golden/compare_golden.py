@@ -7,6 +7,10 @@ prints %.17g, so equal text means equal doubles). Timings and the key (a hash
 of the settings' text, which may change its spelling) are left out; new fields
 are allowed. Declared schema changes since the golden files were written:
   ok (true/false)  ->  status ("ok"/"failed"), with error and attempt beside it.
+  knob             ->  the task's knob under its own name (cells, rings,
+                       frequency, turns); a CSV task had a meaningless knob 8,
+                       now dropped (its identity is csv_path, csv_rows,
+                       csv_targets, test_fraction and csv_hash).
 Declared numeric tolerance, for two rival scores only: jacob_cov and ntk_cond
 are set by eigenvalues of N x N kernels at roundoff level (jacob_cov: 1/(lambda
 + 1e-5) of eigenvalues that are 0 in exact arithmetic; ntk_cond: the smallest
@@ -24,6 +28,7 @@ IGNORED = {"key", "measure_seconds", "train_seconds"}
 TOLERANCE = {"rival_jacob_cov": 1e-5, "rival_ntk_cond": 1e-5}
 # golden field -> (new field, value mapping)
 RENAMED = {"ok": ("status", lambda v: "ok" if v else "failed")}
+KNOB_FIELD = {"checkerboard": "cells", "rings": "rings", "sines": "frequency", "spirals": "turns", "csv": None}
 IDENTITY = ("sweep", "part", "activation", "depth", "width", "budget", "seed", "trained")
 
 
@@ -55,6 +60,10 @@ def main():
                 continue
             if k in RENAMED:
                 k, v = RENAMED[k][0], RENAMED[k][1](v)
+            elif k == "knob":
+                k = KNOB_FIELD[g["task"]]
+                if k is None:
+                    continue
             if k not in n:
                 problems.append(f"{ident(g)}: field '{k}' missing")
             elif k in TOLERANCE and isinstance(v, float) and isinstance(n[k], float):

@@ -64,7 +64,7 @@ static const char FULL[] =
     "\"attempt\": 3, \"variability\": null, \"collapse_ratio\": 0.5, \"collapsed\": null, "
     "\"layer_dead_fraction\": [0, null], \"layer_collapse_ratio\": null, \"measure_seconds\": 1.5, "
     "\"rival_snip\": -2.75, \"rival_naswot\": null, \"rival_trajectory\": 1.0000000000000001e+300, "
-    "\"task\": \"checkerboard\", \"knob\": 4, \"layer_grad_norm\": [0.125, null, 4.9406564584124654e-324], "
+    "\"task\": \"checkerboard\", \"cells\": 4, \"points\": 2048, \"test_grid\": 64, \"layer_grad_norm\": [0.125, null, 4.9406564584124654e-324], "
     "\"init_loss\": 1.2192868501536862, \"init_accuracy\": null, \"trained\": true, \"optimizer\": \"adam\", "
     "\"lr\": 0.0030000000000000001, \"max_steps\": 100, \"steps\": null, \"diverged\": true, "
     "\"final_loss\": null, \"train_accuracy\": 0.6640625, \"test_loss\": null, \"test_accuracy\": 0.614990234375, "
@@ -107,7 +107,9 @@ START_TEST(test_full_parse_values)
     ck_assert(r.rival[MLPV_RIVAL_TRAJECTORY] == 1e300);
     ck_assert(isnan(r.rival[MLPV_RIVAL_GRAD_NORM]));       /* absent rivals read as NaN */
     ck_assert_str_eq(r.task, "checkerboard");
-    ck_assert_int_eq(r.knob, 4);
+    ck_assert_int_eq(r.cells, 4);
+    ck_assert_int_eq(r.points, 2048);
+    ck_assert_int_eq(r.test_grid, 64);
     ck_assert_int_eq(r.layer_grad_norm.n, 3);
     ck_assert(r.layer_grad_norm.v[0] == 0.125 && isnan(r.layer_grad_norm.v[1]) && r.layer_grad_norm.v[2] == 5e-324);
     ck_assert(r.init_loss == 1.2192868501536862);
@@ -120,8 +122,11 @@ START_TEST(test_full_parse_values)
     ck_assert(isnan(r.final_loss) && isnan(r.test_loss));
     ck_assert(r.train_accuracy == 0.6640625 && r.test_accuracy == 0.614990234375);
     ck_assert(r.train_seconds == 0.0027976889999763443);
-    /* every schema field is present; exactly these are null */
-    ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT));
+    /* every schema field is present but the other tasks' (the other knobs, the CSV fields); exactly these are null */
+    ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
+                                     ~(BIT(RFI_rings) | BIT(RFI_frequency) | BIT(RFI_turns) | BIT(RFI_csv_path) |
+                                       BIT(RFI_csv_rows) | BIT(RFI_csv_targets) | BIT(RFI_test_fraction) |
+                                       BIT(RFI_csv_hash)));
     uint64_t nulls = BIT(RFI_variability) | BIT(RFI_collapsed) | BIT(RFI_layer_collapse_ratio) |
                      BIT(RFI_init_accuracy) | BIT(RFI_steps) | BIT(RFI_final_loss) | BIT(RFI_test_loss) | BIT(RFI_test_r2);
     ck_assert_uint_eq(r.null, nulls);
@@ -165,7 +170,7 @@ START_TEST(test_struct_write_then_parse)
     w.rival[MLPV_RIVAL_SNIP] = 7;                      /* not asked for: not written */
     w.null = BIT(RFI_error);
     /* not written: no task, not trained */
-    w.knob = 3; w.layer_grad_norm = (record_array){ grad, 2 }; w.optimizer = "sgd"; w.lr = 1;
+    w.cells = 3; w.layer_grad_norm = (record_array){ grad, 2 }; w.optimizer = "sgd"; w.lr = 1;
     w.trained = 0;
     const char *want =
         "{\"key\": \"ffffffffffffffff\", \"sweep\": \"s\", \"config\": 0, \"part\": 0, \"activation\": \"relu\", "
@@ -189,7 +194,7 @@ START_TEST(test_struct_write_then_parse)
     ck_assert(isnan(r.rival[MLPV_RIVAL_GRAD_NORM]) && isnan(r.rival[MLPV_RIVAL_SNIP]));
     ck_assert_uint_eq(r.null, BIT(RFI_error) | BIT(RFI_variability) | BIT(RFI_collapse_ratio));
     ck_assert_int_eq(r.trained, 0);
-    ck_assert_int_eq(record_has(&r, RFI_knob), 0);
+    ck_assert_int_eq(record_has(&r, RFI_cells), 0);
     ck_assert_int_eq(record_has(&r, RFI_trained), 1);
     record_free(&r);
     free(out);
@@ -212,8 +217,13 @@ static const kv BASE[] = {
     { "trained", "false" },
 };
 static const kv TASK[] = {
-    { "task", "\"rings\"" }, { "knob", "3" }, { "layer_grad_norm", "[1, 2, 3]" }, { "init_loss", "0.5" },
-    { "init_accuracy", "0.75" },
+    { "task", "\"rings\"" }, { "rings", "3" }, { "points", "512" }, { "test_grid", "16" },
+    { "layer_grad_norm", "[1, 2, 3]" }, { "init_loss", "0.5" }, { "init_accuracy", "0.75" },
+};
+static const kv CSVTASK[] = {
+    { "task", "\"csv\"" }, { "csv_path", "\"data/a.csv\"" }, { "csv_rows", "100" }, { "csv_targets", "1" },
+    { "test_fraction", "0.2" }, { "csv_hash", "\"00000000deadbeef\"" },
+    { "layer_grad_norm", "[1, 2, 3]" }, { "init_loss", "0.5" }, { "init_accuracy", "0.75" },
 };
 static const kv TRAIN[] = {
     { "optimizer", "\"sgd\"" }, { "lr", "0.25" }, { "max_steps", "10" }, { "steps", "10" }, { "diverged", "false" },
@@ -241,7 +251,7 @@ static void add_fields(char **line, const kv *f, int n, const kv *over, int n_ov
     }
 }
 
-/* BASE (+ TASK) (+ TRAIN, with "trained": true), overridden by over, then `extra` raw. */
+/* BASE (+ TASK when task is 1, CSVTASK when 2) (+ TRAIN, with "trained": true), overridden by over, then `extra` raw. */
 static char *line_of(int task, int trained, const kv *over, int n_over, const char *extra)
 {
     char *line = cat("{");
@@ -250,7 +260,8 @@ static char *line_of(int task, int trained, const kv *over, int n_over, const ch
     for (int i = 0; i < n_over; i++) tr[i] = over[i];
     if (trained && !override("trained", NULL, over, n_over)) tr[n_over++] = (kv){ "trained", "true" };
     add_fields(&line, BASE, COUNT(BASE), tr, n_over);
-    if (task) add_fields(&line, TASK, COUNT(TASK), tr, n_over);
+    if (task == 1) add_fields(&line, TASK, COUNT(TASK), tr, n_over);
+    if (task == 2) add_fields(&line, CSVTASK, COUNT(CSVTASK), tr, n_over);
     if (trained) add_fields(&line, TRAIN, COUNT(TRAIN), tr, n_over);
     char *done = cat("%s%s}\n", line, extra ? extra : "");
     free(line);
@@ -279,10 +290,11 @@ END_TEST
 START_TEST(test_missing_field_named)
 {
     struct { const kv *f; int n, task, trained; } sets[] = {
-        { BASE, COUNT(BASE), 0, 0 }, { TASK, COUNT(TASK), 1, 0 }, { TRAIN, COUNT(TRAIN), 0, 1 },
+        { BASE, COUNT(BASE), 0, 0 }, { TASK, COUNT(TASK), 1, 0 }, { CSVTASK, COUNT(CSVTASK), 2, 0 },
+        { TRAIN, COUNT(TRAIN), 0, 1 },
     };
-    int checked = 0;
-    for (int s = 0; s < 3; s++)
+    uint64_t checked = 0;
+    for (int s = 0; s < 4; s++)
         for (int i = 0; i < sets[s].n; i++) {
             kv drop = { sets[s].f[i].name, NULL };
             char *line = line_of(sets[s].task, sets[s].trained, &drop, 1, NULL);
@@ -297,10 +309,13 @@ START_TEST(test_missing_field_named)
             } else {
                 refused(line, want);
             }
-            checked++;
+            for (int k = 0; k < RECORD_FIELD_COUNT; k++)
+                if (!strcmp(RECORD_SCHEMA[k].name, sets[s].f[i].name)) checked |= BIT(k);
             free(line);
         }
-    ck_assert_int_eq(checked, RECORD_FIELD_COUNT - 1);        /* every field but the rivals */
+    /* every field but the rivals and the knobs of tasks the lines do not use */
+    ck_assert_uint_eq(checked, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
+                                   ~(BIT(RFI_rival) | BIT(RFI_cells) | BIT(RFI_frequency) | BIT(RFI_turns)));
 }
 END_TEST
 
@@ -311,7 +326,7 @@ START_TEST(test_presence_classes)
     char *line = line_of(0, 0, NULL, 0, NULL);      /* neither: no task or training field needed */
     accepted(line, &r);
     ck_assert(isnan(r.init_loss) && isnan(r.lr) && isnan(r.final_loss) && isnan(r.train_seconds));
-    ck_assert_uint_eq(r.present & (BIT(RFI_init_loss) | BIT(RFI_lr) | BIT(RFI_knob)), 0);
+    ck_assert_uint_eq(r.present & (BIT(RFI_init_loss) | BIT(RFI_lr) | BIT(RFI_rings)), 0);
     record_free(&r);
     free(line);
     /* trained true: the first missing training field is named; trained false: none is needed */
@@ -341,7 +356,7 @@ START_TEST(test_absent_numbers_nan)
         ck_assert_msg(isnan(*(const double *)((const char *)&r + RECORD_SCHEMA[i].offset)), "%s", RECORD_SCHEMA[i].name);
         nums++;
     }
-    ck_assert_int_eq(nums, 2 + 7);        /* init_loss, init_accuracy; lr and six training results (test_r2 too) */
+    ck_assert_int_eq(nums, 2 + 7 + 1);    /* init_loss, init_accuracy; lr and six training results (test_r2 too); a CSV task's test_fraction */
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) ck_assert(isnan(r.rival[k]));
     ck_assert_uint_eq(r.rivals, 0);
     record_free(&r);
@@ -504,7 +519,10 @@ START_TEST(test_unknown_fields_ignored)
     ck_assert(r.variability == 0.125);
     ck_assert_uint_eq(r.rivals, 0);
     ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
-                                     ~(BIT(RFI_rival) | BIT(RFI_task) | BIT(RFI_knob) | BIT(RFI_layer_grad_norm) |
+                                     ~(BIT(RFI_rival) | BIT(RFI_task) | BIT(RFI_cells) | BIT(RFI_rings) |
+                                       BIT(RFI_frequency) | BIT(RFI_turns) | BIT(RFI_points) | BIT(RFI_test_grid) |
+                                       BIT(RFI_csv_path) | BIT(RFI_csv_rows) | BIT(RFI_csv_targets) |
+                                       BIT(RFI_test_fraction) | BIT(RFI_csv_hash) | BIT(RFI_layer_grad_norm) |
                                        BIT(RFI_init_loss) | BIT(RFI_init_accuracy) | BIT(RFI_optimizer) | BIT(RFI_lr) |
                                        BIT(RFI_max_steps) | BIT(RFI_steps) | BIT(RFI_diverged) | BIT(RFI_final_loss) |
                                        BIT(RFI_train_accuracy) | BIT(RFI_test_loss) | BIT(RFI_test_accuracy) |
@@ -600,13 +618,15 @@ static const char *type_word(record_type t)
     }
 }
 
-static const char *presence_word(record_presence p)
+static const char *presence_word(const record_field *f)
 {
-    switch (p) {
+    switch (f->presence) {
     case RP_ALWAYS: return "always";
     case RP_TASK: return "task";
+    case RP_GENERATED: return "generated";
+    case RP_CSV: return "csv";
     case RP_TRAINED: return "trained";
-    default: return "rival";
+    default: return f->type == RF_RIVALS ? "rival" : "its task";
     }
 }
 
@@ -673,8 +693,8 @@ START_TEST(test_doc_table_matches_schema)
             const record_field *f = &RECORD_SCHEMA[field[n_doc]];
             ck_assert_msg(!strncmp(type, type_word(f->type), strlen(type_word(f->type))),
                           "%s: '%s' has type '%s'; the schema says %s", RECORDS_DOC, name, type, type_word(f->type));
-            ck_assert_msg(!strcmp(present, presence_word(f->presence)), "%s: '%s' is present '%s'; the schema says %s",
-                          RECORDS_DOC, name, present, presence_word(f->presence));
+            ck_assert_msg(!strcmp(present, presence_word(f)), "%s: '%s' is present '%s'; the schema says %s",
+                          RECORDS_DOC, name, present, presence_word(f));
             n_doc++;
         }
     }
