@@ -102,19 +102,20 @@ void committer_counts(committer *c, commit_counts *out, long *part_done, long *p
     out->part_failed = part_failed;
 }
 
-void committer_rates(committer *c, double *rate)
+void committer_item_seconds(committer *c, const int *kind, const double *cost, int n, double *seconds)
 {
     if (c->started) pthread_mutex_lock(&c->mu);
-    for (int k = 0; c->eta && k < c->eta->kinds; k++) rate[k] = eta_rate(c->eta, k);
+    for (int i = 0; i < n; i++) seconds[i] = c->eta ? eta_item_seconds(c->eta, kind[i], cost[i]) : 1e-9 * cost[i];
     if (c->started) pthread_mutex_unlock(&c->mu);
 }
 
-double committer_eta(committer *c, double wall)
+double committer_eta(committer *c, double wall, double *work_fraction)
 {
-    if (!c->started) return c->eta ? eta_seconds(c->eta, wall) : -1;
-    pthread_mutex_lock(&c->mu);
-    double e = c->eta ? eta_seconds(c->eta, wall) : -1;
-    pthread_mutex_unlock(&c->mu);
+    if (c->started) pthread_mutex_lock(&c->mu);
+    double e = c->eta ? eta_seconds(c->eta, wall) : -1, seen = 0, left = 0;
+    for (int k = 0; c->eta && k < c->eta->kinds; k++) { seen += c->eta->seen_cost[k]; left += c->eta->left_cost[k]; }
+    if (c->started) pthread_mutex_unlock(&c->mu);
+    if (work_fraction) *work_fraction = seen + left > 0 ? seen / (seen + left) : 1.0;
     return e;
 }
 

@@ -44,10 +44,11 @@ int committer_start(committer *c, store *st, eta_model *eta, int n_parts);
 int committer_push(committer *c, const char *line, size_t len, const commit_item *it);
 /* The counts so far: a copy, its part arrays copied into the caller's [n_parts]. */
 void committer_counts(committer *c, commit_counts *out, long *part_done, long *part_failed);
-/* The ETA's learned seconds per flop of every kind, into rate[eta->kinds]. */
-void committer_rates(committer *c, double *rate);
-/* eta_seconds under the lock. */
-double committer_eta(committer *c, double wall);
+/* The ETA's predicted seconds of n items (kinds and costs), under the lock. */
+void committer_item_seconds(committer *c, const int *kind, const double *cost, int n, double *seconds);
+/* eta_seconds under the lock; *work_fraction (may be NULL) gets the share of
+ * this run's predicted flops done. */
+double committer_eta(committer *c, double wall, double *work_fraction);
 /* Writes what is queued, stops the thread, frees the queues; the counts stay
  * readable (committer_counts) until committer_free. 0, or -1 when a write failed. */
 int committer_finish(committer *c);

@@ -9,11 +9,14 @@ int eta_init(eta_model *m, int kinds, int workers)
     m->kinds = kinds;
     m->workers = workers > 0 ? workers : 1;
     m->prior_rate = 1e-9;            /* 1 GFLOP/s per worker until something is measured */
-    m->seen_sec = calloc((size_t)kinds * 4, sizeof(double));
+    m->seen_sec = calloc((size_t)kinds * 7, sizeof(double));
     if (!m->seen_sec) return -1;
     m->seen_cost = m->seen_sec + kinds;
     m->left_cost = m->seen_cost + kinds;
     m->left_n = m->left_cost + kinds;
+    m->n = m->left_n + kinds;
+    m->sxx = m->n + kinds;
+    m->sxy = m->sxx + kinds;
     return 0;
 }
 
@@ -29,6 +32,9 @@ void eta_done(eta_model *m, int kind, double cost, double seconds)
 {
     m->seen_sec[kind] += seconds;
     m->seen_cost[kind] += cost;
+    m->n[kind] += 1;
+    m->sxx[kind] += cost * cost;
+    m->sxy[kind] += cost * seconds;
     m->left_cost[kind] -= cost;
     m->left_n[kind] -= 1;
     if (m->left_cost[kind] < 0) m->left_cost[kind] = 0;
@@ -51,10 +57,35 @@ double eta_rate(const eta_model *m, int kind)
     return den > 0 ? num / den : pooled(m);
 }
 
+/* The least-squares line of a kind, seconds = a flops + b: 0 when it has 3
+ * items of different costs and a >= 0, b >= 0; else -1 (use the ratio). */
+static int line(const eta_model *m, int k, double *a, double *b)
+{
+    double n = m->n[k];
+    if (n < 3) return -1;
+    double mx = m->seen_cost[k] / n, my = m->seen_sec[k] / n;
+    double vxx = m->sxx[k] / n - mx * mx, vxy = m->sxy[k] / n - mx * my;
+    if (!(vxx > 1e-9 * mx * mx)) return -1;          /* every cost the same: no slope to fit */
+    *a = vxy / vxx;
+    *b = my - *a * mx;
+    return *a >= 0 && *b >= 0 ? 0 : -1;
+}
+
+double eta_item_seconds(const eta_model *m, int kind, double cost)
+{
+    double a, b;
+    if (line(m, kind, &a, &b) == 0) return a * cost + b;
+    return eta_rate(m, kind) * cost;
+}
+
 double eta_seconds(const eta_model *m, double wall)
 {
     double work = 0, seen = 0;
-    for (int k = 0; k < m->kinds; k++) { work += m->left_cost[k] * eta_rate(m, k); seen += m->seen_sec[k]; }
+    for (int k = 0; k < m->kinds; k++) {
+        double a, b;
+        work += line(m, k, &a, &b) == 0 ? a * m->left_cost[k] + b * m->left_n[k] : m->left_cost[k] * eta_rate(m, k);
+        seen += m->seen_sec[k];
+    }
     if (seen <= 0) return -1;
     /* how much of the workers' wall time went into items (idle, messages, start-up) */
     double busy = wall > 0 ? seen / (wall * m->workers) : 1.0;

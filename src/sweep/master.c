@@ -17,7 +17,8 @@ typedef struct {
     committer *c;
     long next;                     /* next index into w */
     int workers;
-    double *rate;                  /* [kinds] seconds per flop, refreshed per message */
+    int kind[WORK_MAX];            /* the candidates of the next batch: kinds, costs, predicted seconds */
+    double cost[WORK_MAX], sec[WORK_MAX];
     int64_t msg[1 + 2 * WORK_MAX];
 } dispatch;
 
@@ -28,17 +29,21 @@ static int send_batch(dispatch *d, int to)
 {
     long left = d->w->n - d->next;
     if (left <= 0 || sweep_stop_signal) return 0;
-    committer_rates(d->c, d->rate);
     long cap = left / (4L * d->workers);
     if (cap < 1) cap = 1;
     if (cap > WORK_MAX) cap = WORK_MAX;
+    for (long i = 0; i < cap; i++) {
+        long item = d->w->item[d->next + i];
+        d->kind[i] = plan_item_kind(d->p, item);
+        d->cost[i] = plan_item_cost(d->p, item);
+    }
+    committer_item_seconds(d->c, d->kind, d->cost, (int)cap, d->sec);
     int n = 0;
     double t = 0;
     while (n < cap && d->next < d->w->n) {
-        long item = d->w->item[d->next];
-        double s = plan_item_cost(d->p, item) * d->rate[plan_item_kind(d->p, item)];
+        double s = d->sec[n];
         if (n > 0 && t + s > BATCH_SECONDS) break;
-        d->msg[1 + 2 * n] = item;
+        d->msg[1 + 2 * n] = d->w->item[d->next];
         d->msg[2 + 2 * n] = d->w->attempt[d->next];
         t += s;
         n++;
@@ -79,14 +84,15 @@ static int take_results(dispatch *d, const char *buf, size_t len)
 
 int master_run(const plan *p, const work_list *w, int n_workers, committer *c)
 {
-    dispatch d = { p, w, c, 0, n_workers, calloc((size_t)plan_kinds(p), sizeof(double)), { 0 } };
+    dispatch *d = calloc(1, sizeof *d);
     int *ahead = calloc((size_t)n_workers + 1, sizeof(int)), rc = 0;
     char *buf = NULL;
     size_t cap = 0;
-    if (!d.rate || !ahead) { free(d.rate); free(ahead); sweep_stop_signal = SIGTERM; return -1; }
+    if (!d || !ahead) { free(d); free(ahead); sweep_stop_signal = SIGTERM; return -1; }
+    d->p = p; d->w = w; d->c = c; d->workers = n_workers;
     int active = 0;
     for (int r = 1; r <= n_workers; r++) {
-        for (int k = 0; k < AHEAD && send_batch(&d, r); k++) ahead[r]++;
+        for (int k = 0; k < AHEAD && send_batch(d, r); k++) ahead[r]++;
         if (ahead[r]) active++; else send_stop(r);
     }
     long sleep_ns = 20000;
@@ -106,13 +112,13 @@ int master_run(const plan *p, const work_list *w, int n_workers, committer *c)
         if (mlpv_grow(&buf, &cap, (size_t)count, 1)) MPI_Abort(MPI_COMM_WORLD, 1);   /* stored records are safe */
         int from = st.MPI_SOURCE;
         MPI_Recv(buf, count, MPI_BYTE, from, TAG_RESULTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (!rc && take_results(&d, buf, (size_t)count) != 0) { rc = -1; sweep_stop_signal = SIGTERM; }
+        if (!rc && take_results(d, buf, (size_t)count) != 0) { rc = -1; sweep_stop_signal = SIGTERM; }
         ahead[from]--;
-        if (send_batch(&d, from)) ahead[from]++;          /* before the disk sees this message's records */
+        if (send_batch(d, from)) ahead[from]++;          /* before the disk sees this message's records */
         else if (!ahead[from]) { send_stop(from); active--; }
     }
     free(buf);
     free(ahead);
-    free(d.rate);
+    free(d);
     return rc;
 }

@@ -41,7 +41,10 @@ static void publish(monitor *m, int final)
     }
     p->elapsed = el;
     p->rate = el > 0 ? (double)k.done / el : 0;
-    p->eta = final ? 0 : committer_eta(m->c, el);
+    double wf;
+    p->eta = committer_eta(m->c, el, &wf);
+    if (final) p->eta = 0;
+    p->work_fraction = wf;
     p->updated_at = wall_clock();
     p->fsyncs = k.groups;
     p->master_cpu = cpu_seconds();

@@ -32,6 +32,7 @@ int progress_file_write(const char *dir, const progress_info *p)
         json_int(&j, "run_done", p->run_done);
         json_num(&j, "rate", p->rate);
         json_num(&j, "eta_seconds", p->eta >= 0 ? p->eta : NAN);
+        json_num(&j, "work_fraction", p->work_fraction);
         json_int(&j, "workers", p->workers);
         json_int(&j, "fsyncs", p->fsyncs);
         json_num(&j, "master_cpu_seconds", p->master_cpu);
@@ -114,6 +115,7 @@ static int read_doc(reader *r, yaml_node_t *root, progress_info *p)
     p->total = (long)v[4]; p->done = (long)v[5]; p->failed = (long)v[6]; p->run_done = (long)v[7];
     p->rate = v[8]; p->eta = v[9]; p->workers = (int)v[10]; p->fsyncs = (long)v[11];
     if (number(r, root, "master_cpu_seconds", &p->master_cpu)) return -1;
+    if (number(r, root, "work_fraction", &p->work_fraction)) return -1;
     if (p->done < 0 || p->done > p->total) return bad(r, "done", "does not fit total");
     if (p->failed < 0 || p->failed > p->done) return bad(r, "failed", "does not fit done");
     yaml_node_t *parts = member(r, root, "parts");

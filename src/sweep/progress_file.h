@@ -25,6 +25,7 @@ typedef struct {
     long run_done;                 /* stored by this run */
     double rate;                   /* records per second in this run */
     double eta;                    /* seconds; < 0 when unknown */
+    double work_fraction;          /* share of this run's predicted work (flops) done */
     int workers;
     long fsyncs;                   /* group commits of this run */
     double master_cpu;             /* CPU seconds of the master process */

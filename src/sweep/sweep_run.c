@@ -133,6 +133,30 @@ static int by_cost_desc(const void *x, const void *y)
     return (i > j) - (i < j);
 }
 
+/* So that the ETA sees every kind of item early: each kind's most expensive,
+ * median and cheapest item go first (w->item sorted by cost, descending),
+ * then the rest in cost order. 0, or -1 (out of memory). */
+static int sample_kinds_first(const plan *p, work_list *w)
+{
+    int kinds = plan_kinds(p);
+    long *count = calloc((size_t)kinds, sizeof(long)), *seen = calloc((size_t)kinds, sizeof(long));
+    long *out = malloc(sizeof(long) * (size_t)(w->n + 1));
+    char *front = calloc((size_t)w->n + 1, 1);
+    int rc = count && seen && out && front ? 0 : -1;
+    for (long i = 0; !rc && i < w->n; i++) count[plan_item_kind(p, w->item[i])]++;
+    long n = 0;
+    for (long i = 0; !rc && i < w->n; i++) {
+        int k = plan_item_kind(p, w->item[i]);
+        long j = seen[k]++;                              /* its rank within its kind */
+        if (j == 0 || j == count[k] / 2 || j == count[k] - 1) { front[i] = 1; out[n++] = w->item[i]; }
+    }
+    for (long i = 0; !rc && i < w->n; i++)
+        if (!front[i]) out[n++] = w->item[i];
+    if (!rc) memcpy(w->item, out, sizeof(long) * (size_t)w->n);
+    free(count); free(seen); free(out); free(front);
+    return rc;
+}
+
 /* The work of this run: items without a record, and items whose latest
  * record failed before `retries` attempts; what the store held goes to info. */
 static int work_of(const plan *p, const store *st, int retries, long max_items, work_list *w, progress_info *info)
@@ -158,6 +182,7 @@ static int work_of(const plan *p, const store *st, int retries, long max_items, 
     }
     sort_plan = p;
     qsort(w->item, (size_t)w->n, sizeof(long), by_cost_desc);
+    if (sample_kinds_first(p, w) != 0) { free(att); return -1; }
     if (max_items > 0 && w->n > max_items) w->n = max_items;
     for (long k = 0; k < w->n; k++) w->attempt[k] = att[w->item[k]];
     free(att);

@@ -134,7 +134,7 @@ START_TEST(test_commit_nothing)
     open_store(&st, dir);
     committer c;
     ck_assert_int_eq(committer_start(&c, &st, NULL, 1), 0);
-    ck_assert_double_eq(committer_eta(&c, 1.0), -1);
+    ck_assert_double_eq(committer_eta(&c, 1.0, NULL), -1);
     ck_assert_int_eq(committer_finish(&c), 0);
     commit_counts k;
     long d[1], f[1];

@@ -93,6 +93,34 @@ START_TEST(test_shrinkage)
 }
 END_TEST
 
+/* Items of one kind whose seconds are A flops + B exactly (a per-item overhead
+ * the ratio model cannot see): once three items of different costs are done,
+ * every item's prediction and the ETA are exact. */
+START_TEST(test_line)
+{
+    const double A = 2e-9, B = 0.004;
+    static const double costs[] = { 8e6, 1e6, 4e6, 2e6, 1e6, 8e6 };
+    eta_model m;
+    ck_assert_int_eq(eta_init(&m, 2, 2), 0);
+    double left_cost = 0;
+    for (int i = 0; i < 60; i++) { eta_add_todo(&m, 0, costs[i % 6]); left_cost += costs[i % 6]; }
+    for (int i = 0; i < 6; i++) {
+        eta_done(&m, 0, costs[i], A * costs[i] + B);
+        left_cost -= costs[i];
+    }
+    for (int i = 0; i < 6; i++) close_to(eta_item_seconds(&m, 0, costs[i]), A * costs[i] + B);
+    close_to(eta_item_seconds(&m, 0, 3e6), A * 3e6 + B);
+    double seen = 0;
+    for (int i = 0; i < 6; i++) seen += A * costs[i] + B;
+    close_to(eta_seconds(&m, seen / 2), (A * left_cost + B * 54) / 2);
+    /* kind 1 is unseen: the ratio model's pooled rate (all seconds over all flops) */
+    double flops = 0;
+    for (int i = 0; i < 6; i++) flops += costs[i];
+    close_to(eta_item_seconds(&m, 1, 5e6), seen / flops * 5e6);
+    eta_free(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("eta");
@@ -100,6 +128,7 @@ int main(void)
     tcase_add_test(tc, test_nothing_seen);
     tcase_add_test(tc, test_one_rate);
     tcase_add_test(tc, test_shrinkage);
+    tcase_add_test(tc, test_line);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -24,6 +24,7 @@ static void sample(progress_info *p)
     p->run_done = 12;
     p->rate = 1.25;
     p->eta = -1;
+    p->work_fraction = 0.25;
     p->workers = 7;
     p->fsyncs = 5;
     p->master_cpu = 0.5;
@@ -49,6 +50,7 @@ static const char *const SAMPLE[] = {
     "  \"run_done\": 12,",
     "  \"rate\": 1.25,",
     "  \"eta_seconds\": null,",
+    "  \"work_fraction\": 0.25,",
     "  \"workers\": 7,",
     "  \"fsyncs\": 5,",
     "  \"master_cpu_seconds\": 0.5,",
@@ -61,7 +63,7 @@ static const char *const SAMPLE[] = {
 };
 #define N_SAMPLE ((int)(sizeof SAMPLE / sizeof SAMPLE[0]))
 #define FIRST_MEMBER 1
-#define LAST_SCALAR 16          /* master_cpu_seconds */
+#define LAST_SCALAR 17          /* master_cpu_seconds */
 
 /* SAMPLE with lines from..to (-1: none) replaced by the line `with` (NULL: left out). */
 static char *sample_text(int from, int to, const char *with)
@@ -167,7 +169,7 @@ START_TEST(test_missing_member)
         refused(text, name);
         free(text);
     }
-    char *text = sample_text(19, 19, "    {\"part\": 1, \"total\": 30, \"failed\": 1},");
+    char *text = sample_text(20, 20, "    {\"part\": 1, \"total\": 30, \"failed\": 1},");
     refused(text, "'done'");
     free(text);
 }
@@ -187,9 +189,9 @@ START_TEST(test_bad_values)
         { 13, 13, "  \"eta_seconds\": [1],", "'eta_seconds'" },
         { 1, 1, "  \"sweep\": 5,", "'sweep' is missing or not a string" },
         { 2, 2, "  \"state\": [\"running\"],", "'state'" },
-        { 17, 21, "  \"parts\": 3", "'parts' is not a list" },
-        { 19, 19, "    [1, 30, 10, 1],", "'parts' holds something other than objects" },
-        { 19, 19, "    {\"part\": 1, \"total\": \"30\", \"done\": 10, \"failed\": 1},", "'total' is not a number" },
+        { 18, 22, "  \"parts\": 3", "'parts' is not a list" },
+        { 20, 20, "    [1, 30, 10, 1],", "'parts' holds something other than objects" },
+        { 20, 20, "    {\"part\": 1, \"total\": \"30\", \"done\": 10, \"failed\": 1},", "'total' is not a number" },
     };
     for (int i = 0; i < (int)(sizeof cases / sizeof cases[0]); i++) {
         char *text = sample_text(cases[i].from, cases[i].to, cases[i].with);
