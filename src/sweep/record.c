@@ -133,6 +133,8 @@ static int measure(const mlpv_sweep *s, const mlpv_net *net, uint64_t seed, item
 int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
                     mlpv_dataset *test)
 {
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
     int rc = s->task == MLPV_TASK_CSV
                ? mlpv_dataset_split(&data->csv, s->test_fraction, seed, train, test)
                : (mlpv_task_sample(s->task, s->knob, s->points, seed, train) ||
