@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Export a PyTorch MLP to mlpvar's plain-text weight format.
+"""Export a PyTorch MLP to mlpvar's plain-text weight format, and load one back.
 
 The format (include/mlpvar/weights_file.h):
 
@@ -27,6 +27,12 @@ mlpvar computes x + log1p(exp(-x)), which differs there by less than 2.1e-9.
 
 Numbers are written with Python's repr, the shortest text that reads back to
 the same double, so a float32 or float64 model is reproduced exactly.
+
+The reverse, ``load(path)``, reads any weight file (mlpvar's own, e.g. the
+init.txt and trained.txt of ``mlpvar train --save``, or one written here) into
+an ``nn.Sequential`` of ``Linear, act, ..., Linear`` in float64 (``dtype=`` to
+change), every number exactly as written: ``export(load(p), q)`` describes the
+same network as p.
 
 Command line (Debian's /usr/bin/python3 has torch):
 
@@ -230,6 +236,96 @@ def export(model, path):
             lines.append(" ".join(repr(float(v)) for v in b))
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def _tokens(path):
+    """(token, line) pairs of a weight file: whitespace-separated, '#' to the end
+    of a line is a comment (weights_file.h)."""
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            for tok in line.split("#", 1)[0].split():
+                yield tok, lineno
+
+
+def load(path, dtype=None):
+    """The network in weight file `path` as an nn.Sequential (Linear, act, ...,
+    Linear), parameters in dtype (default torch.float64). Raises ValueError
+    naming path:line for a file mlpvar would refuse."""
+    import torch
+    from torch import nn
+    dtype = torch.float64 if dtype is None else dtype
+    toks = _tokens(path)
+    where = [path, 0]
+
+    def nxt(what):
+        try:
+            tok, where[1] = next(toks)
+        except StopIteration:
+            raise ValueError(f"{path}: truncated file: expected {what}") from None
+        return tok
+
+    def bad(msg):
+        return ValueError(f"{where[0]}:{where[1]}: {msg}")
+
+    def integer(what, lo):
+        tok = nxt(what)
+        try:
+            v = int(tok)
+        except ValueError:
+            raise bad(f"{what} is {tok!r}, not a whole number") from None
+        if v < lo:
+            raise bad(f"{what} is {v}, below {lo}")
+        return v
+
+    if nxt("'mlpvar-weights'") != "mlpvar-weights":
+        raise bad("not an mlpvar weight file: it must start with 'mlpvar-weights 1'")
+    if integer("the format version", 1) != FORMAT_VERSION:
+        raise bad(f"unsupported format version; this reader knows {FORMAT_VERSION}")
+    if nxt("'activation'") != "activation":
+        raise bad("expected 'activation NAME'")
+    act = nxt("the activation name")
+    if act not in ACTIVATION_NAMES:
+        raise bad(f"unknown activation {act!r}; use one of: {', '.join(ACTIVATION_NAMES)}")
+    if nxt("'layers'") != "layers":
+        raise bad("expected 'layers N'")
+    nl = integer("the number of layers", 2)
+    mods, prev = [], None
+    for k in range(1, nl + 1):
+        if nxt(f"'layer' (layer {k} of {nl})") != "layer":
+            raise bad(f"expected 'layer FAN_IN FAN_OUT' (layer {k} of {nl})")
+        fi, fo = integer(f"fan_in of layer {k}", 1), integer(f"fan_out of layer {k}", 1)
+        if prev is not None and fi != prev:
+            raise bad(f"layer {k} has fan_in {fi} but layer {k - 1} has fan_out {prev}")
+        vals = []
+        for i in range(fo * fi + fo):
+            tok = nxt(f"number {i + 1} of the {fo * fi + fo} of layer {k}")
+            try:
+                if "_" in tok:   # Python's float takes 1_000; mlpvar's strtod does not
+                    raise ValueError
+                v = float(tok)
+            except ValueError:
+                raise bad(f"{tok!r} is not a number (layer {k})") from None
+            if not math.isfinite(v):
+                raise bad(f"{tok!r} in layer {k} is not finite")
+            vals.append(v)
+        lin = nn.Linear(fi, fo, dtype=dtype)
+        with torch.no_grad():
+            # from float64 text: exact in float64, rounded once in a narrower dtype
+            full = torch.tensor(vals, dtype=torch.float64)
+            lin.weight.copy_(full[:fo * fi].reshape(fo, fi))
+            lin.bias.copy_(full[fo * fi:])
+        if mods:
+            mods.append(make_activation(act))
+        mods.append(lin)
+        prev = fo
+    try:
+        tok, where[1] = next(toks)
+        raise bad(f"trailing {tok!r} after the last layer")
+    except StopIteration:
+        pass
+    model = nn.Sequential(*mods)
+    _layers(model)   # mlpvar's shape rules (one hidden width, at least one hidden layer)
+    return model
 
 
 def demo_model(activation="relu", depth=3, width=16, in_dim=2, out_dim=1, seed=0):

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The 2-D tasks live on [-1,1]^2 and take a knob >= 1 (at most MLPV_TASK_KNOB_MAX);
  * a larger knob is a harder task. A point on a boundary belongs to the cell or
@@ -80,6 +81,11 @@ int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, s
  * in messages. */
 int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out,
                       char *err, size_t errlen);
+/* Writes d as a CSV that mlpv_csv_read(path, d->out_dim) reads back exactly:
+ * the header x1,..,xD,y1,..,yM, then one row per point, inputs then targets,
+ * each number %.17g in the C locale (a double round-trips). Returns 0, or -1
+ * on a bad set or a write error (errno from the stream). */
+int mlpv_csv_write(const mlpv_dataset *d, FILE *f);
 /* The most values (rows x columns) mlpv_csv_read takes: 1e8, 800 MB of doubles
  * on every rank; a larger file is refused naming the line where it passes. */
 #define MLPV_CSV_MAX_VALUES 100000000L

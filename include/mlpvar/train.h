@@ -16,11 +16,14 @@ typedef struct {
     double lr;               /* > 0 */
     int steps;               /* >= 1 */
     long batch;              /* 0 = full batch, else minibatch size (reshuffled per epoch by seed) */
-    double target_accuracy;  /* stop early when train accuracy >= this; 0 = never */
+    double target_accuracy;  /* stop early when train accuracy >= this; 0 = never. Needs +-1
+                              * labels: ignored for real-valued targets (regression) */
     int check_every;         /* steps between early-stop checks (default 10) */
     double beta1, beta2, eps;/* Adam, PyTorch's defaults 0.9, 0.999, 1e-8 */
     double momentum;         /* SGD, default 0 */
     mlpv_precision precision;/* float (fast) or double (tests) */
+    int keep_losses;         /* 1: return every step's loss in res->losses. Reporting only:
+                              * the weights do not depend on it (not a training setting) */
 } mlpv_train_opts;
 
 mlpv_train_opts mlpv_train_defaults(void);   /* adam, lr 3e-3, 2000 steps, full batch */
@@ -29,9 +32,14 @@ typedef struct {
     double final_loss;       /* train MSE after the last step (full train set) */
     double train_accuracy;   /* sign agreement on the train set (NaN unless labels are +-1) */
     double test_loss, test_accuracy;
+    double test_r2;          /* mlpv_r2 of the test set; NaN for +-1 labels or without test */
     int steps;               /* steps taken */
     int diverged;            /* the loss became NaN or Inf: stopped, counts as failed */
     double seconds;          /* wall time of the training loop */
+    double *losses;          /* keep_losses: [steps], malloc'd (free() it), else NULL;
+                              * losses[k] = the loss of the batch that update k+1 was
+                              * computed from, at the weights after k updates (the
+                              * training precision's batch_grad, accumulated in double) */
 } mlpv_train_result;
 
 /* MSE loss (mean over points and outputs) of net on d, and the accuracy of
@@ -41,6 +49,13 @@ typedef struct {
  * several outputs accuracy is exact-match, not a mean over outputs.
  * Either pointer may be NULL; both NaN when d does not fit the net. */
 void mlpv_evaluate(const mlpv_net *net, const mlpv_dataset *d, double *loss, double *accuracy);
+
+/* R^2 = 1 - SSE / SST of a prediction whose MSE on d (mean over points and
+ * outputs) is mse: SSE = mse n m, SST = sum over outputs k of sum_i
+ * (y_ik - mean_k)^2, mean_k the mean of output k's targets over d (every
+ * output pooled, as sklearn's r2_score with variance_weighted). NaN when mse
+ * is NaN, d is empty or SST = 0 (constant targets: R^2 is undefined). */
+double mlpv_r2(const mlpv_dataset *d, double mse);
 
 /* Gradient of the MSE loss on d with respect to every weight and bias, in double:
  * gW[l] [fan_out x fan_in], gb[l] [fan_out] laid out like net->W / net->b in one
@@ -62,7 +77,8 @@ void mlpv_layer_grad_norms(const mlpv_net *net, const mlpv_dataset *d, double *n
 void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm);
 
 /* Trains net in place on train; evaluates on test (may be NULL). The batch
- * order depends only on seed. Returns 0, or -1 on a bad option / OOM.
+ * order depends only on seed. Returns 0, or -1 on a bad option / OOM
+ * (res->losses then NULL).
  *
  * Precision: MLPV_DOUBLE trains W/b and then syncs Wf/bf. MLPV_FLOAT syncs
  * Wf/bf from W/b, trains Wf/bf as the float master (optimiser state in float,
@@ -78,7 +94,8 @@ void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm);
  * training precision is >= target_accuracy, the run stops with steps = k.
  * (Full batch: the accuracy comes free from step k+1's forward pass.)
  * final_loss / train_accuracy / test_* are mlpv_evaluate in double on the
- * final weights (test_* NaN when test is NULL). seconds: CLOCK_MONOTONIC
+ * final weights (test_* NaN when test is NULL); test_r2 = mlpv_r2(test,
+ * test_loss) when train's targets are not all +-1 (regression), else NaN. seconds: CLOCK_MONOTONIC
  * wall time of setup + loop + write-back, not the final evaluation. */
 int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test,
                const mlpv_train_opts *o, uint64_t seed, mlpv_train_result *res);

@@ -1,10 +1,13 @@
 #include "cli_config.h"
 #include "cli_args.h"
 
+#include "mlpvar/rivals.h"
 #include "mlpvar/weights_file.h"
+#include "sweep_check.h"
 
 #include <math.h>
 #include <omp.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,4 +240,109 @@ void net_options_check_finite(const char *cmd, const net_options *o, const mlpv_
 void net_options_free(net_options *o)
 {
     free(o->acts); free(o->budgets); free(o->widths); free(o->depths);
+}
+
+const char *const TASK_OPTIONS_HELP =
+    "  --task T            checkerboard:CELLS | rings:K | sines:FREQ | spirals:TURNS | csv:PATH\n"
+    "                      (default knobs 8, 3, 3, 2)\n"
+    "  --targets M         csv: the last M columns are targets (default 1)\n"
+    "  --test-fraction F   csv: held-out fraction (default 0.2)\n"
+    "  --points N          training points for 2-D tasks (default 2048)\n"
+    "  --test-grid G       test grid G x G for 2-D tasks (default 64)\n";
+
+void task_options_defaults(mlpv_sweep *s)
+{
+    s->points = 2048;
+    s->test_grid = 64;
+    s->csv_targets = 1;
+    s->test_fraction = 0.2;
+}
+
+static void parse_task(const char *cmd, const char *v, mlpv_sweep *s)
+{
+    char name[64];
+    const char *colon = strchr(v, ':');
+    size_t n = colon ? (size_t)(colon - v) : strlen(v);
+    if (n >= sizeof name) n = sizeof name - 1;
+    memcpy(name, v, n);
+    name[n] = '\0';
+    if (mlpv_task_parse(name, &s->task) != 0)
+        cli_die(cmd, "--task: unknown task '%s'; choose checkerboard, rings, sines, spirals or csv:PATH", name);
+    if (s->task == MLPV_TASK_CSV) {
+        if (!colon || !colon[1]) cli_die(cmd, "--task csv needs a file: --task csv:PATH");
+        s->csv_path = (char *)(colon + 1);
+    } else {
+        s->knob = colon ? (int)cli_long(cmd, "--task", colon + 1, 1, MLPV_TASK_KNOB_MAX) : sweep_knob_default(s->task);
+    }
+    s->has_task = 1;
+}
+
+int task_options_parse(const char *cmd, mlpv_sweep *s, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--task")) parse_task(cmd, cli_value(cmd, argc, argv, i), s);
+    else if (!strcmp(a, "--targets")) s->csv_targets = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_DIM);
+    else if (!strcmp(a, "--test-fraction")) {
+        s->test_fraction = cli_double(cmd, a, cli_value(cmd, argc, argv, i), 0.0, 1.0);
+        if (s->test_fraction <= 0.0 || s->test_fraction >= 1.0)
+            cli_die(cmd, "--test-fraction must lie strictly between 0 and 1");
+    }
+    else if (!strcmp(a, "--points")) s->points = cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_POINTS);
+    else if (!strcmp(a, "--test-grid")) s->test_grid = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_TEST_GRID);
+    else return 0;
+    return 1;
+}
+
+void task_options_load(const char *cmd, mlpv_sweep *s, sweep_data *data)
+{
+    char err[1024];
+    sweep_source src;                      /* the file's bytes: read once, parsed and hashed */
+    source_init(&src, 1);
+    if (s->task == MLPV_TASK_CSV) {
+        char *bytes;
+        size_t len;
+        if (read_whole_file(s->csv_path, (size_t)LIM_MAX_CSV_BYTES, &bytes, &len) != 0)
+            cli_die(cmd, "--task: %s: cannot read: %s", s->csv_path, strerror(errno));
+        content_hash(bytes, len, s->csv_hash);          /* the task's identity in the records */
+        int bad = source_add(&src, s->csv_path, bytes, len);
+        free(bytes);
+        if (bad) cli_fail(cmd, "out of memory");
+    }
+    int rc = sweep_data_load(s, &src, data, err, sizeof err);
+    source_free(&src);
+    if (rc != 0) cli_die(cmd, "%s", err);
+    if (s->task == MLPV_TASK_CSV) {
+        if (sweep_csv_check(&data->csv, s->csv_path, err, sizeof err) != 0) {
+            sweep_data_free(data);
+            cli_die(cmd, "--task: %s", err);
+        }
+        s->in_dim = data->csv.in_dim;
+        s->out_dim = data->csv.out_dim;
+        s->csv_rows = data->csv.n;
+    } else {
+        s->in_dim = 2;
+        s->out_dim = 1;
+    }
+}
+
+unsigned cli_rival_list(const char *cmd, const char *opt, const char *s)
+{
+    unsigned set = 0;
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char name[64];
+        if (n >= sizeof name) n = sizeof name - 1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        mlpv_rival r;
+        if (mlpv_rival_parse(name, &r) != 0)
+            cli_die(cmd, "%s: unknown rival '%s'; valid names: %s", opt, name, mlpv_rival_names());
+        if (set & (1u << r)) cli_die(cmd, "%s: '%s' is listed twice; list each rival once", opt, name);
+        set |= 1u << r;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return set;
 }

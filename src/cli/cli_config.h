@@ -1,11 +1,13 @@
 /* Options shared by the commands that build random networks (measure,
- * landscape): which shapes, how to draw them, how to grid them. */
+ * landscape, train): which shapes, how to draw them, how to grid them; and
+ * the task options of train and measure --weights --rivals. */
 #ifndef MLPVAR_CLI_CONFIG_H
 #define MLPVAR_CLI_CONFIG_H
 
 #include <stdint.h>
 #include "mlpvar/landscape.h"
 #include "mlpvar/spec.h"
+#include "record.h"
 #include "sweep_limits.h"
 
 typedef struct {
@@ -57,5 +59,24 @@ void net_options_free(net_options *o);
 
 /* The help text for the shared options. */
 extern const char *const NET_OPTIONS_HELP;
+
+/* Task options (train; measure --weights --rivals), parsed into the fields of
+ * a sweep that sweep_task_data reads: --task NAME[:KNOB] | csv:PATH,
+ * --targets M, --test-fraction F, --points N, --test-grid G. Defaults (set by
+ * task_options_defaults): the sweep file's, points 2048, test grid 64,
+ * targets 1, test fraction 0.2; s->has_task is set by --task. */
+void task_options_defaults(mlpv_sweep *s);
+/* If argv[*i] is a task option, parses it (advancing *i) and returns 1; else 0. */
+int task_options_parse(const char *cmd, mlpv_sweep *s, int argc, char **argv, int *i);
+/* Loads the task's data (the CSV file, checked as a sweep checks it) and sets
+ * s->in_dim / s->out_dim (from the file; 2 and 1 for the 2-D tasks) and
+ * s->csv_rows. Dies with exit 2 (one line) on a bad file. */
+void task_options_load(const char *cmd, mlpv_sweep *s, sweep_data *data);
+/* The help text for the task options. */
+extern const char *const TASK_OPTIONS_HELP;
+
+/* A --rivals list "grad_norm,snip": bit r set for each mlpv_rival r; dies with
+ * exit 2 on an unknown name or one listed twice. */
+unsigned cli_rival_list(const char *cmd, const char *opt, const char *s);
 
 #endif

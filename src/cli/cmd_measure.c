@@ -1,5 +1,6 @@
 /* mlpvar measure: variability and collapse of random networks (or of one
- * network from a weight file), one row per (budget, activation, depth). */
+ * network from a weight file, with its rival scores if asked), one row per
+ * (budget, activation, depth). */
 #include "cli_args.h"
 #include "cli_config.h"
 #include "commands.h"
@@ -7,7 +8,9 @@
 #include "progress.h"
 
 #include "mlpvar/measure.h"
+#include "mlpvar/rivals.h"
 #include "mlpvar/weights_file.h"
+#include "sweep_check.h"
 
 #include <cblas.h>
 #include <errno.h>
@@ -28,6 +31,13 @@ static void usage(void)
            "options:\n%s"
            "  --n N               random draws per row (default 64)\n"
            "  --weights FILE      measure this network (format: README, 'Weight files')\n"
+           "  --rivals LIST       with --weights: also its rival at-init scores, e.g.\n"
+           "                      grad_norm,snip,synflow (include/mlpvar/rivals.h), computed as a\n"
+           "                      sweep's item of seed --seed computes them\n"
+           "  --task T            with --rivals: their batch is the task's training rows of seed\n"
+           "                      --seed (a CSV's training split, or a 2-D task's points); without\n"
+           "                      it, 256 uniform points (grad_norm and snip need --task)\n"
+           "  --targets M, --test-fraction F, --points N: as for mlpvar train\n"
            "  --json              one JSON object per row on stdout instead of the table\n"
            "  --csv FILE          also write the rows as CSV\n"
            "  --quiet             no progress\n", NET_OPTIONS_HELP);
@@ -126,10 +136,80 @@ static void print_table(const row_result *res, int n_rows, const net_options *o,
     }
 }
 
-/* One network from a weight file, in double precision. */
-static int measure_weights(const net_options *o, int json)
+/* The batch of --rivals, as a sweep's item of seed o->seed gets it (record.c):
+ * the task's training rows, or without a task the uniform points. Dies with
+ * exit 2 when the rivals or the task do not fit the network. */
+static void rival_batch(const net_options *o, mlpv_sweep *s, const mlpv_net *net, mlpv_dataset *batch)
+{
+    const mlpv_spec *sp = &net->spec;
+    for (int k = 0; k < MLPV_RIVAL_COUNT && !s->has_task; k++) {
+        if (!(s->rivals & (1u << k))) continue;
+        int needs = mlpv_rival_needs((mlpv_rival)k);
+        if (needs & MLPV_RIVAL_NEEDS_TARGETS)
+            cli_die(CMD, "--rivals: '%s' needs targets; give the data with --task, e.g. --task csv:data.csv",
+                    mlpv_rival_name((mlpv_rival)k));
+        if ((needs & MLPV_RIVAL_NEEDS_INPUTS) && sp->in_dim != 2)
+            cli_die(CMD, "--rivals: '%s' reads inputs, and without --task they are uniform points on [-1,1]^2, but "
+                    "%s takes %d inputs; give the inputs with --task csv:PATH", mlpv_rival_name((mlpv_rival)k),
+                    o->weights, sp->in_dim);
+    }
+    memset(batch, 0, sizeof *batch);
+    if (!s->has_task) {
+        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, SWEEP_RIVAL_POINTS, o->seed, batch) != 0)
+            cli_fail(CMD, "out of memory for the rivals' points");
+        return;
+    }
+    sweep_data data;
+    task_options_load(CMD, s, &data);
+    if (s->in_dim != sp->in_dim || s->out_dim != sp->out_dim) {
+        sweep_data_free(&data);
+        if (s->task != MLPV_TASK_CSV)
+            cli_die(CMD, "--task %s: a 2-D task has 2 inputs and 1 target, but %s takes %d input%s and gives %d "
+                    "output%s; give --task csv:PATH with the network's inputs and targets", mlpv_task_name(s->task),
+                    o->weights, sp->in_dim, sp->in_dim == 1 ? "" : "s", sp->out_dim, sp->out_dim == 1 ? "" : "s");
+        cli_die(CMD, "--task: %s has %d input column%s and %d target%s (--targets), but %s takes %d input%s and "
+                "gives %d output%s; give a file (or --targets) that fits the network", s->csv_path, s->in_dim,
+                s->in_dim == 1 ? "" : "s", s->out_dim, s->out_dim == 1 ? "" : "s", o->weights, sp->in_dim,
+                sp->in_dim == 1 ? "" : "s", sp->out_dim, sp->out_dim == 1 ? "" : "s");
+    }
+    sweep_config c = { .spec = *sp };
+    lim_item it;
+    sweep_item_need(s, &c, 0, &it);
+    net_options_check_memory(CMD, o, &it, 1, 1, 0, "--task");
+    mlpv_dataset test;
+    if (sweep_task_data(s, &data, o->seed, batch, &test) != 0) cli_fail(CMD, "out of memory for the task's rows");
+    mlpv_dataset_free(&test);
+    sweep_data_free(&data);
+}
+
+/* The rival scores of s->rivals (NaN for the others), with the sweep's
+ * options: mlpv_rival_defaults(), slice_seed = the seed. *rows: the batch's. */
+static void rival_scores(const net_options *o, mlpv_sweep *s, const mlpv_net *net, double *score, long *rows)
+{
+    mlpv_dataset batch;
+    rival_batch(o, s, net, &batch);
+    mlpv_rival_opts ro = mlpv_rival_defaults();
+    ro.slice_seed = o->seed;
+    /* one BLAS thread, as in a sweep's workers: a threaded dsyev rounds differently */
+    int threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++) {
+        score[k] = NAN;
+        if (s->rivals & (1u << k)) mlpv_rival_score((mlpv_rival)k, net, &batch, &ro, &score[k]);
+    }
+    openblas_set_num_threads(threads);
+    *rows = batch.n;
+    mlpv_dataset_free(&batch);
+}
+
+/* One network from a weight file, in double precision; s: the --rivals and
+ * --task options. */
+static int measure_weights(const net_options *o, mlpv_sweep *s, int json)
 {
     mlpv_net *net = net_options_read_weights(CMD, o);
+    double score[MLPV_RIVAL_COUNT];
+    long rows = 0;
+    if (s->rivals) rival_scores(o, s, net, score, &rows);
     mlpv_grid_opts g = net_options_grid(o);
     g.precision = MLPV_DOUBLE;
     mlpv_measurement m;
@@ -137,8 +217,8 @@ static int measure_weights(const net_options *o, int json)
     if (!diag || mlpv_measure_net(net, &g, o->order, o->tau, &m, diag) != 0)
         cli_fail(CMD, "out of memory for a %dx%d grid", o->grid, o->grid);
     net_options_check_finite(CMD, o, net, isfinite(m.variability) && isfinite(m.collapse_ratio));
-    const mlpv_spec *s = &net->spec;
-    int L = s->depth;
+    const mlpv_spec *sp = &net->spec;
+    int L = sp->depth;
     double *dead = malloc(sizeof(double) * (size_t)L), *rho = malloc(sizeof(double) * (size_t)L);
     if (!dead || !rho) cli_fail(CMD, "out of memory");
     for (int l = 0; l < L; l++) { dead[l] = diag[l].dead_fraction; rho[l] = diag[l].collapse_ratio; }
@@ -146,12 +226,12 @@ static int measure_weights(const net_options *o, int json)
         json_obj j;
         json_begin(&j, stdout);
         json_str(&j, "weights", o->weights);
-        json_str(&j, "activation", mlpv_activation_name(s->activation));
+        json_str(&j, "activation", mlpv_activation_name(sp->activation));
         json_int(&j, "depth", L);
-        json_int(&j, "width", s->width);
-        json_int(&j, "in_dim", s->in_dim);
-        json_int(&j, "out_dim", s->out_dim);
-        json_int(&j, "params", mlpv_spec_params(s));
+        json_int(&j, "width", sp->width);
+        json_int(&j, "in_dim", sp->in_dim);
+        json_int(&j, "out_dim", sp->out_dim);
+        json_int(&j, "params", mlpv_spec_params(sp));
         json_int(&j, "grid", o->grid);
         json_int(&j, "order", o->order);
         json_num(&j, "variability", m.variability);
@@ -159,12 +239,31 @@ static int measure_weights(const net_options *o, int json)
         json_bool(&j, "collapsed", m.collapsed);
         json_array(&j, "layer_dead_fraction", dead, L);
         json_array(&j, "layer_collapse_ratio", rho, L);
+        if (s->rivals) {
+            json_int(&j, "seed", (long)o->seed);
+            if (s->has_task) json_str(&j, "task", mlpv_task_name(s->task));
+            json_int(&j, "rival_rows", rows);
+            for (int k = 0; k < MLPV_RIVAL_COUNT; k++) {
+                char key[48];
+                snprintf(key, sizeof key, "rival_%s", mlpv_rival_name((mlpv_rival)k));
+                if (s->rivals & (1u << k)) json_num(&j, key, score[k]);
+            }
+        }
         json_end(&j);
     } else {
         printf("%s: %s, depth %d, width %d, %ld parameters\n", o->weights,
-               mlpv_activation_name(s->activation), L, s->width, mlpv_spec_params(s));
+               mlpv_activation_name(sp->activation), L, sp->width, mlpv_spec_params(sp));
         printf("V%d (grid %d) = %.6e   collapse ratio = %.6f   %s\n", o->order, o->grid,
                m.variability, m.collapse_ratio, m.collapsed ? "COLLAPSED to constant" : "not collapsed");
+        if (s->rivals) {
+            char on[600];
+            if (s->task == MLPV_TASK_CSV) snprintf(on, sizeof on, "training rows of csv:%s", s->csv_path);
+            else if (s->has_task) snprintf(on, sizeof on, "training points of %s:%d", mlpv_task_name(s->task), s->knob);
+            else snprintf(on, sizeof on, "uniform points");
+            printf("rivals (include/mlpvar/rivals.h) on %ld %s, seed %llu:\n", rows, on, (unsigned long long)o->seed);
+            for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+                if (s->rivals & (1u << k)) printf("  %-15s %.9e\n", mlpv_rival_name((mlpv_rival)k), score[k]);
+        }
         printf("%6s %14s %15s\n", "layer", "dead fraction", "collapse ratio");
         for (int l = 0; l < L; l++) printf("%6d %14.4f %15.4e\n", l + 1, dead[l], rho[l]);
     }
@@ -179,10 +278,14 @@ int cmd_measure(int argc, char **argv)
     net_options_defaults(&o);
     int n = 64, json = 0, quiet = 0;
     const char *csv = NULL;
+    mlpv_sweep task;                  /* --task and --rivals, as a sweep holds them */
+    memset(&task, 0, sizeof task);
+    task_options_defaults(&task);
     for (int i = 1; i < argc; i++) {
-        if (net_options_parse(CMD, &o, argc, argv, &i)) continue;
+        if (net_options_parse(CMD, &o, argc, argv, &i) || task_options_parse(CMD, &task, argc, argv, &i)) continue;
         const char *a = argv[i];
-        if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
+        if (!strcmp(a, "--rivals")) task.rivals = cli_rival_list(CMD, a, cli_value(CMD, argc, argv, &i));
+        else if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--csv")) csv = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--quiet")) quiet = 1;
@@ -190,7 +293,18 @@ int cmd_measure(int argc, char **argv)
         else cli_die(CMD, "unknown option '%s'; see 'mlpvar measure --help'", a);
     }
     net_options_check(CMD, &o, 1);
-    if (o.weights) { int rc = measure_weights(&o, json); net_options_free(&o); return rc; }
+    if (task.rivals && !o.weights)
+        cli_die(CMD, "--rivals needs --weights FILE; for random networks list them in a sweep file "
+                "(measure: {rivals: [...]})");
+    if (task.has_task && !task.rivals)
+        cli_die(CMD, "--task gives the batch of --rivals; add --rivals, e.g. --rivals grad_norm,snip");
+    if (o.weights) {
+        task.grid = o.grid;
+        task.precision = MLPV_DOUBLE;
+        int rc = measure_weights(&o, &task, json);
+        net_options_free(&o);
+        return rc;
+    }
 
     int n_rows;
     config_row *rows = net_options_rows(CMD, &o, &n_rows);

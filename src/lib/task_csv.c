@@ -280,3 +280,22 @@ int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_d
     fclose(f);
     return rc;
 }
+
+int mlpv_csv_write(const mlpv_dataset *d, FILE *f)
+{
+    if (!d || !f || d->n < 0 || d->in_dim < 1 || d->out_dim < 1 || (d->n > 0 && (!d->x || !d->y))) return -1;
+    locale_t cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = cloc ? uselocale(cloc) : (locale_t)0;
+    int bad = 0;
+    for (int k = 0; k < d->in_dim && !bad; k++) bad = fprintf(f, k ? ",x%d" : "x%d", k + 1) < 0;
+    for (int k = 0; k < d->out_dim && !bad; k++) bad = fprintf(f, ",y%d", k + 1) < 0;
+    if (!bad) bad = fputc('\n', f) == EOF;
+    for (long i = 0; i < d->n && !bad; i++) {
+        for (int k = 0; k < d->in_dim && !bad; k++)
+            bad = fprintf(f, k ? ",%.17g" : "%.17g", d->x[(size_t)i * d->in_dim + k]) < 0;
+        for (int k = 0; k < d->out_dim && !bad; k++) bad = fprintf(f, ",%.17g", d->y[(size_t)i * d->out_dim + k]) < 0;
+        if (!bad) bad = fputc('\n', f) == EOF;
+    }
+    if (cloc) { uselocale(old); freelocale(cloc); }
+    return bad || ferror(f) ? -1 : 0;
+}

@@ -67,6 +67,26 @@ void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm)
     }
 }
 
+double mlpv_r2(const mlpv_dataset *d, double mse)
+{
+    if (!d || d->n < 1 || d->out_dim < 1 || !d->y || isnan(mse)) return NAN;
+    long n = d->n;
+    int m = d->out_dim;
+    double sst = 0;
+    for (int k = 0; k < m; k++) {
+        double mean = 0, ss = 0;
+        for (long i = 0; i < n; i++) mean += d->y[(size_t)i * m + k];
+        mean /= (double)n;
+        for (long i = 0; i < n; i++) {
+            double e = d->y[(size_t)i * m + k] - mean;
+            ss += e * e;
+        }
+        sst += ss;
+    }
+    if (!(sst > 0)) return NAN;
+    return 1.0 - mse * (double)n * (double)m / sst;
+}
+
 static int opts_valid(const mlpv_train_opts *o)
 {
     if (o->optimizer < 0 || o->optimizer >= MLPV_OPT_COUNT) return 0;
@@ -105,7 +125,8 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
                const mlpv_train_opts *o, uint64_t seed, mlpv_train_result *res)
 {
     if (!res) return -1;
-    res->final_loss = res->train_accuracy = res->test_loss = res->test_accuracy = NAN;
+    res->final_loss = res->train_accuracy = res->test_loss = res->test_accuracy = res->test_r2 = NAN;
+    res->losses = NULL;
     res->steps = 0;
     res->diverged = 0;
     res->seconds = 0;
@@ -128,10 +149,12 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
     long *perm = full ? NULL : malloc(sizeof(long) * (size_t)n);
     float *xf = is_float ? to_float(train->x, (size_t)n * in) : NULL;
     float *yf = is_float ? to_float(train->y, (size_t)n * m) : NULL;
+    double *losses = o->keep_losses ? malloc(sizeof(double) * (size_t)o->steps) : NULL;
     mlpv_optim opt;
     int opt_ok = mlpv_optim_init(&opt, o, np) == 0;
     int rc = -1;
-    if (!ws || !grad || (!full && !perm) || (is_float && (!xf || !yf)) || !opt_ok) goto done;
+    if (!ws || !grad || (!full && !perm) || (is_float && (!xf || !yf)) || !opt_ok || (o->keep_losses && !losses))
+        goto done;
 
     const void *X = train->x, *Y = train->y;
     void *params = net->store;
@@ -161,6 +184,7 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
         if (full && check && step > 0 && step % o->check_every == 0 &&
             (double)correct / (double)n >= o->target_accuracy)
             break;
+        if (losses) losses[step] = loss;
         mlpv_optim_step(&opt, params, grad);
         step++;
         if (!full && check && step % o->check_every == 0 && step < o->steps) {
@@ -181,9 +205,13 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
     mlpv_evaluate(net, train, &res->final_loss, &res->train_accuracy);
     if (!isfinite(res->final_loss)) diverged = 1;
     if (test) mlpv_evaluate(net, test, &res->test_loss, &res->test_accuracy);
+    if (test && !train->labels_pm1) res->test_r2 = mlpv_r2(test, res->test_loss);
     res->diverged = diverged;
+    res->losses = losses;
+    losses = NULL;
     rc = 0;
 done:
+    free(losses);
     if (opt_ok) mlpv_optim_free(&opt);
     if (ws) ops->ws_free(ws);
     free(grad);

@@ -141,31 +141,59 @@ static int measure(const mlpv_sweep *s, const mlpv_net *net, uint64_t seed, item
     return rc;
 }
 
-/* The task's data for this seed: training rows and test rows. 0, or -1 (failed). */
-static int task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
-                     mlpv_dataset *test, item_result *r)
+int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
+                    mlpv_dataset *test)
 {
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
     int rc = s->task == MLPV_TASK_CSV
                ? mlpv_dataset_split(&data->csv, s->test_fraction, seed, train, test)
                : (mlpv_task_sample(s->task, s->knob, s->points, seed, train) ||
                   mlpv_task_grid(s->task, s->knob, s->test_grid, test));
-    if (rc) fail(r, "out of memory making the task's data");
+    if (rc) { mlpv_dataset_free(train); mlpv_dataset_free(test); }
     return rc ? -1 : 0;
 }
 
+/* sweep_task_data for an item: a failure is recorded. 0, or -1 (failed). */
+static int task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
+                     mlpv_dataset *test, item_result *r)
+{
+    if (sweep_task_data(s, data, seed, train, test) == 0) return 0;
+    fail(r, "out of memory making the task's data");
+    return -1;
+}
+
+/* A copy of net's double weights (NULL on OOM). */
+static mlpv_net *net_copy(const mlpv_net *net)
+{
+    mlpv_net *c = mlpv_net_alloc(&net->spec);
+    if (c) {
+        memcpy(c->store, net->store, sizeof(double) * (size_t)mlpv_net_param_count(net));
+        mlpv_net_sync_float(c);
+    }
+    return c;
+}
+
+/* Trains net; with s->train.keep_losses also keeps the losses and the
+ * weights before and after (for mlpvar train --save). */
 static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, const mlpv_dataset *te,
                   uint64_t seed, item_result *r)
 {
     mlpv_train_result res;
     memset(&res, 0, sizeof res);
+    int keep = s->train.keep_losses;
+    if (keep && !(r->init_net = net_copy(net))) { fail(r, "out of memory keeping the initial weights"); return; }
     if (mlpv_train(net, tr, te, &s->train, seed, &res) != 0) { fail(r, "out of memory training"); return; }
     r->final_loss = res.final_loss;
     r->train_accuracy = res.train_accuracy;
     r->test_loss = res.test_loss;
     r->test_accuracy = res.test_accuracy;
+    r->test_r2 = res.test_r2;
     r->steps = res.steps;
     r->diverged = res.diverged;
     r->train_seconds = res.seconds;
+    r->losses = res.losses;
+    if (keep && !(r->trained_net = net_copy(net))) { fail(r, "out of memory keeping the trained weights"); return; }
     r->trained_done = 1;
 }
 
@@ -207,6 +235,8 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
         fail(r, "injected failure (MLPVAR_FAIL_SEEDS)");
     } else if (measure(s, net, it->seed, r) == 0 && s->has_task) {
         mlpv_dataset tr = { 0 }, te = { 0 };
+        /* judged by test loss and R^2 when the targets are not all +-1 (known before any split) */
+        r->regression = s->task == MLPV_TASK_CSV && !data->csv.labels_pm1;
         if (task_data(s, data, it->seed, &tr, &te, r) == 0) {
             rival_scores(s, net, &tr, it->seed, r);
             mlpv_layer_grad_norms(net, &tr, r->layer_grad);
@@ -219,7 +249,7 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     } else if (r->measured && s->rivals) {
         /* no task: the rivals that read inputs get uniform points (targets unused) */
         mlpv_dataset pts = { 0 };
-        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, 256, it->seed, &pts) == 0) rival_scores(s, net, &pts, it->seed, r);
+        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, SWEEP_RIVAL_POINTS, it->seed, &pts) == 0) rival_scores(s, net, &pts, it->seed, r);
         else fail(r, "out of memory for the rivals' points");
         mlpv_dataset_free(&pts);
     }
@@ -232,7 +262,11 @@ void item_result_free(item_result *r)
     free(r->layer_dead);
     free(r->layer_rho);
     free(r->layer_grad);
-    r->layer_dead = r->layer_rho = r->layer_grad = NULL;
+    free(r->losses);
+    mlpv_net_free(r->init_net);
+    mlpv_net_free(r->trained_net);
+    r->layer_dead = r->layer_rho = r->layer_grad = r->losses = NULL;
+    r->init_net = r->trained_net = NULL;
 }
 
 /* The stored record of a computed item: configuration and settings beside the

@@ -26,6 +26,17 @@ typedef struct {
 int sweep_data_load(const mlpv_sweep *s, const sweep_source *src, sweep_data *d, char *err, size_t errlen);
 void sweep_data_free(sweep_data *d);
 
+/* The rows an item of seed `seed` trains and is tested on, the training rows
+ * also being the batch of its rivals: a CSV task's split of data->csv
+ * (mlpv_dataset_split with s->test_fraction and the seed), or a 2-D task's
+ * s->points sampled points and its test grid. Free both with
+ * mlpv_dataset_free. 0, or -1 (out of memory) with both zeroed. */
+int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
+                    mlpv_dataset *test);
+/* Without a task, the rivals that read inputs get this many uniform points
+ * on [-1,1]^2 (the checkerboard task's sample of the item's seed). */
+#define SWEEP_RIVAL_POINTS 256
+
 /* What a worker computed for one item. */
 typedef struct {
     sweep_item item;
@@ -42,6 +53,11 @@ typedef struct {
     double rival[MLPV_RIVAL_COUNT];          /* those the sweep asks for; NaN when not computed */
     double *layer_dead, *layer_rho;          /* [depth] */
     double *layer_grad;                      /* [depth + 1]: the weights of layers 0..depth */
+    /* Only when the sweep's training options ask for the losses (train.keep_losses,
+     * `mlpvar train --save`), else NULL: every step's loss and the weights that
+     * training started from and ended with. */
+    double *losses;                          /* [steps]: mlpv_train_result.losses */
+    mlpv_net *init_net, *trained_net;
     double seconds;                          /* wall time of the whole item (the ETA learns from it) */
 } item_result;
 

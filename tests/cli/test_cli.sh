@@ -203,6 +203,43 @@ if "$MLPVAR" measure --weights "$W" --json --grid 9 >"$T/j" 2>"$T/err"; then
     done
 else bad "measure --weights failed: $(cat "$T/err")"; fi
 
+# measure --weights --rivals on that network, by hand. synflow: |W| and no biases give
+# R = 1^T |W1| |W0| 1 = 2, SynFlow = (depth + 1) R = 4. With --task on 4 equal rows
+# (x = (0.5, 0.25), y = 1; any split trains on them): f = -0.25, dL/df = 2(f - y) = -2.5,
+# dL/dW1 = -2.5 (0.5, 0.25), dL/db1 = -2.5, dL/dW0 = -2.5 I (0.5, 0.25) rows, dL/db0 = -2.5 (1, 1):
+# grad_norm = sqrt(24.609375), snip = |1 x -1.25| + |1 x -0.625| twice = 3.75.
+near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-12 * (b < 0 ? -b : b)) }'; }
+jnum() { grep -o "\"$1\": [^,}]*" "$2" | head -1 | sed 's/.*: //'; }
+if "$MLPVAR" measure --weights "$W" --rivals synflow --json --grid 9 >"$T/j" 2>"$T/err"; then
+    near "$(jnum rival_synflow "$T/j")" "$(awk 'BEGIN { printf "%.17g", log(4) }')" && grep -q '"rival_rows": 256' "$T/j" && ok ||
+        bad "measure --rivals synflow: $(cat "$T/j")"
+else bad "measure --weights --rivals failed: $(cat "$T/err")"; fi
+printf 'x1,x2,y\n0.5,0.25,1\n0.5,0.25,1\n0.5,0.25,1\n0.5,0.25,1\n' >"$T/same.csv"
+if "$MLPVAR" measure --weights "$W" --rivals grad_norm,snip --task csv:"$T/same.csv" --json --grid 9 >"$T/j" 2>"$T/err"; then
+    near "$(jnum rival_grad_norm "$T/j")" "$(awk 'BEGIN { printf "%.17g", sqrt(24.609375) }')" &&
+        near "$(jnum rival_snip "$T/j")" 3.75 && grep -q '"rival_rows": 3' "$T/j" && ok ||
+        bad "measure --rivals grad_norm,snip --task: $(cat "$T/j")"
+    "$MLPVAR" measure --weights "$W" --rivals snip --task csv:"$T/same.csv" --grid 9 >"$T/tab" 2>&1
+    grep -q "on 3 training rows of csv:" "$T/tab" && grep -q "snip *3.75" "$T/tab" && ok || bad "measure --rivals table: $(cat "$T/tab")"
+else bad "measure --weights --rivals --task failed: $(cat "$T/err")"; fi
+expect_usage_error "--rivals needs --weights"          measure --quiet --rivals synflow --n 2 --grid 16
+expect_usage_error "--task gives the batch of --rivals" measure --weights "$W" --task rings
+expect_usage_error "'snip' needs targets; give the data with --task" measure --weights "$W" --rivals synflow,snip
+expect_usage_error "unknown rival 'zen'"               measure --weights "$W" --rivals zen
+expect_usage_error "'synflow' is listed twice"         measure --weights "$W" --rivals synflow,synflow
+printf 'a,b,c,y\n1,2,3,1\n3,4,5,-1\n1,1,1,1\n' >"$T/three.csv"
+expect_usage_error "three.csv has 3 input columns"     measure --weights "$W" --rivals grad_norm --task csv:"$T/three.csv"
+expect_usage_error "gives 1 output"                    measure --weights "$W" --rivals grad_norm --task csv:"$T/three.csv" --targets 2
+printf 'mlpvar-weights 1\nactivation relu\nlayers 2\nlayer 3 1\n1 1 1\n0\nlayer 1 1\n1\n0\n' >"$T/w3.txt"
+expect_usage_error "a 2-D task has 2 inputs"           measure --weights "$T/w3.txt" --rivals grad_norm --task rings
+expect_usage_error "'jacob_cov' reads inputs"          measure --weights "$T/w3.txt" --rivals jacob_cov
+
+# train on real-valued targets: no early stop by accuracy; --save's folder.
+printf 'x1,x2,y\n0.5,0.25,0.3\n-0.5,0.25,1.5\n0.1,0.2,-2\n' >"$T/reg.csv"
+expect_usage_error "real-valued targets"               $TR --task csv:"$T/reg.csv" --target-accuracy 0.9
+expect_usage_error "check the folder exists"           $TR --task rings --save "$T/one_row.csv/d"
+expect_usage_error "folders would clash"               $TR --task rings --budget 300,301 --save "$T/clash"
+
 # JSON rows: one per (activation, depth) with every documented key.
 if "$MLPVAR" measure --quiet --activation relu,abs --budget 500 --depth 1,3 --n 4 --grid 16 --json >"$T/rows" 2>"$T/err"; then
     [ "$(wc -l <"$T/rows")" -eq 4 ] && ok || bad "want 4 JSON rows, got $(wc -l <"$T/rows")"
