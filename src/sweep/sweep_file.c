@@ -174,6 +174,7 @@ static int parse_task(sy_ctx *c, sy_section *top, mlpv_sweep *s)
         s->in_dim = d.in_dim;
         s->out_dim = d.out_dim;
         s->csv_rows = d.n;
+        s->csv_labels_pm1 = d.labels_pm1;
         mlpv_dataset_free(&d);
         return bad ? SY_FAIL(c, sec.val[1], "path", "%s", e) : 0;
     }
@@ -215,6 +216,9 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
         return SY_FAIL(c, sec.val[3], "batch", "%ld is more than the %ld training points; give batch <= points, "
                        "or 0 for full batch", t->batch, s->points);
     if (sec.val[4] && sy_get_double(c, sec.val[4], "target_accuracy", 0, 0, 1, 0, &t->target_accuracy)) return -1;
+    if (sec.val[4] && t->target_accuracy > 0 && s->task == MLPV_TASK_CSV && !s->csv_labels_pm1)
+        return SY_FAIL(c, sec.val[4], "target_accuracy", "%s has real-valued targets (not all +-1), so accuracy is "
+                       "not defined and training is judged by test loss; drop target_accuracy", s->csv_path);
     if (sec.val[5] && sy_get_double(c, sec.val[5], "momentum", 0, 0, 1, 1, &t->momentum)) return -1;
     if (sec.val[6] && get_precision(c, sec.val[6], "precision", &t->precision)) return -1;
     return 0;

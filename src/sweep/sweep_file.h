@@ -39,6 +39,7 @@ typedef struct {
     unsigned rivals;                         /* measure: rivals [..]: bit r set for mlpv_rival r */
 
     long csv_rows;                           /* data rows of the CSV file (0 without one) */
+    int csv_labels_pm1;                      /* every target of the CSV file is -1 or +1 */
 
     char *path;                              /* the file given to sweep_read (for messages) */
     int budget_line;                         /* line of budget: in it (for messages), 0 if none */

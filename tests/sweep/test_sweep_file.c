@@ -501,6 +501,7 @@ static const broken BROKEN[] = {
     { "bad_nesting.yaml", 5, NULL, "nested more than 16 deep" },
     /* CSV data a landscape or a test set cannot use */
     { "bad_csv_one_row.yaml", 5, "path", "1 data row; training needs at least 2" },
+    { "bad_target_accuracy_regression.yaml", 6, "target_accuracy", "real-valued targets (not all +-1)" },
     { "bad_csv_one_input.yaml", 5, "path", "1 input column beside the 1 target" },
 };
 #define N_BROKEN ((int)(sizeof BROKEN / sizeof BROKEN[0]))
