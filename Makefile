@@ -3,7 +3,7 @@
 BUILD    ?= build
 MLPVAR   := $(BUILD)/src/cli/mlpvar
 PACKAGES := gcc make meson ninja-build pkg-config libopenblas-dev liblapacke-dev check \
-            libopenmpi-dev openmpi-bin libyaml-dev gnuplot-nox python3 python3-torch \
+            libopenmpi-dev openmpi-bin libyaml-dev gnuplot-nox python3 python3-torch clang-format \
             python3-pandas python3-yaml
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT      ?= out

@@ -19,10 +19,10 @@
  * OpenBLAS picks its kernels from the CPU model at load time; if it reports a generic
  * core (e.g. "Prescott") on an AVX-512 machine, rerun with OPENBLAS_CORETYPE=SkylakeX. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
-#define _POSIX_C_SOURCE 200809L   /* fork, popen, setenv, clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* fork, popen, setenv, clock_gettime */
 #endif
 #include "bench_util.h"
-#include "mlpvar/openblas_core.h"   /* the kernel choice mlpvar itself makes */
+#include "mlpvar/openblas_core.h" /* the kernel choice mlpvar itself makes */
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
@@ -39,7 +39,7 @@
 #include "mlpvar/network.h"
 #include "mlpvar/spec.h"
 
-#include "bench_config.h"   /* MLPV_BENCH_TORCH_SCRIPT, MLPV_BENCH_PYTHON (baked in by meson) */
+#include "bench_config.h" /* MLPV_BENCH_TORCH_SCRIPT, MLPV_BENCH_PYTHON (baked in by meson) */
 
 #define BUDGET 10000L
 #define DEPTH 16
@@ -47,20 +47,16 @@
 #define OUT_DIM 1
 #define GRID 128
 #define SGEMM_N 2048
-#define BLOCK 32            /* nets per timed block in the headline passes */
-
-
+#define BLOCK 32 /* nets per timed block in the headline passes */
 
 /* ---------------------------------------------------------------- 1. sgemm */
-
 
 /* ------------------------------------------------------- 2. the workload */
 
 static double net_flops(const mlpv_spec *s, long points)
 {
     double f = 0;
-    for (int l = 0; l <= s->depth; l++)
-        f += (double)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l);
+    for (int l = 0; l <= s->depth; l++) f += (double)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l);
     return 2.0 * (double)points * f;
 }
 
@@ -75,8 +71,7 @@ static double landscape_pass(mlpv_net **nets, int n, const mlpv_grid_opts *o, do
 
 /* One pass over nets[0..n) in blocks of `block` nets; best[b] = min(best[b], block b's
  * seconds). Returns the pass's seconds, or -1 on a library error. */
-static double landscape_pass_blocks(mlpv_net **nets, int n, int block, const mlpv_grid_opts *o,
-                                    double *F, double *best)
+static double landscape_pass_blocks(mlpv_net **nets, int n, int block, const mlpv_grid_opts *o, double *F, double *best)
 {
     double t0 = now_s();
     for (int b = 0; b * block < n; b++) {
@@ -96,8 +91,7 @@ static double landscape_pass_blocks(mlpv_net **nets, int n, int block, const mlp
  * Bias is preloaded into the output and added by beta = 1; ReLU after hidden layers. */
 enum { LAYOUT_POINTS, LAYOUT_FEATURES };
 
-static void ref_landscape(const mlpv_net *net, int g, int chunk, int layout, float *bufa,
-                          float *bufb, double *F)
+static void ref_landscape(const mlpv_net *net, int g, int chunk, int layout, float *bufa, float *bufb, double *F)
 {
     const mlpv_spec *s = &net->spec;
     long P = (long)g * g;
@@ -105,35 +99,41 @@ static void ref_landscape(const mlpv_net *net, int g, int chunk, int layout, flo
     for (long r0 = 0; r0 < P; r0 += chunk) {
         int rows = (int)(P - r0 < chunk ? P - r0 : chunk);
         float *in = bufa, *out = bufb;
-        for (int r = 0; r < rows; r++) {   /* grid points, input layer (in_dim 2) */
+        for (int r = 0; r < rows; r++) { /* grid points, input layer (in_dim 2) */
             long p = r0 + r;
             float x0 = (float)(-1.0 + step * (double)(p / g));
             float x1 = (float)(-1.0 + step * (double)(p % g));
-            if (layout == LAYOUT_POINTS) { in[2 * r] = x0; in[2 * r + 1] = x1; }
-            else { in[r] = x0; in[rows + r] = x1; }
+            if (layout == LAYOUT_POINTS) {
+                in[2 * r] = x0;
+                in[2 * r + 1] = x1;
+            } else {
+                in[r] = x0;
+                in[rows + r] = x1;
+            }
         }
         for (int l = 0; l <= s->depth; l++) {
             int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
             const float *W = net->Wf[l], *b = net->bf[l];
             if (layout == LAYOUT_POINTS) {
                 for (int r = 0; r < rows; r++) memcpy(out + (size_t)r * fo, b, (size_t)fo * sizeof *b);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi, 1.0f, in, fi,
-                            W, fi, 1.0f, out, fo);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, fo, fi, 1.0f, in, fi, W, fi, 1.0f, out, fo);
             } else {
                 for (int u = 0; u < fo; u++) {
                     float bu = b[u], *o = out + (size_t)u * rows;
                     for (int r = 0; r < rows; r++) o[r] = bu;
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0f, W, fi,
-                            in, rows, 1.0f, out, rows);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0f, W, fi, in, rows, 1.0f, out,
+                            rows);
             }
             if (l < s->depth) {
                 size_t m = (size_t)rows * fo;
                 for (size_t i = 0; i < m; i++) out[i] = out[i] > 0.0f ? out[i] : 0.0f;
             }
-            float *t = in; in = out; out = t;
+            float *t = in;
+            in = out;
+            out = t;
         }
-        for (int r = 0; r < rows; r++) F[r0 + r] = (double)in[r];   /* out_dim 1: same in both layouts */
+        for (int r = 0; r < rows; r++) F[r0 + r] = (double)in[r]; /* out_dim 1: same in both layouts */
     }
 }
 
@@ -148,18 +148,22 @@ static double ref_best(mlpv_net **nets, int n, int g, int chunk, int layout, dou
         t = now_s() - t;
         if (t < best) best = t;
     }
-    free(a); free(b);
+    free(a);
+    free(b);
     return best;
 }
 
 /* ---------------------------------------------------------------- 3. torch */
 
-typedef struct { int status; double seconds, gflops, best_pass; char note[256], line[256]; } torch_result;
+typedef struct {
+    int status;
+    double seconds, gflops, best_pass;
+    char note[256], line[256];
+} torch_result;
 enum { TORCH_OK, TORCH_SKIPPED };
 
-
-static torch_result run_torch(const char *python, const char *script, int nets, int depth,
-                              int width, int grid, int passes)
+static torch_result run_torch(const char *python, const char *script, int nets, int depth, int width, int grid,
+                              int passes)
 {
     torch_result r = { TORCH_SKIPPED, 0, 0, 0, "", "" };
     if (access(script, R_OK) != 0) {
@@ -175,9 +179,10 @@ static torch_result run_torch(const char *python, const char *script, int nets, 
         return r;
     }
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' '%s' --nets %d --depth %d --width %d --in-dim %d --out-dim %d "
-             "--grid %d --passes %d --block %d 2>&1", python, script, nets, depth, width, IN_DIM,
-             OUT_DIM, grid, passes, BLOCK);
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' --nets %d --depth %d --width %d --in-dim %d --out-dim %d "
+             "--grid %d --passes %d --block %d 2>&1",
+             python, script, nets, depth, width, IN_DIM, OUT_DIM, grid, passes, BLOCK);
     fflush(stdout);
     fflush(stderr);
     FILE *p = popen(cmd, "r");
@@ -191,8 +196,8 @@ static torch_result run_torch(const char *python, const char *script, int nets, 
         line[strcspn(line, "\n")] = 0;
         if (strncmp(line, "TORCH_RESULT ", 13) == 0) {
             const char *a = strstr(line, "seconds="), *b = strstr(line, "gflops=");
-            if (a && b && sscanf(a, "seconds=%lf", &r.seconds) == 1 &&
-                sscanf(b, "gflops=%lf", &r.gflops) == 1 && r.seconds > 0) {
+            if (a && b && sscanf(a, "seconds=%lf", &r.seconds) == 1 && sscanf(b, "gflops=%lf", &r.gflops) == 1 &&
+                r.seconds > 0) {
                 const char *c = strstr(line, "best_pass=");
                 if (!c || sscanf(c, "best_pass=%lf", &r.best_pass) != 1) r.best_pass = r.seconds;
                 got = 1;
@@ -251,44 +256,57 @@ static double child_peak_mb(int g, int what /* 0 = nothing, 1 = landscape, 2 = +
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: bench_forward [--nets N] [--quick] [--sweep-nets N] [--no-torch]\n"
-        "                     [--python PATH] [--torch-script PATH] [--mem-grid G]\n"
-        "  --nets N          networks in the main measurement and the torch loop (default 256)\n"
-        "  --quick           smoke check: 16 nets, 8 per sweep point, one pass/round each\n"
-        "  --sweep-nets N    networks per sweep point, best of 4 rounds (default min(16, nets))\n"
-        "  --no-torch        skip the PyTorch comparison\n"
-        "  --python PATH     interpreter with torch (default %s)\n"
-        "  --torch-script P  default %s\n"
-        "  --mem-grid G      grid of the peak-memory landscape (default 512)\n"
-        "Set OPENBLAS_CORETYPE (e.g. SkylakeX, Haswell) if OpenBLAS picks a generic core.\n",
-        MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_SCRIPT);
+            "usage: bench_forward [--nets N] [--quick] [--sweep-nets N] [--no-torch]\n"
+            "                     [--python PATH] [--torch-script PATH] [--mem-grid G]\n"
+            "  --nets N          networks in the main measurement and the torch loop (default 256)\n"
+            "  --quick           smoke check: 16 nets, 8 per sweep point, one pass/round each\n"
+            "  --sweep-nets N    networks per sweep point, best of 4 rounds (default min(16, nets))\n"
+            "  --no-torch        skip the PyTorch comparison\n"
+            "  --python PATH     interpreter with torch (default %s)\n"
+            "  --torch-script P  default %s\n"
+            "  --mem-grid G      grid of the peak-memory landscape (default 512)\n"
+            "Set OPENBLAS_CORETYPE (e.g. SkylakeX, Haswell) if OpenBLAS picks a generic core.\n",
+            MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_SCRIPT);
 }
-
-
-
-
 
 int main(int argc, char **argv)
 {
     bench_prog = "bench_forward";
-    openblas_core_fix(argv);      /* the kernels mlpvar itself would use */
+    openblas_core_fix(argv); /* the kernels mlpvar itself would use */
     int nets_n = 256, sweep_n = -1, passes = 2, sweep_passes = 4, quick = 0, no_torch = 0, mem_grid = 512;
     const char *python = MLPV_BENCH_PYTHON, *script = MLPV_BENCH_TORCH_SCRIPT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--nets")) { nets_n = parse_int(a, v, 1); i++; }
-        else if (!strcmp(a, "--sweep-nets")) { sweep_n = parse_int(a, v, 1); i++; }
-        else if (!strcmp(a, "--mem-grid")) { mem_grid = parse_int(a, v, 2); i++; }
-        else if (!strcmp(a, "--quick")) quick = 1;
+        if (!strcmp(a, "--nets")) {
+            nets_n = parse_int(a, v, 1);
+            i++;
+        } else if (!strcmp(a, "--sweep-nets")) {
+            sweep_n = parse_int(a, v, 1);
+            i++;
+        } else if (!strcmp(a, "--mem-grid")) {
+            mem_grid = parse_int(a, v, 2);
+            i++;
+        } else if (!strcmp(a, "--quick")) quick = 1;
         else if (!strcmp(a, "--no-torch")) no_torch = 1;
-        else if (!strcmp(a, "--python") && v) { python = v; i++; }
-        else if (!strcmp(a, "--torch-script") && v) { script = v; i++; }
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        else { fprintf(stderr, "bench_forward: unknown option '%s'\n", a); usage(stderr); return 2; }
+        else if (!strcmp(a, "--python") && v) {
+            python = v;
+            i++;
+        } else if (!strcmp(a, "--torch-script") && v) {
+            script = v;
+            i++;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "bench_forward: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
     }
     if (quick) {
         int explicit_nets = 0;
-        for (int i = 1; i < argc; i++) if (!strcmp(argv[i], "--nets")) explicit_nets = 1;
+        for (int i = 1; i < argc; i++)
+            if (!strcmp(argv[i], "--nets")) explicit_nets = 1;
         if (!explicit_nets) nets_n = 16;
         if (sweep_n < 0) sweep_n = 8;
         passes = sweep_passes = 1;
@@ -318,8 +336,8 @@ int main(int argc, char **argv)
            ncpu, loadavg1());
     printf("  workload: %d ReLU nets, depth %d, width %d (budget %ld -> P = %ld), in %d, out %d,\n"
            "            grid %d (%ld points), %.4g GFLOP per net, %.4g GFLOP in all\n",
-           nets_n, DEPTH, width, BUDGET, mlpv_spec_params(&spec), IN_DIM, OUT_DIM, GRID, points,
-           flops_net / 1e9, flops_net * nets_n / 1e9);
+           nets_n, DEPTH, width, BUDGET, mlpv_spec_params(&spec), IN_DIM, OUT_DIM, GRID, points, flops_net / 1e9,
+           flops_net * nets_n / 1e9);
 
     /* 4 first, while this process is small: a forked child inherits the parent's pages. */
     double mem_base = child_peak_mb(mem_grid, 0);
@@ -329,14 +347,17 @@ int main(int argc, char **argv)
     mlpv_net **nets = xmalloc((size_t)nets_n * sizeof *nets);
     for (int k = 0; k < nets_n; k++) {
         nets[k] = mlpv_net_random(&spec, (uint64_t)k + 1);
-        if (!nets[k]) { fprintf(stderr, "bench_forward: mlpv_net_random failed\n"); return 1; }
+        if (!nets[k]) {
+            fprintf(stderr, "bench_forward: mlpv_net_random failed\n");
+            return 1;
+        }
     }
     double *F = xmalloc((size_t)points * OUT_DIM * sizeof *F);
     double *Fref = xmalloc((size_t)points * OUT_DIM * sizeof *Fref);
     mlpv_grid_opts o = mlpv_grid_defaults(GRID);
     o.precision = MLPV_FLOAT;
     const int chunk_default = o.chunk;
-    if (mlpv_landscape(nets[0], &o, F, NULL) != 0) {   /* warm-up */
+    if (mlpv_landscape(nets[0], &o, F, NULL) != 0) { /* warm-up */
         fprintf(stderr, "bench_forward: mlpv_landscape failed\n");
         return 1;
     }
@@ -360,21 +381,24 @@ int main(int argc, char **argv)
     if (!no_torch) tr = run_torch(python, script, nets_n, DEPTH, width, GRID, passes);
     if (passes > 1) t_pass[1] = landscape_pass_blocks(nets, nets_n, BLOCK, &o, F, tb);
     sg[2] = sgemm_rate(SGEMM_N, 1);
-    if (t_pass[0] < 0 || t_pass[1] < 0) { fprintf(stderr, "bench_forward: mlpv_landscape failed\n"); return 1; }
+    if (t_pass[0] < 0 || t_pass[1] < 0) {
+        fprintf(stderr, "bench_forward: mlpv_landscape failed\n");
+        return 1;
+    }
     double sgemm = fmax(sg[0], fmax(sg[1], sg[2]));
     double t_ml = 0;
     for (int b = 0; b < nb; b++) t_ml += tb[b];
     free(tb);
     double r_ml = flops_net * nets_n / t_ml / 1e9;
 
-    printf("\n1. OpenBLAS sgemm %dx%dx%d, one thread, best of 3 (spread over the headline timings)\n",
-           SGEMM_N, SGEMM_N, SGEMM_N);
+    printf("\n1. OpenBLAS sgemm %dx%dx%d, one thread, best of 3 (spread over the headline timings)\n", SGEMM_N, SGEMM_N,
+           SGEMM_N);
     printf("  %.2f GFLOP/s   (runs: %.2f, %.2f, %.2f)\n", sgemm, sg[0], sg[1], sg[2]);
 
-    printf("\n2. mlpv_landscape, %d nets, chunk %d (default), %d pass%s in blocks of %d nets\n",
-           nets_n, chunk_default, passes, passes > 1 ? "es" : "", BLOCK);
-    printf("  %.3f s, %.2f GFLOP/s = %.2f of sgemm (%.2f ms per landscape)\n", t_ml, r_ml,
-           r_ml / sgemm, 1e3 * t_ml / nets_n);
+    printf("\n2. mlpv_landscape, %d nets, chunk %d (default), %d pass%s in blocks of %d nets\n", nets_n, chunk_default,
+           passes, passes > 1 ? "es" : "", BLOCK);
+    printf("  %.3f s, %.2f GFLOP/s = %.2f of sgemm (%.2f ms per landscape)\n", t_ml, r_ml, r_ml / sgemm,
+           1e3 * t_ml / nets_n);
     if (passes > 1)
         printf("  (whole passes: %.3f s, %.3f s = %.2f, %.2f GFLOP/s)\n", t_pass[0], t_pass[1],
                flops_net * nets_n / t_pass[0] / 1e9, flops_net * nets_n / t_pass[1] / 1e9);
@@ -383,7 +407,8 @@ int main(int argc, char **argv)
      * drift in the machine's speed hits every chunk alike. */
     int chunks[16] = { 32, 64, 128, 256, 512, 1024, 4096, 16384 };
     int nch = 8, default_in_list = 0;
-    for (int c = 0; c < nch; c++) if (chunks[c] == chunk_default) default_in_list = 1;
+    for (int c = 0; c < nch; c++)
+        if (chunks[c] == chunk_default) default_in_list = 1;
     if (!default_in_list) chunks[nch++] = chunk_default;
     double t_sw[16];
     for (int c = 0; c < nch; c++) t_sw[c] = 1e300;
@@ -403,15 +428,20 @@ int main(int argc, char **argv)
     double best_rate = 0, sweep_default = 0;
     for (int c = 0; c < nch; c++) {
         int ch = chunks[c];
-        if (t_sw[c] < 0) { printf("   %8d   (mlpv_landscape refused this chunk)\n", ch); continue; }
+        if (t_sw[c] < 0) {
+            printf("   %8d   (mlpv_landscape refused this chunk)\n", ch);
+            continue;
+        }
         double r = flops_net * sweep_n / t_sw[c] / 1e9;
         printf("   %8d %10.2f %10.2f%s\n", ch, r, r / sgemm, ch == chunk_default ? "  (default)" : "");
-        if (r > best_rate) { best_rate = r; best_chunk = ch; }
+        if (r > best_rate) {
+            best_rate = r;
+            best_chunk = ch;
+        }
         if (ch == chunk_default) sweep_default = r;
     }
-    printf("   best chunk %d: %.2f GFLOP/s; default %d: %.2f GFLOP/s (best/default %.2f)\n",
-           best_chunk, best_rate, chunk_default, sweep_default,
-           sweep_default > 0 ? best_rate / sweep_default : 0.0);
+    printf("   best chunk %d: %.2f GFLOP/s; default %d: %.2f GFLOP/s (best/default %.2f)\n", best_chunk, best_rate,
+           chunk_default, sweep_default, sweep_default > 0 ? best_rate / sweep_default : 0.0);
 
     /* Layout lever: the same landscape by a reference forward in this file; first check
      * that it computes what mlpv_landscape computes. */
@@ -443,22 +473,29 @@ int main(int argc, char **argv)
     for (int c = 0; c < NL; c++) {
         double rp = flops_net * sweep_n / t_ref[c][0] / 1e9, rf = flops_net * sweep_n / t_ref[c][1] / 1e9;
         printf("   %8d %10.2f GF/s %10.2f GF/s\n", lchunks[c], rp, rf);
-        if (rf > best_fm) { best_fm = rf; best_fm_chunk = lchunks[c]; }
-        if (rp > best_pm) { best_pm = rp; best_pm_chunk = lchunks[c]; }
+        if (rf > best_fm) {
+            best_fm = rf;
+            best_fm_chunk = lchunks[c];
+        }
+        if (rp > best_pm) {
+            best_pm = rp;
+            best_pm_chunk = lchunks[c];
+        }
     }
     printf("   best points-major %.2f GFLOP/s (chunk %d), best features-major %.2f GFLOP/s\n"
-           "   (chunk %d) = %.2fx mlpv_landscape's best chunk\n", best_pm, best_pm_chunk, best_fm,
-           best_fm_chunk, best_rate > 0 ? best_fm / best_rate : 0.0);
+           "   (chunk %d) = %.2fx mlpv_landscape's best chunk\n",
+           best_pm, best_pm_chunk, best_fm, best_fm_chunk, best_rate > 0 ? best_fm / best_rate : 0.0);
 
     /* 3 (measured above, between the landscape passes) */
-    printf("\n3. PyTorch per-network loop (%s), %d nets, %d pass%s in blocks of %d nets\n", script,
-           nets_n, passes, passes > 1 ? "es" : "", BLOCK);
+    printf("\n3. PyTorch per-network loop (%s), %d nets, %d pass%s in blocks of %d nets\n", script, nets_n, passes,
+           passes > 1 ? "es" : "", BLOCK);
     double ratio = 0;
     if (tr.status == TORCH_OK) {
         ratio = tr.seconds / t_ml;
         printf("  torch says: %s\n", tr.line);
         printf("  torch %.3f s (%.2f GFLOP/s), mlpvar %.3f s (same estimator): torch_time / "
-               "mlpvar_time = %.2f\n", tr.seconds, tr.gflops, t_ml, ratio);
+               "mlpvar_time = %.2f\n",
+               tr.seconds, tr.gflops, t_ml, ratio);
         if (passes > 1 && t_pass[1] > 0)
             printf("  best whole passes: torch %.3f s, mlpvar %.3f s: ratio %.2f\n", tr.best_pass,
                    fmin(t_pass[0], t_pass[1]), tr.best_pass / fmin(t_pass[0], t_pass[1]));
@@ -467,13 +504,13 @@ int main(int argc, char **argv)
     }
 
     /* 4 */
-    printf("\n4. Peak memory, grid %d landscape (%ld points), one net, float, forked child\n",
-           mem_grid, (long)mem_grid * mem_grid);
+    printf("\n4. Peak memory, grid %d landscape (%ld points), one net, float, forked child\n", mem_grid,
+           (long)mem_grid * mem_grid);
     if (mem_peak < 0 || mem_diag < 0 || mem_base < 0) {
         printf("  child failed (landscape or fork error)\n");
     } else {
-        printf("  max RSS: %.1f MB (an idle forked child: %.1f MB; with layer diagnostics: %.1f MB)\n",
-               mem_peak, mem_base, mem_diag);
+        printf("  max RSS: %.1f MB (an idle forked child: %.1f MB; with layer diagnostics: %.1f MB)\n", mem_peak,
+               mem_base, mem_diag);
     }
 
     /* Summary */
@@ -501,13 +538,14 @@ int main(int argc, char **argv)
     }
     if (mem_peak >= 0) {
         snprintf(buf, sizeof buf, "%.1f MB", mem_peak);
-        printf("  %-44s %-22s %-10s %s\n", "peak RSS, grid-512 landscape", buf, "< 1024 MB",
-               met_str(mem_peak < 1024));
+        printf("  %-44s %-22s %-10s %s\n", "peak RSS, grid-512 landscape", buf, "< 1024 MB", met_str(mem_peak < 1024));
     } else {
         printf("  %-44s %-22s %-10s %s\n", "peak RSS, grid-512 landscape", "failed", "< 1024 MB", "NO");
     }
 
     for (int k = 0; k < nets_n; k++) mlpv_net_free(nets[k]);
-    free(nets); free(F); free(Fref);
+    free(nets);
+    free(F);
+    free(Fref);
     return 0;
 }

@@ -35,10 +35,10 @@
  * OPENBLAS_CORETYPE set as mlpvar does (src/lib/openblas_core.c; the torch child
  * inherits it). Set MLPVAR_KEEP_OPENBLAS_CORE=1 to measure the generic kernels. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE)
-#define _POSIX_C_SOURCE 200809L   /* popen, setenv, mkdtemp, clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* popen, setenv, mkdtemp, clock_gettime */
 #endif
 #include "bench_util.h"
-#include "mlpvar/openblas_core.h"   /* the kernel choice mlpvar itself makes */
+#include "mlpvar/openblas_core.h" /* the kernel choice mlpvar itself makes */
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
@@ -54,7 +54,7 @@
 #include "mlpvar/task.h"
 #include "mlpvar/train.h"
 
-#include "bench_config.h"   /* MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_TRAIN_SCRIPT (baked in by meson) */
+#include "bench_config.h" /* MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_TRAIN_SCRIPT (baked in by meson) */
 
 #define BUDGET 3000L
 #define DEPTH 8
@@ -65,8 +65,6 @@
 #define LR 3e-3
 #define SGEMM_N 2048
 
-
-
 static void die(const char *what)
 {
     fprintf(stderr, "bench_train: %s\n", what);
@@ -75,28 +73,25 @@ static void die(const char *what)
 
 /* ---------------------------------------------------------------- 1. sgemm */
 
-
 /* ------------------------------------------------------- 2. the workload */
 
 static double step_flops(const mlpv_spec *s, long points)
 {
     double f = 0;
-    for (int l = 0; l <= s->depth; l++)
-        f += (double)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l);
+    for (int l = 0; l <= s->depth; l++) f += (double)mlpv_layer_fan_in(s, l) * mlpv_layer_fan_out(s, l);
     return 6.0 * (double)points * f;
 }
 
 typedef struct {
-    double seconds;      /* mlpv_train_result.seconds */
-    double wall;         /* the whole mlpv_train call, final evaluation included */
+    double seconds; /* mlpv_train_result.seconds */
+    double wall; /* the whole mlpv_train call, final evaluation included */
     double init_loss, final_loss, train_acc;
     int steps, diverged;
 } core_run;
 
 /* Trains a fresh copy of net k (seed k) on data[k]; the net's construction and the
  * initial-loss evaluation are not timed. */
-static core_run core_train(const mlpv_spec *spec, const mlpv_dataset *d, int k,
-                           const mlpv_train_opts *o)
+static core_run core_train(const mlpv_spec *spec, const mlpv_dataset *d, int k, const mlpv_train_opts *o)
 {
     core_run c;
     mlpv_net *net = mlpv_net_random(spec, (uint64_t)k);
@@ -129,12 +124,12 @@ static core_run core_train(const mlpv_spec *spec, const mlpv_dataset *d, int k,
  * exactly as src/lib/optim.c (PyTorch's formula, float). */
 typedef struct {
     mlpv_spec s;
-    int R;                   /* chunk columns */
+    int R; /* chunk columns */
     long np;
     long offW[DEPTH + 1], offb[DEPTH + 1];
-    float *H[DEPTH];         /* [width x R] */
-    float *out;              /* [out x R] */
-    float *D[2];             /* [max(width, out) x R] */
+    float *H[DEPTH]; /* [width x R] */
+    float *out; /* [out x R] */
+    float *D[2]; /* [max(width, out) x R] */
     float *buf;
 } ref_ws;
 
@@ -151,9 +146,14 @@ static void ref_ws_init(ref_ws *w, const mlpv_spec *s, int R)
     w->buf = aligned_alloc(64, total * sizeof(float));
     if (!w->buf) die("out of memory (reference workspace)");
     float *p = w->buf;
-    for (int l = 0; l < s->depth; l++) { w->H[l] = p; p += layer; }
-    w->D[0] = p; p += dsz;
-    w->D[1] = p; p += dsz;
+    for (int l = 0; l < s->depth; l++) {
+        w->H[l] = p;
+        p += layer;
+    }
+    w->D[0] = p;
+    p += dsz;
+    w->D[1] = p;
+    p += dsz;
     w->out = p;
 }
 
@@ -175,13 +175,17 @@ static double ref_grad(ref_ws *w, const float *P, const float *Xt, const float *
             int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
             const float *W = P + w->offW[l], *b = P + w->offb[l];
             float *z = l == L ? w->out : w->H[l];
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, R, fi, 1.0f, W, fi, in, ldin,
-                        0.0f, z, w->R);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, R, fi, 1.0f, W, fi, in, ldin, 0.0f, z, w->R);
             for (int u = 0; u < fo; u++) {
                 float *zr = z + (size_t)u * w->R;
                 const float bu = b[u];
-                if (l == L) for (int r = 0; r < R; r++) zr[r] += bu;
-                else        for (int r = 0; r < R; r++) { float v = zr[r] + bu; zr[r] = v > 0.0f ? v : 0.0f; }
+                if (l == L)
+                    for (int r = 0; r < R; r++) zr[r] += bu;
+                else
+                    for (int r = 0; r < R; r++) {
+                        float v = zr[r] + bu;
+                        zr[r] = v > 0.0f ? v : 0.0f;
+                    }
             }
             in = z;
             ldin = w->R;
@@ -205,16 +209,16 @@ static double ref_grad(ref_ws *w, const float *P, const float *Xt, const float *
             int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
             const float *hp = l > 0 ? w->H[l - 1] : Xt + r0;
             int ldh = l > 0 ? w->R : (int)n;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, R, 1.0f, delta, w->R, hp, ldh,
-                        1.0f, G + w->offW[l], fi);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, R, 1.0f, delta, w->R, hp, ldh, 1.0f,
+                        G + w->offW[l], fi);
             if (l == 0) break;
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, R, fo, 1.0f, P + w->offW[l], fi,
-                        delta, w->R, 0.0f, next, w->R);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, R, fo, 1.0f, P + w->offW[l], fi, delta, w->R, 0.0f,
+                        next, w->R);
             float *gb = G + w->offb[l - 1];
             for (int u = 0; u < fi; u++) {
                 float *dr = next + (size_t)u * w->R;
                 const float *hr = w->H[l - 1] + (size_t)u * w->R;
-                float acc[16] = { 0 };     /* 16 partial sums: no serial add chain, vectorises */
+                float acc[16] = { 0 }; /* 16 partial sums: no serial add chain, vectorises */
                 int r = 0;
                 for (; r + 16 <= R; r += 16)
                     for (int j = 0; j < 16; j++) {
@@ -222,12 +226,18 @@ static double ref_grad(ref_ws *w, const float *P, const float *Xt, const float *
                         dr[r + j] = v;
                         acc[j] += v;
                     }
-                for (; r < R; r++) { float v = hr[r] > 0.0f ? dr[r] : 0.0f; dr[r] = v; acc[0] += v; }
+                for (; r < R; r++) {
+                    float v = hr[r] > 0.0f ? dr[r] : 0.0f;
+                    dr[r] = v;
+                    acc[0] += v;
+                }
                 float sum = 0;
                 for (int j = 0; j < 16; j++) sum += acc[j];
                 gb[u] += sum;
             }
-            float *t = delta; delta = next; next = t;
+            float *t = delta;
+            delta = next;
+            next = t;
         }
     }
     return sq / ((double)n * m);
@@ -267,8 +277,14 @@ static double ref_train(const mlpv_net *net, const mlpv_dataset *d, int steps, i
         }
     }
     double secs = now_s() - t0;
-    if (last_loss) *last_loss = ref_grad(&w, P, Xt, Yt, n, G);   /* after the last update, untimed */
-    free(Xt); free(Yt); free(P); free(G); free(M); free(V); free(w.buf);
+    if (last_loss) *last_loss = ref_grad(&w, P, Xt, Yt, n, G); /* after the last update, untimed */
+    free(Xt);
+    free(Yt);
+    free(P);
+    free(G);
+    free(M);
+    free(V);
+    free(w.buf);
     return secs;
 }
 
@@ -297,7 +313,11 @@ static double ref_grad_check(const mlpv_net *net, const mlpv_dataset *d, int R)
         }
         err = mx > 0 ? diff / mx : diff;
     }
-    free(Xt); free(Yt); free(G); free(Gd); free(w.buf);
+    free(Xt);
+    free(Yt);
+    free(G);
+    free(Gd);
+    free(w.buf);
     return err;
 }
 
@@ -306,11 +326,10 @@ static double ref_grad_check(const mlpv_net *net, const mlpv_dataset *d, int R)
 typedef struct {
     int status, nets;
     double seconds, best_pass;
-    double *net_s, *init_loss, *final_loss;   /* [nets], from the TORCH_NET lines */
+    double *net_s, *init_loss, *final_loss; /* [nets], from the TORCH_NET lines */
     char note[256], line[256];
 } torch_result;
 enum { TORCH_OK, TORCH_SKIPPED };
-
 
 /* Writes, for nets 0..T-1, the float initial parameters (mlpv_net's flat layout), then
  * x [points x in] and y [points x out] in float, little-endian as the machine's. */
@@ -321,7 +340,10 @@ static int write_torch_data(const char *path, const mlpv_spec *spec, const mlpv_
     int ok = 1;
     for (int k = 0; k < T && ok; k++) {
         mlpv_net *net = mlpv_net_random(spec, (uint64_t)k);
-        if (!net) { ok = 0; break; }
+        if (!net) {
+            ok = 0;
+            break;
+        }
         long np = mlpv_net_param_count(net);
         ok = fwrite(net->storef, sizeof(float), (size_t)np, f) == (size_t)np;
         mlpv_net_free(net);
@@ -338,8 +360,8 @@ static int write_torch_data(const char *path, const mlpv_spec *spec, const mlpv_
     return ok ? 0 : -1;
 }
 
-static torch_result run_torch(const char *python, const char *script, const char *data_path,
-                              int nets, int width, int steps, int passes)
+static torch_result run_torch(const char *python, const char *script, const char *data_path, int nets, int width,
+                              int steps, int passes)
 {
     torch_result r;
     memset(&r, 0, sizeof r);
@@ -362,9 +384,10 @@ static torch_result run_torch(const char *python, const char *script, const char
         return r;
     }
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' '%s' --data '%s' --nets %d --depth %d --width %d --in-dim %d "
-             "--out-dim %d --points %ld --steps %d --lr %g --passes %d 2>&1", python, script,
-             data_path, nets, DEPTH, width, IN_DIM, OUT_DIM, POINTS, steps, LR, passes);
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' --data '%s' --nets %d --depth %d --width %d --in-dim %d "
+             "--out-dim %d --points %ld --steps %d --lr %g --passes %d 2>&1",
+             python, script, data_path, nets, DEPTH, width, IN_DIM, OUT_DIM, POINTS, steps, LR, passes);
     fflush(stdout);
     fflush(stderr);
     FILE *p = popen(cmd, "r");
@@ -378,16 +401,16 @@ static torch_result run_torch(const char *python, const char *script, const char
         line[strcspn(line, "\n")] = 0;
         if (strncmp(line, "TORCH_RESULT ", 13) == 0) {
             const char *a = strstr(line, "seconds="), *b = strstr(line, "best_pass=");
-            if (a && b && sscanf(a, "seconds=%lf", &r.seconds) == 1 &&
-                sscanf(b, "best_pass=%lf", &r.best_pass) == 1 && r.seconds > 0) {
+            if (a && b && sscanf(a, "seconds=%lf", &r.seconds) == 1 && sscanf(b, "best_pass=%lf", &r.best_pass) == 1 &&
+                r.seconds > 0) {
                 got = 1;
                 snprintf(r.line, sizeof r.line, "%.200s", line + 13);
             }
         } else if (strncmp(line, "TORCH_NET ", 10) == 0) {
             int k;
             double s, il, fl;
-            if (sscanf(line + 10, "net=%d seconds=%lf init_loss=%lf final_loss=%lf", &k, &s, &il, &fl) == 4 &&
-                k >= 0 && k < nets) {
+            if (sscanf(line + 10, "net=%d seconds=%lf init_loss=%lf final_loss=%lf", &k, &s, &il, &fl) == 4 && k >= 0 &&
+                k < nets) {
                 r.net_s[k] = s;
                 r.init_loss[k] = il;
                 r.final_loss[k] = fl;
@@ -402,8 +425,8 @@ static torch_result run_torch(const char *python, const char *script, const char
     int st = pclose(p);
     if (got && got_nets == nets) r.status = TORCH_OK;
     else if (!r.note[0])
-        snprintf(r.note, sizeof r.note, "no complete TORCH_RESULT (%d of %d nets; exit status %d%s%.150s)",
-                 got_nets, nets, WIFEXITED(st) ? WEXITSTATUS(st) : -1, last[0] ? "; last line: " : "", last);
+        snprintf(r.note, sizeof r.note, "no complete TORCH_RESULT (%d of %d nets; exit status %d%s%.150s)", got_nets,
+                 nets, WIFEXITED(st) ? WEXITSTATUS(st) : -1, last[0] ? "; last line: " : "", last);
     return r;
 }
 
@@ -412,24 +435,20 @@ static torch_result run_torch(const char *python, const char *script, const char
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: bench_train [--nets N] [--quick] [--torch-nets T] [--no-torch] [--no-lever]\n"
-        "                   [--steps S] [--python PATH] [--torch-script PATH]\n"
-        "  --nets N          networks trained by mlpv_train (default 64)\n"
-        "  --torch-nets T    of those, the first T are also trained by torch, twice (default 8)\n"
-        "  --quick           smoke check: 4 nets, 2 in torch, one pass each, small lever\n"
-        "  --steps S         Adam steps per net (default 200)\n"
-        "  --no-torch        skip the PyTorch comparison\n"
-        "  --no-lever        skip the reference-step comparison (part 4)\n"
-        "  --python PATH     interpreter with torch (default %s)\n"
-        "  --torch-script P  default %s\n"
-        "OpenBLAS kernels: as mlpvar (re-exec with OPENBLAS_CORETYPE where OpenBLAS picks the\n"
-        "generic Prescott ones); MLPVAR_KEEP_OPENBLAS_CORE=1 keeps whatever OpenBLAS chose.\n",
-        MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_TRAIN_SCRIPT);
+            "usage: bench_train [--nets N] [--quick] [--torch-nets T] [--no-torch] [--no-lever]\n"
+            "                   [--steps S] [--python PATH] [--torch-script PATH]\n"
+            "  --nets N          networks trained by mlpv_train (default 64)\n"
+            "  --torch-nets T    of those, the first T are also trained by torch, twice (default 8)\n"
+            "  --quick           smoke check: 4 nets, 2 in torch, one pass each, small lever\n"
+            "  --steps S         Adam steps per net (default 200)\n"
+            "  --no-torch        skip the PyTorch comparison\n"
+            "  --no-lever        skip the reference-step comparison (part 4)\n"
+            "  --python PATH     interpreter with torch (default %s)\n"
+            "  --torch-script P  default %s\n"
+            "OpenBLAS kernels: as mlpvar (re-exec with OPENBLAS_CORETYPE where OpenBLAS picks the\n"
+            "generic Prescott ones); MLPVAR_KEEP_OPENBLAS_CORE=1 keeps whatever OpenBLAS chose.\n",
+            MLPV_BENCH_PYTHON, MLPV_BENCH_TORCH_TRAIN_SCRIPT);
 }
-
-
-
-
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -447,22 +466,40 @@ static double median(double *v, int n)
 int main(int argc, char **argv)
 {
     bench_prog = "bench_train";
-    openblas_core_fix(argv);      /* the kernels mlpvar itself would use (may re-exec) */
+    openblas_core_fix(argv); /* the kernels mlpvar itself would use (may re-exec) */
     int nets_n = 64, torch_n = 8, passes = 2, quick = 0, no_torch = 0, no_lever = 0, steps = 200;
     int explicit_nets = 0, explicit_torch = 0;
     const char *python = MLPV_BENCH_PYTHON, *script = MLPV_BENCH_TORCH_TRAIN_SCRIPT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--nets")) { nets_n = parse_int(a, v, 1); explicit_nets = 1; i++; }
-        else if (!strcmp(a, "--torch-nets")) { torch_n = parse_int(a, v, 1); explicit_torch = 1; i++; }
-        else if (!strcmp(a, "--steps")) { steps = parse_int(a, v, 1); i++; }
-        else if (!strcmp(a, "--quick")) quick = 1;
+        if (!strcmp(a, "--nets")) {
+            nets_n = parse_int(a, v, 1);
+            explicit_nets = 1;
+            i++;
+        } else if (!strcmp(a, "--torch-nets")) {
+            torch_n = parse_int(a, v, 1);
+            explicit_torch = 1;
+            i++;
+        } else if (!strcmp(a, "--steps")) {
+            steps = parse_int(a, v, 1);
+            i++;
+        } else if (!strcmp(a, "--quick")) quick = 1;
         else if (!strcmp(a, "--no-torch")) no_torch = 1;
         else if (!strcmp(a, "--no-lever")) no_lever = 1;
-        else if (!strcmp(a, "--python") && v) { python = v; i++; }
-        else if (!strcmp(a, "--torch-script") && v) { script = v; i++; }
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        else { fprintf(stderr, "bench_train: unknown option '%s'\n", a); usage(stderr); return 2; }
+        else if (!strcmp(a, "--python") && v) {
+            python = v;
+            i++;
+        } else if (!strcmp(a, "--torch-script") && v) {
+            script = v;
+            i++;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "bench_train: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
     }
     if (quick) {
         if (!explicit_nets) nets_n = 4;
@@ -494,8 +531,7 @@ int main(int argc, char **argv)
     printf("  workload: %d ReLU nets, depth %d, width %d (budget %ld -> P = %ld), in %d, out %d;\n"
            "            checkerboard %dx%d, %ld points (mlpv_task_sample, seed k for net k, and\n"
            "            weights seed k), %d full-batch Adam steps, lr %g, MSE\n",
-           nets_n, DEPTH, width, BUDGET, mlpv_spec_params(&spec), IN_DIM, OUT_DIM, CELLS, CELLS,
-           POINTS, steps, LR);
+           nets_n, DEPTH, width, BUDGET, mlpv_spec_params(&spec), IN_DIM, OUT_DIM, CELLS, CELLS, POINTS, steps, LR);
     printf("  FLOPs: 6 * points * sum_l(fan_in*fan_out) per step (2 forward + 4 backward;\n"
            "         bias, activation, loss and Adam not counted) = %.4g MFLOP per step,\n"
            "         %.4g GFLOP per net, %.4g GFLOP in all\n",
@@ -549,7 +585,10 @@ int main(int argc, char **argv)
         for (int k = 0; k < nets_n; k++) run2[k] = core_train(&spec, &data[k], k, &o);
     sg[2] = sgemm_rate(SGEMM_N, 1);
     double sgemm = fmax(sg[0], fmax(sg[1], sg[2]));
-    if (have_tmp) { unlink(data_path); rmdir(tmpdir); }
+    if (have_tmp) {
+        unlink(data_path);
+        rmdir(tmpdir);
+    }
 
     /* Per net, the best of the passes; summed over the nets. */
     double t_ml = 0, t_pass[2] = { 0, 0 }, t_wall[2] = { 0, 0 };
@@ -564,7 +603,7 @@ int main(int argc, char **argv)
             t_pass[1] += run2[k].seconds;
             t_wall[1] += run2[k].wall;
             if (run2[k].seconds < best[k]) best[k] = run2[k].seconds;
-            if (run2[k].final_loss != run1[k].final_loss) nondet++;   /* same net, same data */
+            if (run2[k].final_loss != run1[k].final_loss) nondet++; /* same net, same data */
         }
         t_ml += best[k];
         diverged += run1[k].diverged || run1[k].steps != steps;
@@ -572,26 +611,28 @@ int main(int argc, char **argv)
         accs[k] = run1[k].train_acc;
     }
     double r_ml = flops_net * nets_n / t_ml / 1e9;
-    double r_med = median(rates, nets_n), acc_med = median(accs, nets_n);   /* median sorts */
+    double r_med = median(rates, nets_n), acc_med = median(accs, nets_n); /* median sorts */
     double r_lo = rates[0], r_hi = rates[nets_n - 1];
 
-    printf("\n1. OpenBLAS sgemm %dx%dx%d, one thread, best of 3 (spread over the headline timings)\n",
-           SGEMM_N, SGEMM_N, SGEMM_N);
+    printf("\n1. OpenBLAS sgemm %dx%dx%d, one thread, best of 3 (spread over the headline timings)\n", SGEMM_N, SGEMM_N,
+           SGEMM_N);
     printf("  %.2f GFLOP/s   (runs: %.2f, %.2f, %.2f)\n", sgemm, sg[0], sg[1], sg[2]);
 
-    printf("\n2. mlpv_train, %d nets x %d steps, %d pass%s; per net the best pass, summed\n", nets_n,
-           steps, passes, passes > 1 ? "es" : "");
+    printf("\n2. mlpv_train, %d nets x %d steps, %d pass%s; per net the best pass, summed\n", nets_n, steps, passes,
+           passes > 1 ? "es" : "");
     printf("  %.3f s: %.2f GFLOP/s = %.2f of sgemm\n", t_ml, r_ml, r_ml / sgemm);
     for (int q = 0; q < passes; q++)
         printf("  (pass %d: %.3f s in mlpv_train's loops = %.2f GFLOP/s; %.3f s with the final\n"
-               "   evaluation in double that mlpv_train does after its loop)\n", q + 1, t_pass[q],
-               flops_net * nets_n / t_pass[q] / 1e9, t_wall[q]);
+               "   evaluation in double that mlpv_train does after its loop)\n",
+               q + 1, t_pass[q], flops_net * nets_n / t_pass[q] / 1e9, t_wall[q]);
     if (passes > 1)
-        printf("  both passes gave the same final losses: %s\n", nondet ? "NO (mlpv_train is not deterministic)" : "yes");
+        printf("  both passes gave the same final losses: %s\n",
+               nondet ? "NO (mlpv_train is not deterministic)" : "yes");
     printf("  per net: %.1f ms per step; rate min / median / max %.2f / %.2f / %.2f GFLOP/s\n",
            1e3 * t_ml / nets_n / steps, r_lo, r_med, r_hi);
     printf("  training reached: median train accuracy %.3f after %d steps; %d net%s diverged or\n"
-           "  stopped early\n", acc_med, steps, diverged, diverged == 1 ? "" : "s");
+           "  stopped early\n",
+           acc_med, steps, diverged, diverged == 1 ? "" : "s");
 
     /* 3 */
     printf("\n3. PyTorch per-network loop (%s), first %d nets, %d pass%s\n", script, torch_n, passes,
@@ -601,13 +642,13 @@ int main(int argc, char **argv)
         double *frel = xmalloc((size_t)torch_n * sizeof *frel);
         init_rel = 0;
         printf("  torch says: %s\n", tr.line);
-        printf("  %4s %12s %12s %8s   %12s %12s   %10s %10s\n", "net", "torch s", "mlpvar s", "ratio",
-               "init loss", "(torch)", "final loss", "(torch)");
+        printf("  %4s %12s %12s %8s   %12s %12s   %10s %10s\n", "net", "torch s", "mlpvar s", "ratio", "init loss",
+               "(torch)", "final loss", "(torch)");
         for (int k = 0; k < torch_n; k++) {
             double tm = best[k];
             t_ml_sub += tm;
-            printf("  %4d %12.3f %12.3f %8.2f   %12.6f %12.6f   %10.5f %10.5f\n", k, tr.net_s[k], tm,
-                   tr.net_s[k] / tm, run1[k].init_loss, tr.init_loss[k], run1[k].final_loss, tr.final_loss[k]);
+            printf("  %4d %12.3f %12.3f %8.2f   %12.6f %12.6f   %10.5f %10.5f\n", k, tr.net_s[k], tm, tr.net_s[k] / tm,
+                   run1[k].init_loss, tr.init_loss[k], run1[k].final_loss, tr.final_loss[k]);
             init_rel = fmax(init_rel, fabs(tr.init_loss[k] - run1[k].init_loss) / fabs(run1[k].init_loss));
             frel[k] = fabs(tr.final_loss[k] - run1[k].final_loss) / fabs(run1[k].final_loss);
         }
@@ -616,8 +657,9 @@ int main(int argc, char **argv)
         free(frel);
         ratio = tr.seconds / t_ml_sub;
         printf("  sum of per-net best of %d: torch %.3f s (%.2f GFLOP/s), mlpvar %.3f s (%.2f GFLOP/s):\n"
-               "  torch_time / mlpvar_time = %.2f\n", passes, tr.seconds, flops_net * torch_n / tr.seconds / 1e9,
-               t_ml_sub, flops_net * torch_n / t_ml_sub / 1e9, ratio);
+               "  torch_time / mlpvar_time = %.2f\n",
+               passes, tr.seconds, flops_net * torch_n / tr.seconds / 1e9, t_ml_sub,
+               flops_net * torch_n / t_ml_sub / 1e9, ratio);
         printf("  same start: initial losses agree to %.1e (relative, max); after %d steps the\n"
                "  final losses differ by %.1e median, %.1e max (float rounding grows over the run)\n",
                init_rel, steps, final_rel_med, final_rel_max);
@@ -671,14 +713,16 @@ int main(int argc, char **argv)
                "   its float gradient at init vs mlpv_gradient (double): max error %.1e of max |g|\n",
                lever_n, lever_n > 1 ? "s" : "", rounds, rounds > 1 ? "s" : "", grad_err);
         printf("   %-34s %10s %10s %18s\n", "variant", "GFLOP/s", "of sgemm", "net 0 final loss");
-        printf("   %-34s %10.2f %10.2f %18.5f\n", "mlpv_train (as built)", core_lever,
-               core_lever / sgemm, core_loss);
+        printf("   %-34s %10.2f %10.2f %18.5f\n", "mlpv_train (as built)", core_lever, core_lever / sgemm, core_loss);
         for (int c = 0; c < NR; c++) {
             double r = flops_net * lever_n / t_ref[c] / 1e9;
             char name[64];
             snprintf(name, sizeof name, "reference, chunk %d%s", Rs[c], Rs[c] >= POINTS ? " (full batch)" : "");
             printf("   %-34s %10.2f %10.2f %18.5f\n", name, r, r / sgemm, ref_loss[c]);
-            if (r > best_ref) { best_ref = r; best_R = Rs[c]; }
+            if (r > best_ref) {
+                best_ref = r;
+                best_R = Rs[c];
+            }
         }
         printf("   best reference (chunk %d) / mlpv_train = %.2fx\n", best_R, best_ref / core_lever);
     }
@@ -713,7 +757,14 @@ int main(int argc, char **argv)
     }
 
     for (int k = 0; k < nets_n; k++) mlpv_dataset_free(&data[k]);
-    free(data); free(run1); free(run2); free(best); free(rates); free(accs);
-    free(tr.net_s); free(tr.init_loss); free(tr.final_loss);
+    free(data);
+    free(run1);
+    free(run2);
+    free(best);
+    free(rates);
+    free(accs);
+    free(tr.net_s);
+    free(tr.init_loss);
+    free(tr.final_loss);
     return 0;
 }

@@ -45,14 +45,13 @@ double sgemm_rate(int n, int reps)
         t = now_s() - t;
         if (t < best) best = t;
     }
-    free(A); free(B); free(C);
+    free(A);
+    free(B);
+    free(C);
     return 2.0 * (double)n * n * n / best / 1e9;
 }
 
-int shell_safe(const char *p)
-{
-    return strchr(p, '\'') == NULL;
-}
+int shell_safe(const char *p) { return strchr(p, '\'') == NULL; }
 
 int parse_int(const char *opt, const char *v, int lo)
 {
@@ -81,8 +80,8 @@ const char *met_str(int ok) { return ok ? "yes" : "NO"; }
 
 void blas_core_hint(const char *core)
 {
-    static const char *generic[] = { "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem",
-                                     "Atom", "Katmai", "Coppermine", "Northwood", "Banias" };
+    static const char *generic[] = { "Prescott", "Core2",  "Penryn",     "Dunnington", "Nehalem",
+                                     "Atom",     "Katmai", "Coppermine", "Northwood",  "Banias" };
     int is_generic = 0;
     for (size_t i = 0; i < sizeof generic / sizeof *generic; i++)
         if (core && strcmp(core, generic[i]) == 0) is_generic = 1;
@@ -97,6 +96,7 @@ void blas_core_hint(const char *core)
         printf("  NOTE: OpenBLAS chose the generic '%s' kernels on a CPU with better SIMD\n"
                "        (this OpenBLAS does not know the CPU model). Every number below,\n"
                "        torch's included, is several times higher with\n"
-               "        OPENBLAS_CORETYPE=%s in the environment.\n", core, better);
+               "        OPENBLAS_CORETYPE=%s in the environment.\n",
+               core, better);
 #endif
 }

@@ -5,8 +5,17 @@
 #include <stddef.h>
 
 typedef enum {
-    MLPV_RELU, MLPV_ABS, MLPV_LEAKY_RELU, MLPV_TANH, MLPV_GELU, MLPV_SILU,
-    MLPV_ELU, MLPV_SOFTPLUS, MLPV_SIGMOID, MLPV_SIN, MLPV_IDENTITY,
+    MLPV_RELU,
+    MLPV_ABS,
+    MLPV_LEAKY_RELU,
+    MLPV_TANH,
+    MLPV_GELU,
+    MLPV_SILU,
+    MLPV_ELU,
+    MLPV_SOFTPLUS,
+    MLPV_SIGMOID,
+    MLPV_SIN,
+    MLPV_IDENTITY,
     MLPV_ACTIVATION_COUNT
 } mlpv_activation;
 
@@ -22,7 +31,7 @@ const char *mlpv_activation_names(void);
 
 /* phi and phi' of one double with libm: the definitions (moments, theory, tests). */
 double mlpv_phi(mlpv_activation a, double x);
-double mlpv_dphi(mlpv_activation a, double x);   /* derivative; 0 at a kink's left side */
+double mlpv_dphi(mlpv_activation a, double x); /* derivative; 0 at a kink's left side */
 
 /* In place over n values: x[i] = phi(x[i]), with the arithmetic of the forward
  * pass (activation.c): double as mlpv_phi; float as (float)mlpv_phi((double)x)

@@ -45,14 +45,12 @@ double mlpv_stat_partial_spearman(const double *x, const double *y, const double
  * *lo = *hi = NaN and *used = 0 when n == 0, B < 1, level is outside (0,1),
  * any x/y/z value is NaN (the estimate is then NaN too), or memory runs out;
  * *lo = *hi = NaN when every resample is NaN. used may be NULL. */
-double mlpv_bootstrap_ci(mlpv_pair_stat stat, const double *x, const double *y, const double *z,
-                         size_t n, int B, uint64_t seed, double level, double *lo, double *hi,
-                         int *used);
+double mlpv_bootstrap_ci(mlpv_pair_stat stat, const double *x, const double *y, const double *z, size_t n, int B,
+                         uint64_t seed, double level, double *lo, double *hi, int *used);
 
 /* Bootstrap interval of a mean (percentile, B resamples; the same resamples as
  * mlpv_bootstrap_ci with the same seed and n). Returns the mean; NaN (and a
  * NaN interval) for n == 0 or any NaN in x. */
-double mlpv_mean_ci(const double *x, size_t n, int B, uint64_t seed, double level,
-                    double *lo, double *hi);
+double mlpv_mean_ci(const double *x, size_t n, int B, uint64_t seed, double level, double *lo, double *hi);
 
 #endif

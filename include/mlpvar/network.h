@@ -11,11 +11,11 @@ typedef enum { MLPV_FLOAT, MLPV_DOUBLE } mlpv_precision;
 
 typedef struct {
     mlpv_spec spec;
-    int n_layers;          /* depth + 1 */
-    double **W, **b;       /* per layer, double master copy */
-    float **Wf, **bf;      /* per layer, float copy for the fast path */
-    double *store;         /* one allocation behind W and b */
-    float *storef;         /* one allocation behind Wf and bf */
+    int n_layers; /* depth + 1 */
+    double **W, **b; /* per layer, double master copy */
+    float **Wf, **bf; /* per layer, float copy for the fast path */
+    double *store; /* one allocation behind W and b */
+    float *storef; /* one allocation behind Wf and bf */
 } mlpv_net;
 
 /* Allocates a network of the spec's shape with all weights zero. NULL on OOM. */
@@ -35,16 +35,15 @@ double mlpv_layer_gain(const mlpv_spec *s, int l);
  * h [width x rows], unit-major: unit u's values over the chunk's points are
  * h[u*rows .. u*rows + rows-1] (float* or double* by precision); row0 = the
  * chunk's first point's index. */
-typedef void (*mlpv_layer_hook)(void *ctx, int layer, const void *h, int rows,
-                                int width, long row0, mlpv_precision p);
+typedef void (*mlpv_layer_hook)(void *ctx, int layer, const void *h, int rows, int width, long row0, mlpv_precision p);
 
 /* Largest rows x width buffer the forward pass needs: rows * max(width, out, in). */
 long mlpv_forward_work_size(const mlpv_net *net, int rows);
 
 /* y [rows x out] = f(x [rows x in]); work holds 2 * mlpv_forward_work_size values. */
-void mlpv_forward_f(const mlpv_net *net, const float *x, int rows, float *y, float *work,
-                    mlpv_layer_hook hook, void *ctx, long row0);
-void mlpv_forward_d(const mlpv_net *net, const double *x, int rows, double *y, double *work,
-                    mlpv_layer_hook hook, void *ctx, long row0);
+void mlpv_forward_f(const mlpv_net *net, const float *x, int rows, float *y, float *work, mlpv_layer_hook hook,
+                    void *ctx, long row0);
+void mlpv_forward_d(const mlpv_net *net, const double *x, int rows, double *y, double *work, mlpv_layer_hook hook,
+                    void *ctx, long row0);
 
 #endif

@@ -114,34 +114,40 @@
 #include "mlpvar/task.h"
 
 typedef enum {
-    MLPV_RIVAL_GRAD_NORM, MLPV_RIVAL_SNIP, MLPV_RIVAL_SYNFLOW, MLPV_RIVAL_JACOB_COV,
-    MLPV_RIVAL_NASWOT, MLPV_RIVAL_NTK_COND, MLPV_RIVAL_LINEAR_REGIONS, MLPV_RIVAL_TRAJECTORY,
+    MLPV_RIVAL_GRAD_NORM,
+    MLPV_RIVAL_SNIP,
+    MLPV_RIVAL_SYNFLOW,
+    MLPV_RIVAL_JACOB_COV,
+    MLPV_RIVAL_NASWOT,
+    MLPV_RIVAL_NTK_COND,
+    MLPV_RIVAL_LINEAR_REGIONS,
+    MLPV_RIVAL_TRAJECTORY,
     MLPV_RIVAL_COUNT
 } mlpv_rival;
 
 /* "grad_norm", "snip", "synflow", "jacob_cov", "naswot", "ntk_cond",
  * "linear_regions", "trajectory"; "?" out of range. */
 const char *mlpv_rival_name(mlpv_rival r);
-int mlpv_rival_parse(const char *name, mlpv_rival *out);   /* 0, or -1 if unknown / NULL */
+int mlpv_rival_parse(const char *name, mlpv_rival *out); /* 0, or -1 if unknown / NULL */
 /* Comma-separated list of every rival name, for error messages. */
 const char *mlpv_rival_names(void);
 
 /* What a rival reads from the batch: bit flags. */
-#define MLPV_RIVAL_NEEDS_INPUTS  1
+#define MLPV_RIVAL_NEEDS_INPUTS 1
 #define MLPV_RIVAL_NEEDS_TARGETS 2
 int mlpv_rival_needs(mlpv_rival r);
 
 typedef struct {
-    long batch;           /* jacob_cov, naswot, ntk_cond: first rows used, default 64, 0 = all;
+    long batch; /* jacob_cov, naswot, ntk_cond: first rows used, default 64, 0 = all;
                            * at most 32768 rows may be used (N x N kernels) */
-    long grad_batch;      /* grad_norm, snip: first rows used, default 0 = all */
-    int grid;             /* linear_regions: g >= 2, default 64 */
-    double lo, hi;        /* linear_regions: grid domain, default [-1, 1] */
-    double radius;        /* trajectory: circle radius r > 0, default 0.9 */
-    int samples;          /* trajectory: points M >= 3, default 1000 */
-    double jacob_k;       /* jacob_cov: k > 0, default 1e-5 */
-    int jacob_center;     /* jacob_cov: 1 = the paper's centred rows, default 0 (see above) */
-    double naswot_ridge;  /* naswot: >= 0, default 0 = the paper's log det (see above) */
+    long grad_batch; /* grad_norm, snip: first rows used, default 0 = all */
+    int grid; /* linear_regions: g >= 2, default 64 */
+    double lo, hi; /* linear_regions: grid domain, default [-1, 1] */
+    double radius; /* trajectory: circle radius r > 0, default 0.9 */
+    int samples; /* trajectory: points M >= 3, default 1000 */
+    double jacob_k; /* jacob_cov: k > 0, default 1e-5 */
+    int jacob_center; /* jacob_cov: 1 = the paper's centred rows, default 0 (see above) */
+    double naswot_ridge; /* naswot: >= 0, default 0 = the paper's log det (see above) */
     /* in_dim > 2 (linear_regions, trajectory): the 2-D slice, as in
      * mlpv_grid_opts: u, v orthonormal [in_dim], or NULL for the random pair
      * that mlpv_landscape draws from slice_seed (the same pair). */
@@ -156,7 +162,7 @@ mlpv_rival_opts mlpv_rival_defaults(void);
  * NULL for rivals that do not read it. o NULL = defaults. Returns 0, or -1 on
  * an unknown rival, a bad option, a batch that is missing / empty / does not
  * fit the net, or OOM (then *out is NaN). Scores may be -inf as documented. */
-int mlpv_rival_score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *batch,
-                     const mlpv_rival_opts *o, double *out);
+int mlpv_rival_score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *batch, const mlpv_rival_opts *o,
+                     double *out);
 
 #endif

@@ -4,20 +4,26 @@
 
 #include "mlpvar/activation.h"
 
-typedef enum { MLPV_INIT_AUTO, MLPV_INIT_HE, MLPV_INIT_LECUN, MLPV_INIT_XAVIER,
-               MLPV_INIT_TORCH, MLPV_INIT_COUNT } mlpv_init;
+typedef enum {
+    MLPV_INIT_AUTO,
+    MLPV_INIT_HE,
+    MLPV_INIT_LECUN,
+    MLPV_INIT_XAVIER,
+    MLPV_INIT_TORCH,
+    MLPV_INIT_COUNT
+} mlpv_init;
 
 const char *mlpv_init_name(mlpv_init i);
-int mlpv_init_parse(const char *name, mlpv_init *out);   /* 0 or -1 */
+int mlpv_init_parse(const char *name, mlpv_init *out); /* 0 or -1 */
 
 typedef struct {
-    int depth;              /* L, hidden layers, >= 1 */
-    int width;              /* n, units per hidden layer, >= 1 */
-    int in_dim;             /* d, default 2 */
-    int out_dim;            /* m, default 1 */
+    int depth; /* L, hidden layers, >= 1 */
+    int width; /* n, units per hidden layer, >= 1 */
+    int in_dim; /* d, default 2 */
+    int out_dim; /* m, default 1 */
     mlpv_activation activation;
     mlpv_init init;
-    double bias_std;        /* sb, default 0.1 (ignored by "torch") */
+    double bias_std; /* sb, default 0.1 (ignored by "torch") */
 } mlpv_spec;
 
 /* A spec with defaults: d = 2, m = 1, init auto, sb = 0.1. */

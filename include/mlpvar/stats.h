@@ -4,7 +4,10 @@
 
 #include <stddef.h>
 
-typedef struct { double median, mean, q25, q75, min, max; size_t n; } mlpv_summary;
+typedef struct {
+    double median, mean, q25, q75, min, max;
+    size_t n;
+} mlpv_summary;
 
 /* Quantile q in [0,1] of sorted x[n], linear interpolation (numpy's default, R type 7). */
 double mlpv_quantile_sorted(const double *x, size_t n, double q);

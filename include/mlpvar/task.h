@@ -13,17 +13,17 @@
  * spirals +1 on ties. Labels are decided exactly for double inputs where the
  * boundaries are rational (checkerboard, rings, sines); see task.c. */
 typedef enum {
-    MLPV_TASK_CHECKERBOARD,  /* knob: cells c per side; cell (i, j) of the c x c board on
+    MLPV_TASK_CHECKERBOARD, /* knob: cells c per side; cell (i, j) of the c x c board on
                               * [-1,1]^2 (i along x1, j along x2, x = 1 in the last
                               * cell) has label (-1)^(i+j), +1 at the corner (-1,-1) */
-    MLPV_TASK_RINGS,         /* knob: rings k; label (-1)^m, m = floor(k |x| / sqrt 2):
+    MLPV_TASK_RINGS, /* knob: rings k; label (-1)^m, m = floor(k |x| / sqrt 2):
                               * k rings of equal width out to the corners, +1 innermost */
-    MLPV_TASK_SINES,         /* knob: periods k; a sine-wave boundary: +1 on or above
+    MLPV_TASK_SINES, /* knob: periods k; a sine-wave boundary: +1 on or above
                               * x2 = sin(k pi x1) / 2, -1 below (half the area each) */
-    MLPV_TASK_SPIRALS,       /* knob: turns k inside the unit disc; in polar (r, theta)
+    MLPV_TASK_SPIRALS, /* knob: turns k inside the unit disc; in polar (r, theta)
                               * arm A is theta = 2 pi k r, arm B theta = 2 pi k r + pi;
                               * label +1 when the point is angularly nearer arm A (ties +1) */
-    MLPV_TASK_CSV,           /* user data */
+    MLPV_TASK_CSV, /* user data */
     MLPV_TASK_COUNT
 } mlpv_task_kind;
 
@@ -31,7 +31,7 @@ typedef enum {
 
 /* "checkerboard", "rings", "sines", "spirals", "csv" ("?" out of range). */
 const char *mlpv_task_name(mlpv_task_kind k);
-int mlpv_task_parse(const char *name, mlpv_task_kind *out);   /* 0 or -1 */
+int mlpv_task_parse(const char *name, mlpv_task_kind *out); /* 0 or -1 */
 /* Comma-separated list of every task name, for error messages. */
 const char *mlpv_task_names(void);
 
@@ -40,7 +40,7 @@ typedef struct {
     long n;
     int in_dim, out_dim;
     double *x, *y;
-    int labels_pm1;          /* 1 when every target is -1 or +1 (accuracy is defined) */
+    int labels_pm1; /* 1 when every target is -1 or +1 (accuracy is defined) */
 } mlpv_dataset;
 
 /* Frees x and y and zeroes *d; NULL and an already freed / zeroed set are fine. */
@@ -79,8 +79,8 @@ int mlpv_task_grid(mlpv_task_kind k, int knob, int g, mlpv_dataset *out);
 int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, size_t errlen);
 /* The same over the file's bytes in memory (len > 0); name stands for the path
  * in messages. */
-int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out,
-                      char *err, size_t errlen);
+int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out, char *err,
+                      size_t errlen);
 /* Writes d as a CSV that mlpv_csv_read(path, d->out_dim) reads back exactly:
  * the header x1,..,xD,y1,..,yM, then one row per point, inputs then targets,
  * each number %.17g in the C locale (a double round-trips). Returns 0, or -1
@@ -94,7 +94,7 @@ int mlpv_csv_write(const mlpv_dataset *d, FILE *f);
  * Copies the rows; d is left untouched. The test set gets round(test_fraction n)
  * rows clamped to [1, n-1], taken in shuffled order, the train set the rest.
  * Returns 0, or -1 (n < 2, bad fraction, OOM) with both outputs zeroed. */
-int mlpv_dataset_split(const mlpv_dataset *d, double test_fraction, uint64_t seed,
-                       mlpv_dataset *train, mlpv_dataset *test);
+int mlpv_dataset_split(const mlpv_dataset *d, double test_fraction, uint64_t seed, mlpv_dataset *train,
+                       mlpv_dataset *test);
 
 #endif

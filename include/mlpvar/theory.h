@@ -47,16 +47,16 @@ double mlpv_corr_map(mlpv_activation a, double q1, double q2, double c, double s
  * Where q* = 0 (sb2 = 0, ordered, phi(0) = 0) the c-map at q* is 0/0 and the
  * convention c* = 1, chi_c = chi_1 is used. */
 typedef struct {
-    int has_q_star;          /* 0 when q diverges from q = 1 (no fixed point below 1e200) */
+    int has_q_star; /* 0 when q diverges from q = 1 (no fixed point below 1e200) */
     double q_star;
-    double c_star;           /* largest stable fixed point of the correlation map at q*:
+    double c_star; /* largest stable fixed point of the correlation map at q*:
                                 1 in the ordered phase (chi_1 <= 1), < 1 in the chaotic */
-    double chi_1;            /* sw2 E[phi'(sqrt(q*) z)^2]: > 1 chaotic, < 1 ordered */
-    double chi_c;            /* slope of the correlation map at c*; = chi_1 when c* = 1 */
-    double slope_q;          /* slope of the length map at q* */
-    double xi_q, xi_c;       /* depth scales -1/log|slope| of q and c (Inf when |slope| >= 1:
+    double chi_1; /* sw2 E[phi'(sqrt(q*) z)^2]: > 1 chaotic, < 1 ordered */
+    double chi_c; /* slope of the correlation map at c*; = chi_1 when c* = 1 */
+    double slope_q; /* slope of the length map at q* */
+    double xi_q, xi_c; /* depth scales -1/log|slope| of q and c (Inf when |slope| >= 1:
                                 at criticality; chaotic phase: xi_c from chi_c at c* < 1) */
-    double trainable_depth;  /* 6 xi_c (Schoenholz et al.) */
+    double trainable_depth; /* 6 xi_c (Schoenholz et al.) */
 } mlpv_mean_field;
 
 /* Fixed points and depth scales. Returns 0, or -1 if the inputs are invalid
@@ -68,8 +68,7 @@ int mlpv_mean_field_solve(mlpv_activation a, double sw2, double sb2, mlpv_mean_f
  * the length and correlation maps: layers = 0 gives c0; a network of depth L
  * (L hidden layers, output layer with the same sw2, sb2) has output
  * correlation mlpv_predicted_corr(..., L). NaN on invalid input. */
-double mlpv_predicted_corr(mlpv_activation a, double sw2, double sb2, double q1_0, double q2_0,
-                           double c0, int layers);
+double mlpv_predicted_corr(mlpv_activation a, double sw2, double sb2, double q1_0, double q2_0, double c0, int layers);
 
 /* The depth at which theory says the correlation of every pair of inputs of
  * [-1,1]^2 exceeds 1 - tau (a predicted C2C depth), for the first-layer weights

@@ -13,30 +13,30 @@ int mlpv_optimizer_parse(const char *name, mlpv_optimizer *out);
 
 typedef struct {
     mlpv_optimizer optimizer;
-    double lr;               /* > 0 */
-    int steps;               /* >= 1 */
-    long batch;              /* 0 = full batch, else minibatch size (reshuffled per epoch by seed) */
-    double target_accuracy;  /* stop early when train accuracy >= this; 0 = never. Needs +-1
+    double lr; /* > 0 */
+    int steps; /* >= 1 */
+    long batch; /* 0 = full batch, else minibatch size (reshuffled per epoch by seed) */
+    double target_accuracy; /* stop early when train accuracy >= this; 0 = never. Needs +-1
                               * labels: ignored for real-valued targets (regression) */
-    int check_every;         /* steps between early-stop checks (default 10) */
-    double beta1, beta2, eps;/* Adam, PyTorch's defaults 0.9, 0.999, 1e-8 */
-    double momentum;         /* SGD, default 0 */
-    mlpv_precision precision;/* float (fast) or double (tests) */
-    int keep_losses;         /* 1: return every step's loss in res->losses. Reporting only:
+    int check_every; /* steps between early-stop checks (default 10) */
+    double beta1, beta2, eps; /* Adam, PyTorch's defaults 0.9, 0.999, 1e-8 */
+    double momentum; /* SGD, default 0 */
+    mlpv_precision precision; /* float (fast) or double (tests) */
+    int keep_losses; /* 1: return every step's loss in res->losses. Reporting only:
                               * the weights do not depend on it (not a training setting) */
 } mlpv_train_opts;
 
-mlpv_train_opts mlpv_train_defaults(void);   /* adam, lr 3e-3, 2000 steps, full batch */
+mlpv_train_opts mlpv_train_defaults(void); /* adam, lr 3e-3, 2000 steps, full batch */
 
 typedef struct {
-    double final_loss;       /* train MSE after the last step (full train set) */
-    double train_accuracy;   /* sign agreement on the train set (NaN unless labels are +-1) */
+    double final_loss; /* train MSE after the last step (full train set) */
+    double train_accuracy; /* sign agreement on the train set (NaN unless labels are +-1) */
     double test_loss, test_accuracy;
-    double test_r2;          /* mlpv_r2 of the test set; NaN for +-1 labels or without test */
-    int steps;               /* steps taken */
-    int diverged;            /* the loss became NaN or Inf: stopped, counts as failed */
-    double seconds;          /* wall time of the training loop */
-    double *losses;          /* keep_losses: [steps], malloc'd (free() it), else NULL;
+    double test_r2; /* mlpv_r2 of the test set; NaN for +-1 labels or without test */
+    int steps; /* steps taken */
+    int diverged; /* the loss became NaN or Inf: stopped, counts as failed */
+    double seconds; /* wall time of the training loop */
+    double *losses; /* keep_losses: [steps], malloc'd (free() it), else NULL;
                               * losses[k] = the loss of the batch that update k+1 was
                               * computed from, at the weights after k updates (the
                               * training precision's batch_grad, accumulated in double) */
@@ -97,7 +97,7 @@ void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm);
  * final weights (test_* NaN when test is NULL); test_r2 = mlpv_r2(test,
  * test_loss) when train's targets are not all +-1 (regression), else NaN. seconds: CLOCK_MONOTONIC
  * wall time of setup + loop + write-back, not the final evaluation. */
-int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test,
-               const mlpv_train_opts *o, uint64_t seed, mlpv_train_result *res);
+int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test, const mlpv_train_opts *o,
+               uint64_t seed, mlpv_train_result *res);
 
 #endif

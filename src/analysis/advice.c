@@ -28,14 +28,21 @@ double advice_score(const double *v, const int *collapsed, int n, double *work)
     return mlpv_quantile_sorted(work, (size_t)m, 0.5) * (1.0 - (double)c / m);
 }
 
-int advice_score_ci(const double *v, const int *collapsed, int n, int B, uint64_t seed,
-                    double *score, double *lo, double *hi)
+int advice_score_ci(const double *v, const int *collapsed, int n, int B, uint64_t seed, double *score, double *lo,
+                    double *hi)
 {
     double *work = malloc(sizeof(double) * ((size_t)n + 1)), *rv = malloc(sizeof(double) * ((size_t)n + 1));
     double *u = malloc(sizeof(double) * ((size_t)n + 1)), *stats = malloc(sizeof(double) * ((size_t)B + 1));
     int *rc = malloc(sizeof(int) * ((size_t)n + 1));
     *lo = *hi = NAN;
-    if (!work || !rv || !u || !stats || !rc) { free(work); free(rv); free(u); free(stats); free(rc); return -1; }
+    if (!work || !rv || !u || !stats || !rc) {
+        free(work);
+        free(rv);
+        free(u);
+        free(stats);
+        free(rc);
+        return -1;
+    }
     *score = advice_score(v, collapsed, n, work);
     int used = 0;
     uint64_t key = mlpv_mix64(seed);
@@ -54,13 +61,17 @@ int advice_score_ci(const double *v, const int *collapsed, int n, int B, uint64_
         *lo = mlpv_quantile_sorted(stats, (size_t)used, 0.025);
         *hi = mlpv_quantile_sorted(stats, (size_t)used, 0.975);
     }
-    free(work); free(rv); free(u); free(stats); free(rc);
+    free(work);
+    free(rv);
+    free(u);
+    free(stats);
+    free(rc);
     return 0;
 }
 
 static int overlaps(const advice_candidate *x, const advice_candidate *y)
 {
-    return x->lo <= y->hi && y->lo <= x->hi;      /* false when any end is NaN */
+    return x->lo <= y->hi && y->lo <= x->hi; /* false when any end is NaN */
 }
 
 /* 1 when x is preferred to y: fewer layers, then fewer parameters, then a higher score. */

@@ -16,14 +16,14 @@ double advice_score(const double *v, const int *collapsed, int n, double *work);
  * B resamples of the n draws with replacement (a draw's V and collapse flag
  * together), each from stream b of mlpv_rng_uniform(seed). Returns the score;
  * *lo = *hi = NaN when it is NaN or B < 1. 0 on success, -1 out of memory. */
-int advice_score_ci(const double *v, const int *collapsed, int n, int B, uint64_t seed,
-                    double *score, double *lo, double *hi);
+int advice_score_ci(const double *v, const int *collapsed, int n, int B, uint64_t seed, double *score, double *lo,
+                    double *hi);
 
 typedef struct {
-    double score, lo, hi;          /* in: the score and its interval */
-    int depth;                     /* in: hidden layers */
-    long params;                   /* in: parameters */
-    int near_top;                  /* out: its interval overlaps the top candidate's */
+    double score, lo, hi; /* in: the score and its interval */
+    int depth; /* in: hidden layers */
+    long params; /* in: parameters */
+    int near_top; /* out: its interval overlaps the top candidate's */
 } advice_candidate;
 
 /* The top candidate is the one with the highest score (the first of equal

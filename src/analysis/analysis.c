@@ -62,7 +62,11 @@ int an_tasks(const analysis *a, int **first)
         int seen = 0;
         for (int k = 0; k < n && !seen; k++) seen = an_same_task(&a->trained[(*first)[k]], &a->trained[i]);
         if (seen) continue;
-        if (MLPV_GROW(*first, cap, n + 1)) { free(*first); *first = NULL; return -1; }
+        if (MLPV_GROW(*first, cap, n + 1)) {
+            free(*first);
+            *first = NULL;
+            return -1;
+        }
         (*first)[n++] = i;
     }
     return n;
@@ -70,7 +74,8 @@ int an_tasks(const analysis *a, int **first)
 
 int an_has_measure(const analysis *a, an_measure m)
 {
-    for (int i = 0; i < a->n_trained; i++) if (a->trained[i].measure == m) return 1;
+    for (int i = 0; i < a->n_trained; i++)
+        if (a->trained[i].measure == m) return 1;
     return 0;
 }
 
@@ -88,7 +93,7 @@ static int cmp_double(const void *x, const void *y)
 
 /* ---- grouping: records with equal keys, groups in order of first appearance ---- */
 
-static const analysis *sort_a;     /* qsort has no context argument */
+static const analysis *sort_a; /* qsort has no context argument */
 
 /* The at-init shape: activation, depth, width, budget, grid; then seed, then file order. */
 static int cmp_shape(const void *x, const void *y)
@@ -125,7 +130,9 @@ static int cmp_trained(const void *x, const void *y)
     return (*(const long *)x > *(const long *)y) - (*(const long *)x < *(const long *)y);
 }
 
-typedef struct { long first, start, n; } group;   /* a run of idx[start .. start+n-1] */
+typedef struct {
+    long first, start, n;
+} group; /* a run of idx[start .. start+n-1] */
 
 static int by_first(const void *x, const void *y)
 {
@@ -182,15 +189,22 @@ static int init_aggregate(const analysis *a, const long *idx, long m, an_init *g
     const an_record *r0 = &a->rec[idx[0]];
     memset(g, 0, sizeof *g);
     snprintf(g->activation, sizeof g->activation, "%s", r0->activation);
-    g->depth = (int)r0->depth; g->width = (int)r0->width; g->grid = (int)r0->grid; g->budget = r0->budget;
-    g->params = r0->params; g->activation_ratio = r0->activation_ratio;
+    g->depth = (int)r0->depth;
+    g->width = (int)r0->width;
+    g->grid = (int)r0->grid;
+    g->budget = r0->budget;
+    g->params = r0->params;
+    g->activation_ratio = r0->activation_ratio;
     g->activations = r0->depth * r0->width;
     g->v = malloc(sizeof(double) * (size_t)m);
     double *rho = malloc(sizeof(double) * (size_t)m), dead = 0;
-    if (!g->v || !rho) { free(rho); return -1; }
+    if (!g->v || !rho) {
+        free(rho);
+        return -1;
+    }
     for (long j = 0; j < m; j++) {
         const an_record *r = &a->rec[idx[j]];
-        if (j && r->seed == a->rec[idx[j - 1]].seed) continue;   /* measured again in another part */
+        if (j && r->seed == a->rec[idx[j - 1]].seed) continue; /* measured again in another part */
         g->v[g->n] = r->variability;
         rho[g->n] = r->collapse_ratio;
         g->collapsed += record_has(r, RFI_collapsed) && r->collapsed;
@@ -269,8 +283,11 @@ static int trained_aggregate(analysis *a, const long *idx, long m, double chance
     an_task_label(a, r0, t->task_label, sizeof t->task_label);
     t->measure = measure_of(r0);
     snprintf(t->activation, sizeof t->activation, "%s", r0->activation);
-    t->depth = (int)r0->depth; t->width = (int)r0->width; t->budget = r0->budget;
-    t->params = r0->params; t->activation_ratio = r0->activation_ratio;
+    t->depth = (int)r0->depth;
+    t->width = (int)r0->width;
+    t->budget = r0->budget;
+    t->params = r0->params;
+    t->activation_ratio = r0->activation_ratio;
     t->n_layers = r0->layer_grad_norm.n;
     t->grad_mean = calloc((size_t)t->n_layers + 1, sizeof(double));
     t->dead_mean = calloc((size_t)r0->depth + 1, sizeof(double));
@@ -284,19 +301,24 @@ static int trained_aggregate(analysis *a, const long *idx, long m, double chance
     for (long j = 0; j < m; j++) {
         const an_record *r = &a->rec[idx[j]];
         seeds++;
-        for (int k = 0; k < MLPV_RIVAL_COUNT; k++) if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
+        for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
+            if (isfinite(r->rival[k])) rv[k][nrv[k]++] = r->rival[k];
         int div = record_has(r, RFI_diverged) && r->diverged;
         double v = loss ? -r->test_loss : r->test_accuracy;
         int failed = div || !isfinite(v);
         success += !loss && !failed && v >= a->success_threshold;
         diverged += div;
         for (int l = 0; l < t->n_layers && l < r->layer_grad_norm.n; l++) t->grad_mean[l] += r->layer_grad_norm.v[l];
-        for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++) t->dead_mean[l] += r->layer_dead_fraction.v[l];
-        if (failed && loss && isnan(chance)) continue;        /* no chance level known: left out */
+        for (int l = 0; l < r->depth && l < r->layer_dead_fraction.n; l++)
+            t->dead_mean[l] += r->layer_dead_fraction.v[l];
+        if (failed && loss && isnan(chance)) continue; /* no chance level known: left out */
         t->seed_v[t->n++] = failed ? (loss ? -chance : 0.5) : v;
-        if (loss && (failed || isfinite(r->test_r2))) { r2 += failed ? 0.0 : r->test_r2; r2n++; }
+        if (loss && (failed || isfinite(r->test_r2))) {
+            r2 += failed ? 0.0 : r->test_r2;
+            r2n++;
+        }
     }
-    for (int k = 0; k < MLPV_RIVAL_COUNT; k++)       /* undefined draws (e.g. NASWOT's -inf) are left out */
+    for (int k = 0; k < MLPV_RIVAL_COUNT; k++) /* undefined draws (e.g. NASWOT's -inf) are left out */
         t->rival[k] = nrv[k] ? mlpv_summarize(rv[k], (size_t)nrv[k]).median : NAN;
     for (int l = 0; l < t->n_layers; l++) t->grad_mean[l] /= (double)seeds;
     for (int l = 0; l < t->depth; l++) t->dead_mean[l] /= (double)seeds;
@@ -328,7 +350,7 @@ static int build_trained(analysis *a, long *idx)
         /* file order inside the group: the bootstrap of the mean does not care, the medians neither */
         const an_record *r0 = &a->rec[idx[g[k].start]];
         double chance = measure_of(r0) == AN_NEG_TEST_LOSS ? chance_loss(a, idx, n, r0, work) : NAN;
-        a->n_trained = (int)k + 1;        /* the bootstrap stream of configuration k is seed + k + 1 */
+        a->n_trained = (int)k + 1; /* the bootstrap stream of configuration k is seed + k + 1 */
         rc = trained_aggregate(a, idx + g[k].start, g[k].n, chance, &a->trained[k], work);
     }
     free(work);
@@ -365,8 +387,11 @@ int analysis_compute(analysis *a)
     a->n_failed = 0;
     for (long i = 0; i < a->n_rec; i++) a->n_failed += !ok(&a->rec[i]);
     long *idx = malloc(sizeof(long) * ((size_t)a->n_rec + 1));
-    int rc = idx && task_labels_build(&a->tasks, a->rec, a->n_rec) == 0 && build_init(a, idx) == 0 && build_trained(a, idx) == 0 && analysis_claims(a) == 0 &&
-             analysis_predict(a) == 0 && analysis_regret(a) == 0 ? 0 : -1;
+    int rc = idx && task_labels_build(&a->tasks, a->rec, a->n_rec) == 0 && build_init(a, idx) == 0 &&
+                     build_trained(a, idx) == 0 && analysis_claims(a) == 0 && analysis_predict(a) == 0 &&
+                     analysis_regret(a) == 0
+                 ? 0
+                 : -1;
     free(idx);
     return rc;
 }
@@ -378,7 +403,9 @@ void analysis_free(analysis *a)
     for (int i = 0; i < a->n_init; i++) free(a->init[i].v);
     free(a->init);
     for (int i = 0; i < a->n_trained; i++) {
-        free(a->trained[i].grad_mean); free(a->trained[i].dead_mean); free(a->trained[i].seed_v);
+        free(a->trained[i].grad_mean);
+        free(a->trained[i].dead_mean);
+        free(a->trained[i].seed_v);
     }
     free(a->trained);
     free(a->claims);

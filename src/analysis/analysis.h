@@ -23,14 +23,14 @@ typedef struct {
     int depth, width, grid;
     long budget, params;
     double activation_ratio;
-    long activations;              /* depth * width */
-    int n;                         /* draws */
-    double *v;                     /* [n] variabilities, sorted ascending */
+    long activations; /* depth * width */
+    int n; /* draws */
+    double *v; /* [n] variabilities, sorted ascending */
     double v_median, v_q25, v_q75;
     double rho_median;
     long collapsed;
-    double c2c, c2c_lo, c2c_hi;    /* Wilson 95% */
-    double dead_last;              /* mean dead fraction of the last hidden layer */
+    double c2c, c2c_lo, c2c_hi; /* Wilson 95% */
+    double dead_last; /* mean dead fraction of the last hidden layer */
 } an_init;
 
 /* The measure of trainability a trained configuration is judged by, named by
@@ -38,9 +38,9 @@ typedef struct {
  * loss (real-valued targets; the test MSE, negated so that higher is better,
  * as every score and statistic here assumes). */
 typedef enum { AN_ACCURACY, AN_NEG_TEST_LOSS, AN_MEASURE_COUNT } an_measure;
-const char *an_measure_name(an_measure m);    /* "accuracy", "-test loss": in slices, rows and captions */
-const char *an_measure_key(an_measure m);     /* "accuracy", "-test_loss": in CSV cells and summary.json */
-const char *an_measure_words(an_measure m);   /* "mean test accuracy", "mean -test loss (MSE)" */
+const char *an_measure_name(an_measure m); /* "accuracy", "-test loss": in slices, rows and captions */
+const char *an_measure_key(an_measure m); /* "accuracy", "-test_loss": in CSV cells and summary.json */
+const char *an_measure_words(an_measure m); /* "mean test accuracy", "mean -test loss (MSE)" */
 
 /* The task of a trained record, as one string: every place in the analysis
  * that groups, compares or prints tasks goes through it: the label of r's
@@ -52,21 +52,22 @@ void an_task_label(const struct analysis_s *a, const record *r, char *buf, size_
 
 /* Trained aggregate of one (task, measure, activation, depth, width, budget). */
 typedef struct {
-    char task_label[AN_TASK_LABEL];   /* an_task_label of its records */
-    an_measure measure;            /* its records' trainability */
+    char task_label[AN_TASK_LABEL]; /* an_task_label of its records */
+    an_measure measure; /* its records' trainability */
     char activation[24];
     int depth, width;
     long budget, params;
     double activation_ratio;
-    int n;                         /* trained seeds */
-    double *seed_v;                /* [n] each seed's value of the measure (a failed run at chance, below) */
-    double tr_mean, tr_lo, tr_hi;  /* mean of the measure over seeds, bootstrap 95% */
-    double r2_mean;                /* mean test R^2 over seeds (a failed run: 0); NaN for accuracy */
-    double success, success_lo, success_hi;   /* accuracy >= threshold, Wilson 95%; NaN for -test loss */
+    int n; /* trained seeds */
+    double *seed_v; /* [n] each seed's value of the measure (a failed run at chance, below) */
+    double tr_mean, tr_lo, tr_hi; /* mean of the measure over seeds, bootstrap 95% */
+    double r2_mean; /* mean test R^2 over seeds (a failed run: 0); NaN for accuracy */
+    double success, success_lo, success_hi; /* accuracy >= threshold, Wilson 95%; NaN for -test loss */
     double diverged_rate;
-    const an_init *init;           /* its at-init aggregate (V3 from every draw), or NULL */
-    double rival[MLPV_RIVAL_COUNT];   /* median over seeds of each rival score (NaN when absent) */
-    double *grad_mean, *dead_mean; int n_layers;   /* per-layer means at init over seeds */
+    const an_init *init; /* its at-init aggregate (V3 from every draw), or NULL */
+    double rival[MLPV_RIVAL_COUNT]; /* median over seeds of each rival score (NaN when absent) */
+    double *grad_mean, *dead_mean;
+    int n_layers; /* per-layer means at init over seeds */
 } an_trained;
 
 /* A task of the analysis: its label and its measure (a task whose records name
@@ -76,42 +77,42 @@ int an_same_task(const an_trained *x, const an_trained *y);
 void an_task_slice(const an_trained *t, char *buf, size_t len);
 
 typedef enum { AN_HOLDS, AN_FAILS, AN_INCONCLUSIVE, AN_NO_DATA } an_verdict;
-const char *an_verdict_name(an_verdict v);    /* "holds", "does not hold", "inconclusive", "no data" */
+const char *an_verdict_name(an_verdict v); /* "holds", "does not hold", "inconclusive", "no data" */
 
 /* What a claim row is about; the overall rows count the relu and abs series,
  * the pairs, the tasks and the pool. */
 typedef enum {
-    AN_SLICE_SERIES,               /* one activation at one budget (or width), over depths;
+    AN_SLICE_SERIES, /* one activation at one budget (or width), over depths;
                                       C3w: one activation at one depth, over widths */
-    AN_SLICE_PAIR,                 /* relu vs abs at one budget (or width) */
-    AN_SLICE_TASK,                 /* the trained configurations of one task */
-    AN_SLICE_POOLED,               /* every trained configuration */
-    AN_SLICE_OVERALL               /* the claim's verdict over its counted rows */
+    AN_SLICE_PAIR, /* relu vs abs at one budget (or width) */
+    AN_SLICE_TASK, /* the trained configurations of one task */
+    AN_SLICE_POOLED, /* every trained configuration */
+    AN_SLICE_OVERALL /* the claim's verdict over its counted rows */
 } an_slice;
 
 /* One claim's test on one slice of the data (e.g. C1 for relu at budget 10000). */
 typedef struct {
-    char claim[4];                 /* "C1".."C5", and "C3w" (C3 over widths at a fixed depth) */
+    char claim[4]; /* "C1".."C5", and "C3w" (C3 over widths at a fixed depth) */
     an_slice kind;
-    char activation[24];           /* AN_SLICE_SERIES: the activation */
-    long budget;                   /* AN_SLICE_SERIES: the budget (0: a fixed width) */
-    int depth;                     /* C3w: the fixed depth */
-    char slice[AN_TASK_LABEL + 64];   /* "relu, budget 10000", for people */
-    char statistic[160];           /* what is measured, in words */
-    double value, lo, hi;          /* the statistic and its 95% bootstrap interval */
+    char activation[24]; /* AN_SLICE_SERIES: the activation */
+    long budget; /* AN_SLICE_SERIES: the budget (0: a fixed width) */
+    int depth; /* C3w: the fixed depth */
+    char slice[AN_TASK_LABEL + 64]; /* "relu, budget 10000", for people */
+    char statistic[160]; /* what is measured, in words */
+    double value, lo, hi; /* the statistic and its 95% bootstrap interval */
     an_verdict verdict;
-    char detail[256];              /* the numbers behind the verdict, in words */
+    char detail[256]; /* the numbers behind the verdict, in words */
 } an_claim;
 
 /* A row of the predictive-power table. */
 typedef struct {
-    char score[40];                /* "V3", "collapse ratio", "depth", "random", a rival, ... */
-    char slice[AN_TASK_LABEL];     /* "all", "relu", "checkerboard:8", ... */
-    an_measure measure;            /* the trainability measure the scores are correlated with */
-    int n;                         /* configurations */
+    char score[40]; /* "V3", "collapse ratio", "depth", "random", a rival, ... */
+    char slice[AN_TASK_LABEL]; /* "all", "relu", "checkerboard:8", ... */
+    an_measure measure; /* the trainability measure the scores are correlated with */
+    int n; /* configurations */
     double spearman, sp_lo, sp_hi;
     double kendall, kd_lo, kd_hi;
-    double partial, pa_lo, pa_hi;  /* Spearman partial correlation controlling for depth */
+    double partial, pa_lo, pa_hi; /* Spearman partial correlation controlling for depth */
 } an_predict;
 
 /* A row of the regret table (docs/claims.md): for one task and one at-init
@@ -121,14 +122,14 @@ typedef struct {
     char score[40];
     char task_label[AN_TASK_LABEL];
     an_measure measure;
-    int sign;                      /* +1: the highest score ranks first; -1: the lowest; 0: a random pick */
-    int n;                         /* configurations the score ranks (score and measure defined) */
-    int n_task;                    /* configurations of the task (measure defined) */
-    double best;                   /* the best mean of the measure among the n_task */
-    double pick_mean;              /* the mean of the configuration ranked first (ties: their average) */
-    char pick[96];                 /* "relu, depth 4, width 27", or "3 tied: ..." */
-    double regret, lo, hi;         /* best - pick_mean, percentile 95% over seeds */
-    double regret3, lo3, hi3;      /* best - (best mean among the first 3), expected over ties */
+    int sign; /* +1: the highest score ranks first; -1: the lowest; 0: a random pick */
+    int n; /* configurations the score ranks (score and measure defined) */
+    int n_task; /* configurations of the task (measure defined) */
+    double best; /* the best mean of the measure among the n_task */
+    double pick_mean; /* the mean of the configuration ranked first (ties: their average) */
+    char pick[96]; /* "relu, depth 4, width 27", or "3 tied: ..." */
+    double regret, lo, hi; /* best - pick_mean, percentile 95% over seeds */
+    double regret3, lo3, hi3; /* best - (best mean among the first 3), expected over ties */
 } an_regret;
 
 /* How a score of this sign ranks: "highest first", "lowest first", "random pick". */
@@ -140,24 +141,33 @@ const char *an_direction_name(int sign);
  * over which the expectation is taken. Items whose key or value is NaN are
  * left out; NaN when none is left (or k < 1). With fewer than k items, the
  * best of them. work: AN_TOPK_WORK(n) bytes of scratch. */
-#define AN_TOPK_WORK(n) ((size_t)(n) * 2 * sizeof(double) + 1)
+#define AN_TOPK_WORK(n) ((size_t)(n)*2 * sizeof(double) + 1)
 double an_topk_expected(const double *key, const double *value, int n, int k, int sign, void *work);
 
 typedef struct analysis_s {
     const char *dir;
-    results res;                   /* the store's records (results_load) */
-    const an_record *rec; long n_rec;   /* res.rec, or records built by a test */
-    long n_failed;                 /* records with status "failed": left out of everything below */
-    task_labels tasks;             /* the records' tasks and their labels */
-    an_init *init; int n_init;
-    an_trained *trained; int n_trained;
-    an_claim *claims; int n_claims; size_t claims_cap;
-    an_predict *predict; int n_predict; size_t predict_cap;
-    an_regret *regret; int n_regret; size_t regret_cap;
-    int failed;                    /* out of memory while computing (analysis_run returns -1) */
-    double success_threshold;      /* accuracy counted as success (default 0.75) */
-    int bootstrap;                 /* resamples (default 1000) */
-    unsigned long long seed;       /* bootstrap seed */
+    results res; /* the store's records (results_load) */
+    const an_record *rec;
+    long n_rec; /* res.rec, or records built by a test */
+    long n_failed; /* records with status "failed": left out of everything below */
+    task_labels tasks; /* the records' tasks and their labels */
+    an_init *init;
+    int n_init;
+    an_trained *trained;
+    int n_trained;
+    an_claim *claims;
+    int n_claims;
+    size_t claims_cap;
+    an_predict *predict;
+    int n_predict;
+    size_t predict_cap;
+    an_regret *regret;
+    int n_regret;
+    size_t regret_cap;
+    int failed; /* out of memory while computing (analysis_run returns -1) */
+    double success_threshold; /* accuracy counted as success (default 0.75) */
+    int bootstrap; /* resamples (default 1000) */
+    unsigned long long seed; /* bootstrap seed */
 } analysis;
 
 /* The tasks of a->trained, in order of appearance: (*first)[k] is the index of
@@ -182,14 +192,22 @@ void analysis_free(analysis *a);
  * Returns 0, or -1 with one line in err. */
 int report_write(const analysis *a, const char *out_dir, char *err, size_t errlen);
 
-
 /* ---- report: shared by report.c and report_plots.c (added by the report writer) ---- */
-typedef enum { RP_GALLERY, RP_V3_DEPTH, RP_C2C_DEPTH, RP_ACC_DEPTH, RP_V3_ACC, RP_LAYERS, RP_REGRET, RP_COUNT } report_fig;
+typedef enum {
+    RP_GALLERY,
+    RP_V3_DEPTH,
+    RP_C2C_DEPTH,
+    RP_ACC_DEPTH,
+    RP_V3_ACC,
+    RP_LAYERS,
+    RP_REGRET,
+    RP_COUNT
+} report_fig;
 typedef struct {
-    int gnuplot;                   /* 1 when gnuplot was found on PATH */
-    int written[RP_COUNT];         /* 1 when DIR/report/<file> was written */
-    char note[RP_COUNT][200];      /* why a figure is missing ("" when written) */
-    char caption[RP_COUNT][600];   /* what a written figure shows */
+    int gnuplot; /* 1 when gnuplot was found on PATH */
+    int written[RP_COUNT]; /* 1 when DIR/report/<file> was written */
+    char note[RP_COUNT][200]; /* why a figure is missing ("" when written) */
+    char caption[RP_COUNT][600]; /* what a written figure shows */
 } report_figures;
 /* "gallery.png", "v3_depth.png", ... */
 const char *report_fig_file(report_fig f);

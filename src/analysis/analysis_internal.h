@@ -26,7 +26,10 @@ an_verdict an_verdict_of(double value, double lo, double hi, int sign, int stric
 an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
                        double value, double lo, double hi, an_verdict v);
 /* The detail column of a claim row (nothing when the row could not be added). */
-#define AN_DETAIL(c, ...) do { if (c) snprintf((c)->detail, sizeof (c)->detail, __VA_ARGS__); } while (0)
+#define AN_DETAIL(c, ...)                                                                                              \
+    do {                                                                                                               \
+        if (c) snprintf((c)->detail, sizeof(c)->detail, __VA_ARGS__);                                                  \
+    } while (0)
 
 /* ---- the at-init scores (scores.c) ---- */
 
@@ -34,10 +37,10 @@ an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char
  * score's own parameter (a rival's index). NaN where it is not defined. */
 typedef double (*an_score_fn)(const an_trained *t, int index, const analysis *a, int k);
 typedef struct {
-    const char *name;              /* "V3", "V3 x (1 - C2C)", "depth", a rival's name, ... */
+    const char *name; /* "V3", "V3 x (1 - C2C)", "depth", a rival's name, ... */
     an_score_fn fn;
     int k;
-    int sign;                      /* +1: higher predicts better; -1: lower; 0: no preference (random) */
+    int sign; /* +1: higher predicts better; -1: lower; 0: no preference (random) */
 } an_score;
 #define AN_MAX_SCORES (16 + MLPV_RIVAL_COUNT)
 /* The scores in table order into out[AN_MAX_SCORES]; returns their count. */

@@ -28,17 +28,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS 1e-12                /* floor under medians before taking logs (V can be exactly 0) */
-#define MAX_SERIES_DEPTHS RECORD_MAX_DEPTH   /* the reader refuses deeper records; a budget fixes the width */
+#define EPS 1e-12 /* floor under medians before taking logs (V can be exactly 0) */
+#define MAX_SERIES_DEPTHS RECORD_MAX_DEPTH /* the reader refuses deeper records; a budget fixes the width */
 
 /* ---- a small reproducible generator for resampling ---- */
 
-typedef struct { uint64_t key, ctr; } boot_rng;
+typedef struct {
+    uint64_t key, ctr;
+} boot_rng;
 
-static double rng_u(boot_rng *r)
-{
-    return (double)(mlpv_mix64(r->key + r->ctr++) >> 11) * 0x1p-53;
-}
+static double rng_u(boot_rng *r) { return (double)(mlpv_mix64(r->key + r->ctr++) >> 11) * 0x1p-53; }
 
 /* ---- series: the at-init aggregates of one (activation, budget), by depth;
  * or, for C3w, of one (activation, depth) at fixed widths, by width ---- */
@@ -47,9 +46,9 @@ typedef struct {
     const an_init *g[MAX_SERIES_DEPTHS];
     int n;
     char activation[24];
-    long budget;                  /* 0 for a fixed-width series */
-    int width;                    /* the fixed width, 0 for a budget series */
-    int depth;                    /* a series over widths: its fixed depth; 0 for a series over depths */
+    long budget; /* 0 for a fixed-width series */
+    int width; /* the fixed width, 0 for a budget series */
+    int depth; /* a series over widths: its fixed depth; 0 for a series over depths */
 } series;
 
 static int cmp_double(const void *x, const void *y)
@@ -83,7 +82,7 @@ static series series_of(const analysis *a, const char *act, long key)
     for (int i = 0; i < a->n_init; i++) {
         const an_init *g = &a->init[i];
         if (strcmp(g->activation, act) || size_key(g) != key || g->grid != grid) continue;
-        assert(s.n < MAX_SERIES_DEPTHS);     /* one aggregate per depth: the reader refuses deeper records */
+        assert(s.n < MAX_SERIES_DEPTHS); /* one aggregate per depth: the reader refuses deeper records */
         if (s.n < MAX_SERIES_DEPTHS) s.g[s.n++] = g;
     }
     qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_depth);
@@ -122,11 +121,15 @@ static void series_values(const series *s, boot_rng *r, double *med, double *c2c
 {
     for (int k = 0; k < s->n; k++) {
         const an_init *g = s->g[k];
-        if (!r) { med[k] = g->v_median; c2c[k] = g->c2c; continue; }
+        if (!r) {
+            med[k] = g->v_median;
+            c2c[k] = g->c2c;
+            continue;
+        }
         long hits = 0;
         for (int i = 0; i < g->n; i++) {
             tmp[i] = g->v[(int)(rng_u(r) * g->n)];
-            hits += rng_u(r) < g->c2c;       /* a resampled collapse flag */
+            hits += rng_u(r) < g->c2c; /* a resampled collapse flag */
         }
         qsort(tmp, (size_t)g->n, sizeof(double), cmp_double);
         med[k] = mlpv_quantile_sorted(tmp, (size_t)g->n, 0.5);
@@ -138,18 +141,24 @@ static void series_values(const series *s, boot_rng *r, double *med, double *c2c
 typedef double (*series_stat)(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx);
 
 /* Point estimate and percentile interval over a->bootstrap resamples. */
-static double boot_series(analysis *a, const series *s, int ns, series_stat f, const void *ctx,
-                          uint64_t stream, double *lo, double *hi)
+static double boot_series(analysis *a, const series *s, int ns, series_stat f, const void *ctx, uint64_t stream,
+                          double *lo, double *hi)
 {
     double med[2][MAX_SERIES_DEPTHS] = { { 0 } }, c2c[2][MAX_SERIES_DEPTHS] = { { 0 } };
     double *mp[2] = { med[0], med[1] }, *cp[2] = { c2c[0], c2c[1] };
     int maxn = 1;
     assert(ns >= 1 && ns <= 2);
     for (int k = 0; k < ns; k++)
-        for (int d = 0; d < s[k].n; d++) if (s[k].g[d]->n > maxn) maxn = s[k].g[d]->n;
+        for (int d = 0; d < s[k].n; d++)
+            if (s[k].g[d]->n > maxn) maxn = s[k].g[d]->n;
     double *tmp = malloc(sizeof(double) * (size_t)maxn), *stats = malloc(sizeof(double) * (size_t)a->bootstrap);
     *lo = *hi = NAN;
-    if (!tmp || !stats) { free(tmp); free(stats); a->failed = 1; return NAN; }
+    if (!tmp || !stats) {
+        free(tmp);
+        free(stats);
+        a->failed = 1;
+        return NAN;
+    }
     for (int k = 0; k < ns; k++) series_values(&s[k], NULL, mp[k], cp[k], tmp);
     double value = f(s, ns, mp, cp, ctx);
     boot_rng r = { mlpv_mix64(a->seed ^ (stream * 0x9E3779B97F4A7C15ull)), 0 };
@@ -172,7 +181,8 @@ static double boot_series(analysis *a, const series *s, int ns, series_stat f, c
 static int argmax(const double *v, int n)
 {
     int b = 0;
-    for (int i = 1; i < n; i++) if (v[i] > v[b]) b = i;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[b]) b = i;
     return b;
 }
 
@@ -180,7 +190,9 @@ static int argmax(const double *v, int n)
  * > 0 exactly when the medians rise to an interior peak and fall after it. */
 static double stat_c1(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)c2c; (void)ctx;
+    (void)ns;
+    (void)c2c;
+    (void)ctx;
     int n = s->n, p = argmax(med[0], n);
     double up = log((med[0][p] + EPS) / (med[0][0] + EPS)), down = log((med[0][p] + EPS) / (med[0][n - 1] + EPS));
     return up < down ? up : down;
@@ -189,14 +201,17 @@ static double stat_c1(const series *s, int ns, double *const *med, double *const
 /* C2a: C2C probability at the deepest depth minus at the shallowest. */
 static double stat_c2_rise(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)med; (void)ctx;
+    (void)ns;
+    (void)med;
+    (void)ctx;
     return c2c[0][s->n - 1] - c2c[0][0];
 }
 
 /* C2b: Spearman of median V3 and C2C probability across depths. */
 static double stat_c2_corr(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)ctx;
+    (void)ns;
+    (void)ctx;
     return mlpv_spearman(med[0], c2c[0], (size_t)s->n);
 }
 
@@ -204,7 +219,8 @@ static double stat_c2_corr(const series *s, int ns, double *const *med, double *
  * the peak (ctx: the peak's index in the point estimate). */
 static double stat_c3(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)c2c;
+    (void)ns;
+    (void)c2c;
     int upto = *(const int *)ctx + 1;
     double act[MAX_SERIES_DEPTHS];
     for (int k = 0; k < upto; k++) act[k] = (double)s->g[k]->activations;
@@ -215,28 +231,39 @@ static double stat_c3(const series *s, int ns, double *const *med, double *const
  * widths of a series at a fixed depth (all of them). */
 static double stat_c3w(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)c2c; (void)ctx;
+    (void)ns;
+    (void)c2c;
+    (void)ctx;
     double act[MAX_SERIES_DEPTHS];
     for (int k = 0; k < s->n; k++) act[k] = (double)s->g[k]->activations;
     return mlpv_spearman(act, med[0], (size_t)s->n);
 }
 
 /* C4 compares series 0 (relu) and 1 (abs) on their common depths. */
-typedef struct { int n; int ir[MAX_SERIES_DEPTHS], ia[MAX_SERIES_DEPTHS]; } common_depths;
+typedef struct {
+    int n;
+    int ir[MAX_SERIES_DEPTHS], ia[MAX_SERIES_DEPTHS];
+} common_depths;
 
 static common_depths common_of(const series *r, const series *a)
 {
     common_depths c = { 0, { 0 }, { 0 } };
     for (int i = 0; i < r->n; i++)
         for (int j = 0; j < a->n; j++)
-            if (r->g[i]->depth == a->g[j]->depth) { c.ir[c.n] = i; c.ia[c.n] = j; c.n++; }
+            if (r->g[i]->depth == a->g[j]->depth) {
+                c.ir[c.n] = i;
+                c.ia[c.n] = j;
+                c.n++;
+            }
     return c;
 }
 
 /* C4a: median over common depths of log(V_abs / V_relu). */
 static double stat_c4_v(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)s; (void)ns; (void)c2c;
+    (void)s;
+    (void)ns;
+    (void)c2c;
     const common_depths *c = ctx;
     double d[MAX_SERIES_DEPTHS];
     for (int k = 0; k < c->n; k++) d[k] = log((med[1][c->ia[k]] + EPS) / (med[0][c->ir[k]] + EPS));
@@ -247,7 +274,9 @@ static double stat_c4_v(const series *s, int ns, double *const *med, double *con
 /* C4b: C2C(abs) - C2C(relu) at the deepest common depth. */
 static double stat_c4_c2c(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)s; (void)ns; (void)med;
+    (void)s;
+    (void)ns;
+    (void)med;
     const common_depths *c = ctx;
     return c2c[1][c->ia[c->n - 1]] - c2c[0][c->ir[c->n - 1]];
 }
@@ -255,10 +284,14 @@ static double stat_c4_c2c(const series *s, int ns, double *const *med, double *c
 /* C4c: log2(peak depth of abs / peak depth of relu), over common depths. */
 static double stat_c4_peak(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx)
 {
-    (void)ns; (void)c2c;
+    (void)ns;
+    (void)c2c;
     const common_depths *c = ctx;
     double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
-    for (int k = 0; k < c->n; k++) { vr[k] = med[0][c->ir[k]]; va[k] = med[1][c->ia[k]]; }
+    for (int k = 0; k < c->n; k++) {
+        vr[k] = med[0][c->ir[k]];
+        va[k] = med[1][c->ia[k]];
+    }
     int pr = argmax(vr, c->n), pa = argmax(va, c->n);
     return log2((double)s[1].g[c->ia[pa]]->depth / (double)s[0].g[c->ir[pr]]->depth);
 }
@@ -268,23 +301,33 @@ static double stat_c4_peak(const series *s, int ns, double *const *med, double *
 an_verdict an_verdict_of(double value, double lo, double hi, int sign, int strict)
 {
     if (isnan(value) || isnan(lo) || isnan(hi)) return AN_INCONCLUSIVE;
-    if (sign < 0) { double t = -lo; lo = -hi; hi = t; }
+    if (sign < 0) {
+        double t = -lo;
+        lo = -hi;
+        hi = t;
+    }
     if (lo > 0) return AN_HOLDS;
     if (hi < 0 || (strict && hi <= 0)) return AN_FAILS;
     return AN_INCONCLUSIVE;
 }
 
 an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char *slice, const char *statistic,
-                           double value, double lo, double hi, an_verdict v)
+                       double value, double lo, double hi, an_verdict v)
 {
-    if (MLPV_GROW(a->claims, a->claims_cap, a->n_claims + 1)) { a->failed = 1; return NULL; }
+    if (MLPV_GROW(a->claims, a->claims_cap, a->n_claims + 1)) {
+        a->failed = 1;
+        return NULL;
+    }
     an_claim *c = &a->claims[a->n_claims++];
     memset(c, 0, sizeof *c);
     snprintf(c->claim, sizeof c->claim, "%s", claim);
     c->kind = kind;
     snprintf(c->slice, sizeof c->slice, "%s", slice);
     snprintf(c->statistic, sizeof c->statistic, "%s", statistic);
-    c->value = value; c->lo = lo; c->hi = hi; c->verdict = v;
+    c->value = value;
+    c->lo = lo;
+    c->hi = hi;
+    c->verdict = v;
     return c;
 }
 
@@ -318,8 +361,9 @@ static void add_overall(analysis *a, const char *claim, int first)
     an_verdict v = !rows ? AN_NO_DATA : fails ? AN_FAILS : holds == rows ? AN_HOLDS : AN_INCONCLUSIVE;
     an_claim *c = an_add_claim(a, claim, AN_SLICE_OVERALL, "overall", "all counted rows of this claim (docs/claims.md)",
                                NAN, NAN, NAN, v);
-    if (c) snprintf(c->detail, sizeof c->detail, "%d rows: %d hold, %d do not hold, %d inconclusive", rows, holds,
-                    fails, rows - holds - fails);
+    if (c)
+        snprintf(c->detail, sizeof c->detail, "%d rows: %d hold, %d do not hold, %d inconclusive", rows, holds, fails,
+                 rows - holds - fails);
 }
 
 /* Distinct sizes and activations of the at-init data, in order of appearance
@@ -335,7 +379,11 @@ static int distinct(const analysis *a, int by_budget, int **out)
             seen = by_budget ? size_key(&a->init[(*out)[k]]) == size_key(&a->init[i])
                              : !strcmp(a->init[(*out)[k]].activation, a->init[i].activation);
         if (seen) continue;
-        if (MLPV_GROW(*out, cap, n + 1)) { free(*out); *out = NULL; return -1; }
+        if (MLPV_GROW(*out, cap, n + 1)) {
+            free(*out);
+            *out = NULL;
+            return -1;
+        }
         (*out)[n++] = i;
     }
     return n;
@@ -348,11 +396,14 @@ static void size_label(const series *s, char *buf, size_t len, const char *what)
     else snprintf(buf, len, "%s, width %d", what, s->width);
 }
 
-static an_claim *series_claim(analysis *a, const series *s, const char *claim, const char *slice,
-                              const char *statistic, double v, double lo, double hi, an_verdict verdict)
+static an_claim *series_claim(analysis *a, const series *s, const char *claim, const char *slice, const char *statistic,
+                              double v, double lo, double hi, an_verdict verdict)
 {
     an_claim *c = an_add_claim(a, claim, AN_SLICE_SERIES, slice, statistic, v, lo, hi, verdict);
-    if (c) { snprintf(c->activation, sizeof c->activation, "%s", s->activation); c->budget = s->budget; }
+    if (c) {
+        snprintf(c->activation, sizeof c->activation, "%s", s->activation);
+        c->budget = s->budget;
+    }
     return c;
 }
 
@@ -369,17 +420,17 @@ static void claims_per_series(analysis *a, const series *s, uint64_t stream)
     v = boot_series(a, s, 1, stat_c1, NULL, stream + 1, &lo, &hi);
     an_claim *c = series_claim(a, s, "C1", slice, "min log(V3 peak / V3 at the shallowest, / V3 at the deepest depth)",
                                v, lo, hi, an_verdict_of(v, lo, hi, +1, 1));
-    AN_DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d",
-           med[0], s->g[0]->depth, med[p], s->g[p]->depth, med[n - 1], s->g[n - 1]->depth);
+    AN_DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d", med[0], s->g[0]->depth, med[p],
+              s->g[p]->depth, med[n - 1], s->g[n - 1]->depth);
 
     v = boot_series(a, s, 1, stat_c2_rise, NULL, stream + 2, &lo, &hi);
-    c = series_claim(a, s, "C2", slice, "C2C probability at the deepest minus at the shallowest depth",
-                     v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
+    c = series_claim(a, s, "C2", slice, "C2C probability at the deepest minus at the shallowest depth", v, lo, hi,
+                     an_verdict_of(v, lo, hi, +1, 0));
     AN_DETAIL(c, "C2C %.3f at depth %d, %.3f at depth %d", s->g[0]->c2c, s->g[0]->depth, s->g[n - 1]->c2c,
-           s->g[n - 1]->depth);
+              s->g[n - 1]->depth);
     v = boot_series(a, s, 1, stat_c2_corr, NULL, stream + 3, &lo, &hi);
-    c = series_claim(a, s, "C2", slice, "Spearman(median V3, C2C probability) across depths",
-                     v, lo, hi, an_verdict_of(v, lo, hi, -1, 0));
+    c = series_claim(a, s, "C2", slice, "Spearman(median V3, C2C probability) across depths", v, lo, hi,
+                     an_verdict_of(v, lo, hi, -1, 0));
     AN_DETAIL(c, "%d depths%s", n, isnan(v) ? "; C2C is constant (no collapse seen)" : "");
 
     const char *c3 = "Spearman(number of activations L*n, median V3) over depths up to the peak";
@@ -387,7 +438,7 @@ static void claims_per_series(analysis *a, const series *s, uint64_t stream)
         v = boot_series(a, s, 1, stat_c3, &p, stream + 4, &lo, &hi);
         c = series_claim(a, s, "C3", slice, c3, v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
         AN_DETAIL(c, "depths %d..%d: activations %ld..%ld", s->g[0]->depth, s->g[p]->depth, s->g[0]->activations,
-               s->g[p]->activations);
+                  s->g[p]->activations);
     } else {
         c = series_claim(a, s, "C3", slice, c3, NAN, NAN, NAN, AN_NO_DATA);
         AN_DETAIL(c, "the peak is at depth %d: fewer than 3 depths before it", s->g[p]->depth);
@@ -400,8 +451,9 @@ static void claim_c3w(analysis *a, const series *s, uint64_t stream)
     char slice[96];
     snprintf(slice, sizeof slice, "%s, depth %d", s->activation, s->depth);
     double lo, hi, v = boot_series(a, s, 1, stat_c3w, NULL, stream, &lo, &hi);
-    an_claim *c = series_claim(a, s, "C3w", slice, "Spearman(number of activations L*n, median V3) over widths at a fixed depth",
-                               v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
+    an_claim *c =
+        series_claim(a, s, "C3w", slice, "Spearman(number of activations L*n, median V3) over widths at a fixed depth",
+                     v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
     if (c) c->depth = s->depth;
     double med[MAX_SERIES_DEPTHS];
     for (int k = 0; k < s->n; k++) med[k] = s->g[k]->v_median;
@@ -417,7 +469,7 @@ static void claim_c4(analysis *a, const series *r, const series *ab, uint64_t st
 {
     int first = a->n_claims;
     claim_c4_rows(a, r, ab, stream);
-    for (int i = first; i < a->n_claims; i++) a->claims[i].budget = r->budget;   /* 0: a fixed width */
+    for (int i = first; i < a->n_claims; i++) a->claims[i].budget = r->budget; /* 0: a fixed width */
 }
 
 /* The rows of claim_c4. */
@@ -428,33 +480,41 @@ static void claim_c4_rows(analysis *a, const series *r, const series *ab, uint64
     char slice[96];
     size_label(r, slice, sizeof slice, "relu vs abs");
     if (cd.n < 3) {
-        an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "relu and abs share fewer than 3 depths", NAN, NAN, NAN, AN_NO_DATA);
+        an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "relu and abs share fewer than 3 depths", NAN, NAN, NAN,
+                     AN_NO_DATA);
         return;
     }
     double lo, hi, v;
     v = boot_series(a, two, 2, stat_c4_v, &cd, stream + 1, &lo, &hi);
     an_claim *c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "median over depths of log(V3 abs / V3 relu)", v, lo, hi,
-                            an_verdict_of(v, lo, hi, +1, 0));
+                               an_verdict_of(v, lo, hi, +1, 0));
     AN_DETAIL(c, "abs/relu median-V3 ratio %.3g over %d common depths", exp(v), cd.n);
     v = boot_series(a, two, 2, stat_c4_c2c, &cd, stream + 2, &lo, &hi);
     c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "C2C(abs) - C2C(relu) at the deepest common depth", v, lo, hi,
-                  an_verdict_of(v, lo, hi, -1, 0));
+                     an_verdict_of(v, lo, hi, -1, 0));
     AN_DETAIL(c, "depth %d: abs %.3f, relu %.3f", r->g[cd.ir[cd.n - 1]]->depth, ab->g[cd.ia[cd.n - 1]]->c2c,
-           r->g[cd.ir[cd.n - 1]]->c2c);
+              r->g[cd.ir[cd.n - 1]]->c2c);
     v = boot_series(a, two, 2, stat_c4_peak, &cd, stream + 3, &lo, &hi);
     c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "log2(depth of abs's V3 peak / depth of relu's)", v, lo, hi,
-                  an_verdict_of(v, lo, hi, +1, 0));
+                     an_verdict_of(v, lo, hi, +1, 0));
     double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
-    for (int k = 0; k < cd.n; k++) { vr[k] = r->g[cd.ir[k]]->v_median; va[k] = ab->g[cd.ia[k]]->v_median; }
+    for (int k = 0; k < cd.n; k++) {
+        vr[k] = r->g[cd.ir[k]]->v_median;
+        va[k] = ab->g[cd.ia[k]]->v_median;
+    }
     AN_DETAIL(c, "median V3 peaks at depth %d (abs) and %d (relu)", ab->g[cd.ia[argmax(va, cd.n)]]->depth,
-           r->g[cd.ir[argmax(vr, cd.n)]]->depth);
+              r->g[cd.ir[argmax(vr, cd.n)]]->depth);
 }
 
 int analysis_claims(analysis *a)
 {
     int *budgets, *acts;
     int nb = distinct(a, 1, &budgets), na = distinct(a, 0, &acts);
-    if (nb < 0 || na < 0) { free(budgets); free(acts); return -1; }
+    if (nb < 0 || na < 0) {
+        free(budgets);
+        free(acts);
+        return -1;
+    }
     uint64_t stream = 100;
     int first = a->n_claims;
     for (int b = 0; b < nb; b++)
@@ -477,7 +537,8 @@ int analysis_claims(analysis *a)
             if (g->budget > 0 || strcmp(g->activation, a->init[acts[i]].activation)) continue;
             int seen = 0;
             for (int k = 0; k < j && !seen; k++)
-                seen = a->init[k].budget <= 0 && a->init[k].depth == g->depth && !strcmp(a->init[k].activation, g->activation);
+                seen = a->init[k].budget <= 0 && a->init[k].depth == g->depth &&
+                       !strcmp(a->init[k].activation, g->activation);
             series s = seen ? (series){ .n = 0 } : widths_of(a, g->activation, g->depth);
             if (s.n >= 3) claim_c3w(a, &s, wstream);
             wstream += 10;

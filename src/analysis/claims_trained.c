@@ -22,13 +22,22 @@ static void claim_c5(analysis *a, const an_trained *ref, an_measure m, uint64_t 
 {
     size_t cap = (size_t)a->n_trained + 1;
     double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *d = malloc(sizeof(double) * cap);
-    if (!x || !y || !d) { free(x); free(y); free(d); a->failed = 1; return; }
+    if (!x || !y || !d) {
+        free(x);
+        free(y);
+        free(d);
+        a->failed = 1;
+        return;
+    }
     size_t n = 0;
     int best = -1;
     for (int i = 0; i < a->n_trained; i++) {
         const an_trained *t = &a->trained[i];
         if (!in_slice(t, ref, m)) continue;
-        x[n] = t->init->v_median; y[n] = t->tr_mean; d[n] = t->depth; n++;
+        x[n] = t->init->v_median;
+        y[n] = t->tr_mean;
+        d[n] = t->depth;
+        n++;
         if (best < 0 || t->tr_mean > a->trained[best].tr_mean) best = i;
     }
     /* Where the best configuration falls in `mlpvar advise`'s ranking
@@ -52,23 +61,30 @@ static void claim_c5(analysis *a, const an_trained *ref, an_measure m, uint64_t 
     }
     snprintf(stat, sizeof stat, "Spearman(V3 at init, %s) over configurations", an_measure_words(m));
     double lo = NAN, hi = NAN;
-    double v = n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, a->seed + stream, 0.95,
-                                          &lo, &hi, NULL) : NAN;
-    an_claim *c = an_add_claim(a, "C5", ref ? AN_SLICE_TASK : AN_SLICE_POOLED, slice, stat,
-                               v, lo, hi, n < 4 ? AN_NO_DATA : an_verdict_of(v, lo, hi, +1, 0));
+    double v = n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, a->seed + stream, 0.95, &lo,
+                                          &hi, NULL)
+                      : NAN;
+    an_claim *c = an_add_claim(a, "C5", ref ? AN_SLICE_TASK : AN_SLICE_POOLED, slice, stat, v, lo, hi,
+                               n < 4 ? AN_NO_DATA : an_verdict_of(v, lo, hi, +1, 0));
     if (best >= 0)
-        AN_DETAIL(c, "%zu configurations; depth alone gives %.2f; the best (%s, depth %d, %s %.3g) ranks %d of %zu "
-                  "by the advise score", n, n >= 2 ? mlpv_spearman(d, y, n) : NAN, a->trained[best].activation,
-                  a->trained[best].depth, an_measure_name(m), a->trained[best].tr_mean, rank, n);
-    else
-        AN_DETAIL(c, "no trained configuration with an at-init aggregate and a finite %s", an_measure_name(m));
-    free(x); free(y); free(d);
+        AN_DETAIL(c,
+                  "%zu configurations; depth alone gives %.2f; the best (%s, depth %d, %s %.3g) ranks %d of %zu "
+                  "by the advise score",
+                  n, n >= 2 ? mlpv_spearman(d, y, n) : NAN, a->trained[best].activation, a->trained[best].depth,
+                  an_measure_name(m), a->trained[best].tr_mean, rank, n);
+    else AN_DETAIL(c, "no trained configuration with an at-init aggregate and a finite %s", an_measure_name(m));
+    free(x);
+    free(y);
+    free(d);
 }
 
 void analysis_claims_c5(analysis *a, uint64_t stream)
 {
     int *tasks, nt = an_tasks(a, &tasks);
-    if (nt < 0) { a->failed = 1; return; }
+    if (nt < 0) {
+        a->failed = 1;
+        return;
+    }
     for (int k = 0; k < nt; k++) claim_c5(a, &a->trained[tasks[k]], a->trained[tasks[k]].measure, stream++);
     free(tasks);
     for (int m = 0; m < AN_MEASURE_COUNT; m++)

@@ -29,7 +29,10 @@ static int panel(gp_job *j, const gallery_opts *o, int r, double **F, char *err,
     if (!d) return -1;
     for (int i = 0; i < g; i++)
         for (int k = 0; k < g; k++) fprintf(d, "%.7g%c", (*F)[(size_t)i * g + k], k + 1 < g ? ' ' : '\n');
-    if (fclose(d) != 0) { snprintf(err, errlen, "cannot write %s", path); return -1; }
+    if (fclose(d) != 0) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -1;
+    }
     char title[160];
     snprintf(title, sizeof title, "%s, depth %d, width %d\nV%d = %.2e, rho = %.3g", mlpv_activation_name(s->activation),
              s->depth, s->width, o->order, m.variability, m.collapse_ratio);
@@ -47,12 +50,18 @@ int landscape_gallery(const gallery_opts *o, const char *png, char *err, size_t 
     snprintf(terminal, sizeof terminal, "pngcairo size %d,%d font ',9'", 260 * o->cols, 280 * o->rows + 40);
     gp_job j;
     if (gp_open(&j, terminal, err, errlen) != 0) return -1;
-    fprintf(j.gp, "set multiplot layout %d,%d title 'Random landscapes on [-1,1]^2, grid %d, seed %llu (V%d, collapse ratio rho)'\n",
-            o->rows, o->cols, o->grid.grid, (unsigned long long)o->seed, o->order);
+    fprintf(
+        j.gp,
+        "set multiplot layout %d,%d title 'Random landscapes on [-1,1]^2, grid %d, seed %llu (V%d, collapse ratio rho)'\n",
+        o->rows, o->cols, o->grid.grid, (unsigned long long)o->seed, o->order);
     fputs("unset key\nunset colorbox\nunset tics\nset size ratio -1\nset palette rgb 33,13,10\n", j.gp);
     double *F = NULL;
     for (int r = 0; r < o->rows * o->cols; r++)
-        if (panel(&j, o, r, &F, err, errlen) != 0) { free(F); gp_discard(&j, NULL, 0); return -1; }
+        if (panel(&j, o, r, &F, err, errlen) != 0) {
+            free(F);
+            gp_discard(&j, NULL, 0);
+            return -1;
+        }
     free(F);
     return gp_run(&j, png, err, errlen);
 }

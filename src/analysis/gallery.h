@@ -11,12 +11,12 @@
 #include "mlpvar/spec.h"
 
 typedef struct {
-    const mlpv_spec *specs;  /* [rows * cols], row-major: row = activation, column = depth */
+    const mlpv_spec *specs; /* [rows * cols], row-major: row = activation, column = depth */
     int rows, cols;
-    mlpv_grid_opts grid;     /* the landscape grid (size, precision, slice) */
-    int order;               /* V_k's k */
-    double tau;              /* collapse threshold */
-    uint64_t seed;           /* every network's seed */
+    mlpv_grid_opts grid; /* the landscape grid (size, precision, slice) */
+    int order; /* V_k's k */
+    double tau; /* collapse threshold */
+    uint64_t seed; /* every network's seed */
 } gallery_opts;
 
 /* Writes png. Returns 0, or -1 with one line in err (out of memory, gnuplot

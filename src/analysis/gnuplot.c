@@ -1,6 +1,6 @@
 /* The gnuplot harness (gnuplot.h): a private folder per job, exact string
  * literals, gnuplot run by posix_spawn (no shell), the folder removed by nftw. */
-#define _XOPEN_SOURCE 700          /* nftw */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "gnuplot.h"
 
 #include <errno.h>
@@ -15,7 +15,10 @@
 
 extern char **environ;
 
-#define SETERR(...) do { if (err && errlen) snprintf(err, errlen, __VA_ARGS__); } while (0)
+#define SETERR(...)                                                                                                    \
+    do {                                                                                                               \
+        if (err && errlen) snprintf(err, errlen, __VA_ARGS__);                                                         \
+    } while (0)
 
 /* ---- string literals ---- */
 
@@ -25,8 +28,10 @@ static void literal(FILE *f, const char *prefix, const char *s)
     fputs(prefix, f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned c = *p;
-        if (c == '"' || c == '\\' || c == '`') { fputc('\\', f); fputc((int)c, f); }
-        else if (c == '\n') fputs("\\n", f);
+        if (c == '"' || c == '\\' || c == '`') {
+            fputc('\\', f);
+            fputc((int)c, f);
+        } else if (c == '\n') fputs("\\n", f);
         else if (c == '\r') fputs("\\r", f);
         else if (c == '\t') fputs("\\t", f);
         /* gnuplot reads up to 4 octal digits after "\0": always write all 4,
@@ -47,7 +52,7 @@ int gp_which(char *path, size_t len)
 {
     const char *env = getenv("PATH");
     char fallback[256];
-    if (!env) {                                   /* execvp's default search path */
+    if (!env) { /* execvp's default search path */
         size_t n = confstr(_CS_PATH, fallback, sizeof fallback);
         env = n > 0 && n <= sizeof fallback ? fallback : "/bin:/usr/bin";
     }
@@ -79,7 +84,9 @@ static _Thread_local char rm_path[GP_PATH];
 
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-    (void)st; (void)type; (void)ftw;
+    (void)st;
+    (void)type;
+    (void)ftw;
     if (remove(path) == 0) return 0;
     rm_errno = errno;
     snprintf(rm_path, sizeof rm_path, "%s", path);
@@ -88,7 +95,10 @@ static int rm_entry(const char *path, const struct stat *st, int type, struct FT
 
 int gp_discard(gp_job *j, char *err, size_t errlen)
 {
-    if (j->gp) { fclose(j->gp); j->gp = NULL; }
+    if (j->gp) {
+        fclose(j->gp);
+        j->gp = NULL;
+    }
     if (!j->dir[0]) return 0;
     rm_errno = 0;
     int rc = nftw(j->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -139,7 +149,10 @@ FILE *gp_data(gp_job *j, char *path, size_t len, char *err, size_t errlen)
     char name[32];
     snprintf(name, sizeof name, "d%d.dat", j->nfiles++);
     int n = snprintf(path, len, "%s/%s", j->dir, name);
-    if (n < 0 || (size_t)n >= len) { SETERR("no room for the path of %s/%s", j->dir, name); return NULL; }
+    if (n < 0 || (size_t)n >= len) {
+        SETERR("no room for the path of %s/%s", j->dir, name);
+        return NULL;
+    }
     FILE *f = fopen(path, "w");
     if (!f) SETERR("cannot write %s: %s", path, strerror(errno));
     return f;
@@ -153,7 +166,10 @@ static int spawn_wait(const char *exe, const char *script, const char *log, int 
 {
     posix_spawn_file_actions_t fa;
     int e = posix_spawn_file_actions_init(&fa);
-    if (e) { SETERR("cannot run gnuplot: %s", strerror(e)); return -1; }
+    if (e) {
+        SETERR("cannot run gnuplot: %s", strerror(e));
+        return -1;
+    }
     if (!(e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) &&
         !(e = posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600)))
         e = posix_spawn_file_actions_adddup2(&fa, 1, 2);
@@ -163,7 +179,10 @@ static int spawn_wait(const char *exe, const char *script, const char *log, int 
     if (!e) e = a2 ? posix_spawn(&pid, exe, &fa, NULL, argv, environ) : ENOMEM;
     posix_spawn_file_actions_destroy(&fa);
     free(a2);
-    if (e) { SETERR("cannot run %s: %s", exe, strerror(e)); return -1; }
+    if (e) {
+        SETERR("cannot run %s: %s", exe, strerror(e));
+        return -1;
+    }
     while (waitpid(pid, status, 0) < 0) {
         if (errno == EINTR) continue;
         SETERR("cannot wait for gnuplot: %s", strerror(errno));
@@ -205,7 +224,12 @@ static int move_file(const char *from, const char *to)
     if (rename(from, to) == 0) return 0;
     if (errno != EXDEV) return -1;
     FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    if (!out) { int e = errno; if (in) fclose(in); errno = e; return -1; }
+    if (!out) {
+        int e = errno;
+        if (in) fclose(in);
+        errno = e;
+        return -1;
+    }
     char buf[65536];
     size_t n;
     int bad = 0;
@@ -213,7 +237,10 @@ static int move_file(const char *from, const char *to)
     bad |= ferror(in);
     int e = errno;
     fclose(in);
-    if (fclose(out) != 0 && !bad) { bad = 1; e = errno; }
+    if (fclose(out) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
     errno = e;
     return bad ? -1 : 0;
 }
@@ -222,13 +249,19 @@ int gp_run(gp_job *j, const char *png, char *err, size_t errlen)
 {
     char exe[GP_PATH], script[GP_PATH], log[GP_PATH], out[GP_PATH];
     int rc = -1, status = 0;
-    if (!j->gp) { SETERR("the gnuplot job was not open"); goto done; }
+    if (!j->gp) {
+        SETERR("the gnuplot job was not open");
+        goto done;
+    }
     in_dir(j, "plot.gp", script);
     fputs("unset multiplot\nunset output\n", j->gp);
     int bad = ferror(j->gp);
     if (fclose(j->gp) != 0) bad = 1;
     j->gp = NULL;
-    if (bad) { SETERR("cannot write %s: %s", script, strerror(errno)); goto done; }
+    if (bad) {
+        SETERR("cannot write %s: %s", script, strerror(errno));
+        goto done;
+    }
     if (gp_which(exe, sizeof exe) != 0) {
         SETERR("gnuplot not found on PATH; install it with 'apt-get install gnuplot-nox'");
         goto done;
@@ -244,8 +277,14 @@ int gp_run(gp_job *j, const char *png, char *err, size_t errlen)
     }
     in_dir(j, "out.png", out);
     struct stat st;
-    if (stat(out, &st) != 0 || st.st_size == 0) { SETERR("gnuplot exited 0 but drew no PNG"); goto done; }
-    if (move_file(out, png) != 0) { SETERR("cannot write %s: %s", png, strerror(errno)); goto done; }
+    if (stat(out, &st) != 0 || st.st_size == 0) {
+        SETERR("gnuplot exited 0 but drew no PNG");
+        goto done;
+    }
+    if (move_file(out, png) != 0) {
+        SETERR("cannot write %s: %s", png, strerror(errno));
+        goto done;
+    }
     rc = 0;
 done:
     /* on an earlier error, err keeps that one */

@@ -10,12 +10,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define GP_PATH 4096        /* room for any path inside a job's folder */
+#define GP_PATH 4096 /* room for any path inside a job's folder */
 
 typedef struct {
-    char dir[GP_PATH];      /* the job's folder; "" once removed */
-    FILE *gp;               /* its script, plot.gp, open until gp_run or gp_discard */
-    int nfiles;             /* data files made so far (d0.dat, d1.dat, ...) */
+    char dir[GP_PATH]; /* the job's folder; "" once removed */
+    FILE *gp; /* its script, plot.gp, open until gp_run or gp_discard */
+    int nfiles; /* data files made so far (d0.dat, d1.dat, ...) */
 } gp_job;
 
 /* Looks for an executable gnuplot on PATH (as execvp would; no shell). Returns

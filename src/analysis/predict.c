@@ -21,7 +21,13 @@ static void predict_slice(analysis *a, const char *slice, an_measure m, slice_fn
 {
     size_t cap = (size_t)a->n_trained + 1;
     double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *z = malloc(sizeof(double) * cap);
-    if (!x || !y || !z) { free(x); free(y); free(z); a->failed = 1; return; }
+    if (!x || !y || !z) {
+        free(x);
+        free(y);
+        free(z);
+        a->failed = 1;
+        return;
+    }
     an_score scores[AN_MAX_SCORES];
     int ns = an_scores(scores);
     for (int k = 0; k < ns; k++) {
@@ -31,10 +37,16 @@ static void predict_slice(analysis *a, const char *slice, an_measure m, slice_fn
             if (t->measure != m || !in(t, ctx)) continue;
             double s = scores[k].fn(t, i, a, scores[k].k);
             if (isnan(s) || isnan(t->tr_mean)) continue;
-            x[n] = s; y[n] = t->tr_mean; z[n] = t->depth; n++;
+            x[n] = s;
+            y[n] = t->tr_mean;
+            z[n] = t->depth;
+            n++;
         }
         if (n < 4) continue;
-        if (MLPV_GROW(a->predict, a->predict_cap, a->n_predict + 1)) { a->failed = 1; break; }
+        if (MLPV_GROW(a->predict, a->predict_cap, a->n_predict + 1)) {
+            a->failed = 1;
+            break;
+        }
         an_predict *p = &a->predict[a->n_predict++];
         memset(p, 0, sizeof *p);
         snprintf(p->score, sizeof p->score, "%s", scores[k].name);
@@ -42,19 +54,26 @@ static void predict_slice(analysis *a, const char *slice, an_measure m, slice_fn
         p->measure = m;
         p->n = (int)n;
         uint64_t seed = a->seed + 7919 * (uint64_t)a->n_predict;
-        p->spearman = mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->sp_lo, &p->sp_hi, NULL);
-        p->kendall = mlpv_bootstrap_ci(mlpv_stat_kendall_tau_b, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->kd_lo, &p->kd_hi, NULL);
+        p->spearman =
+            mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->sp_lo, &p->sp_hi, NULL);
+        p->kendall = mlpv_bootstrap_ci(mlpv_stat_kendall_tau_b, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->kd_lo,
+                                       &p->kd_hi, NULL);
         p->partial = p->pa_lo = p->pa_hi = NAN;
         if (strcmp(scores[k].name, "depth"))
-            p->partial = mlpv_bootstrap_ci(mlpv_stat_partial_spearman, x, y, z, n, a->bootstrap, seed, 0.95,
-                                           &p->pa_lo, &p->pa_hi, NULL);
+            p->partial = mlpv_bootstrap_ci(mlpv_stat_partial_spearman, x, y, z, n, a->bootstrap, seed, 0.95, &p->pa_lo,
+                                           &p->pa_hi, NULL);
     }
     free(x);
     free(y);
     free(z);
 }
 
-static int in_all(const an_trained *t, const void *ctx) { (void)t; (void)ctx; return 1; }
+static int in_all(const an_trained *t, const void *ctx)
+{
+    (void)t;
+    (void)ctx;
+    return 1;
+}
 static int in_act(const an_trained *t, const void *ctx) { return !strcmp(t->activation, (const char *)ctx); }
 static int in_task(const an_trained *t, const void *ctx) { return an_same_task(t, ctx); }
 
@@ -66,7 +85,8 @@ int analysis_predict(analysis *a)
         for (int i = 0; i < a->n_trained; i++) {
             int seen = a->trained[i].measure != (an_measure)m;
             for (int j = 0; j < i && !seen; j++)
-                seen = a->trained[j].measure == (an_measure)m && !strcmp(a->trained[j].activation, a->trained[i].activation);
+                seen = a->trained[j].measure == (an_measure)m &&
+                       !strcmp(a->trained[j].activation, a->trained[i].activation);
             if (!seen) predict_slice(a, a->trained[i].activation, (an_measure)m, in_act, a->trained[i].activation);
         }
     }

@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { double key, value; } kv;
+typedef struct {
+    double key, value;
+} kv;
 
 /* Higher key first; within equal keys, lower value first. */
 static int cmp_kv(const void *x, const void *y)
@@ -44,13 +46,18 @@ double an_topk_expected(const double *key, const double *value, int n, int k, in
         if (!isnan(key[i]) && !isnan(value[i])) w[m++] = (kv){ sign > 0 ? key[i] : sign < 0 ? -key[i] : 0.0, value[i] };
     if (!m || k < 1) return NAN;
     qsort(w, (size_t)m, sizeof *w, cmp_kv);
-    double best = -INFINITY;              /* the best of the groups taken whole */
+    double best = -INFINITY; /* the best of the groups taken whole */
     int taken = 0;
     for (int i = 0; i < m && taken < k;) {
         int j = i;
         while (j < m && w[j].key == w[i].key) j++;
         int g = j - i;
-        if (taken + g <= k) { best = fmax(best, w[j - 1].value); taken += g; i = j; continue; }
+        if (taken + g <= k) {
+            best = fmax(best, w[j - 1].value);
+            taken += g;
+            i = j;
+            continue;
+        }
         /* a random subset of `need` of the g tied values v_1 <= ... <= v_g: its
          * maximum is v_r with probability C(r-1, need-1) / C(g, need) */
         int need = k - taken;
@@ -65,30 +72,46 @@ double an_topk_expected(const double *key, const double *value, int n, int k, in
 static double max_of(const double *v, int n)
 {
     double b = NAN;
-    for (int i = 0; i < n; i++) if (!isnan(v[i]) && (isnan(b) || v[i] > b)) b = v[i];
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i]) && (isnan(b) || v[i] > b)) b = v[i];
     return b;
 }
 
 /* "relu, depth 4, width 27", or "3 tied: relu depth 1, ..." for the configurations idx[] ranked first. */
 static void describe_pick(const analysis *a, const int *idx, const double *key, int n, int sign, char *buf, size_t len)
 {
-    if (sign == 0) { snprintf(buf, len, "any (a random pick of %d)", n); return; }
+    if (sign == 0) {
+        snprintf(buf, len, "any (a random pick of %d)", n);
+        return;
+    }
     double top = NAN;
     int tied = 0, first = -1;
     for (int i = 0; i < n; i++) {
         if (isnan(key[i])) continue;
         double k = sign * key[i];
-        if (isnan(top) || k > top) { top = k; tied = 1; first = i; }
-        else if (k == top) tied++;
+        if (isnan(top) || k > top) {
+            top = k;
+            tied = 1;
+            first = i;
+        } else if (k == top) tied++;
     }
-    if (first < 0) { snprintf(buf, len, "none"); return; }
+    if (first < 0) {
+        snprintf(buf, len, "none");
+        return;
+    }
     const an_trained *t = &a->trained[idx[first]];
-    if (tied == 1) { snprintf(buf, len, "%s, depth %d, width %d", t->activation, t->depth, t->width); return; }
+    if (tied == 1) {
+        snprintf(buf, len, "%s, depth %d, width %d", t->activation, t->depth, t->width);
+        return;
+    }
     size_t o = (size_t)snprintf(buf, len, "%d tied:", tied);
     for (int i = 0, shown = 0; i < n && o < len; i++) {
         if (isnan(key[i]) || sign * key[i] != top) continue;
         t = &a->trained[idx[i]];
-        if (shown++ == 3) { snprintf(buf + o, len - o, " ..."); break; }
+        if (shown++ == 3) {
+            snprintf(buf + o, len - o, " ...");
+            break;
+        }
         o += (size_t)snprintf(buf + o, len - o, "%s %s depth %d", shown > 1 ? "," : "", t->activation, t->depth);
     }
 }
@@ -118,9 +141,13 @@ static int regret_task(analysis *a, const int *idx, int T, uint64_t stream)
     double *r3 = malloc(sizeof(double) * (size_t)B), *u = NULL;
     kv *work = malloc(sizeof(kv) * (size_t)T);
     int maxn = 1, rc = 0;
-    for (int c = 0; c < T; c++) if (a->trained[idx[c]].n > maxn) maxn = a->trained[idx[c]].n;
+    for (int c = 0; c < T; c++)
+        if (a->trained[idx[c]].n > maxn) maxn = a->trained[idx[c]].n;
     u = malloc(sizeof(double) * (size_t)maxn);
-    if (!means || !key || !point || !r1 || !r3 || !work || !u) { rc = -1; goto done; }
+    if (!means || !key || !point || !r1 || !r3 || !work || !u) {
+        rc = -1;
+        goto done;
+    }
     /* resample b: configuration c's seeds from stream b, its own run of uniforms */
     uint64_t rkey = mlpv_mix64(a->seed ^ (stream * 0x9E3779B97F4A7C15ull));
     for (int c = 0; c < T; c++) point[c] = a->trained[idx[c]].tr_mean;
@@ -142,7 +169,10 @@ static int regret_task(analysis *a, const int *idx, int T, uint64_t stream)
             ranked += !isnan(key[c]);
         }
         if (ranked < 2) continue;
-        if (MLPV_GROW(a->regret, a->regret_cap, a->n_regret + 1)) { rc = -1; break; }
+        if (MLPV_GROW(a->regret, a->regret_cap, a->n_regret + 1)) {
+            rc = -1;
+            break;
+        }
         an_regret *g = &a->regret[a->n_regret++];
         memset(g, 0, sizeof *g);
         const an_trained *t0 = &a->trained[idx[0]];
@@ -169,7 +199,13 @@ static int regret_task(analysis *a, const int *idx, int T, uint64_t stream)
         interval(r3, used, &g->lo3, &g->hi3);
     }
 done:
-    free(means); free(key); free(point); free(r1); free(r3); free(work); free(u);
+    free(means);
+    free(key);
+    free(point);
+    free(r1);
+    free(r3);
+    free(work);
+    free(u);
     return rc;
 }
 

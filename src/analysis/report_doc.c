@@ -13,8 +13,17 @@ void doc_html_inline(FILE *f, const char *s)
 {
     int code = 0, bold = 0;
     for (; *s; s++) {
-        if (*s == '`') { fputs(code ? "</code>" : "<code>", f); code = !code; continue; }
-        if (!code && s[0] == '*' && s[1] == '*') { fputs(bold ? "</strong>" : "<strong>", f); bold = !bold; s++; continue; }
+        if (*s == '`') {
+            fputs(code ? "</code>" : "<code>", f);
+            code = !code;
+            continue;
+        }
+        if (!code && s[0] == '*' && s[1] == '*') {
+            fputs(bold ? "</strong>" : "<strong>", f);
+            bold = !bold;
+            s++;
+            continue;
+        }
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
@@ -46,8 +55,7 @@ void doc_h(doc *d, int level, const char *text)
 
 /* One formatted block of text in both documents: markdown with md_before /
  * md_after around it, HTML inside the element tag. */
-static void doc_text(doc *d, const char *md_before, const char *md_after, const char *tag, const char *fmt,
-                     va_list ap)
+static void doc_text(doc *d, const char *md_before, const char *md_after, const char *tag, const char *fmt, va_list ap)
 {
     char buf[4096];
     vsnprintf(buf, sizeof buf, fmt, ap);
@@ -65,7 +73,11 @@ void doc_p(doc *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void doc_list(doc *d, int open) { fputs(open ? "<ul>\n" : "</ul>\n", d->html); if (!open) fputc('\n', d->md); }
+void doc_list(doc *d, int open)
+{
+    fputs(open ? "<ul>\n" : "</ul>\n", d->html);
+    if (!open) fputc('\n', d->md);
+}
 
 void doc_li(doc *d, const char *fmt, ...)
 {
@@ -78,26 +90,47 @@ void doc_li(doc *d, const char *fmt, ...)
 void doc_table(doc *d, int nc, const char *const *head)
 {
     fputc('|', d->md);
-    for (int j = 0; j < nc; j++) { fputc(' ', d->md); md_cell(d->md, head[j]); fputs(" |", d->md); }
+    for (int j = 0; j < nc; j++) {
+        fputc(' ', d->md);
+        md_cell(d->md, head[j]);
+        fputs(" |", d->md);
+    }
     fputs("\n|", d->md);
     for (int j = 0; j < nc; j++) fputs("---|", d->md);
     fputc('\n', d->md);
     fputs("<table>\n<thead><tr>", d->html);
-    for (int j = 0; j < nc; j++) { fputs("<th>", d->html); doc_html_inline(d->html, head[j]); fputs("</th>", d->html); }
+    for (int j = 0; j < nc; j++) {
+        fputs("<th>", d->html);
+        doc_html_inline(d->html, head[j]);
+        fputs("</th>", d->html);
+    }
     fputs("</tr></thead>\n<tbody>\n", d->html);
 }
 
 void doc_row(doc *d, int nc, char (*cells)[CELL], const char *cls)
 {
     fputc('|', d->md);
-    for (int j = 0; j < nc; j++) { fputc(' ', d->md); md_cell(d->md, cells[j]); fputs(" |", d->md); }
+    for (int j = 0; j < nc; j++) {
+        fputc(' ', d->md);
+        md_cell(d->md, cells[j]);
+        fputs(" |", d->md);
+    }
     fputc('\n', d->md);
-    if (cls) fprintf(d->html, "<tr class=\"%s\">", cls); else fputs("<tr>", d->html);
-    for (int j = 0; j < nc; j++) { fputs("<td>", d->html); doc_html_inline(d->html, cells[j]); fputs("</td>", d->html); }
+    if (cls) fprintf(d->html, "<tr class=\"%s\">", cls);
+    else fputs("<tr>", d->html);
+    for (int j = 0; j < nc; j++) {
+        fputs("<td>", d->html);
+        doc_html_inline(d->html, cells[j]);
+        fputs("</td>", d->html);
+    }
     fputs("</tr>\n", d->html);
 }
 
-void doc_table_end(doc *d) { fputs("</tbody>\n</table>\n", d->html); fputc('\n', d->md); }
+void doc_table_end(doc *d)
+{
+    fputs("</tbody>\n</table>\n", d->html);
+    fputc('\n', d->md);
+}
 
 void doc_fig(doc *d, const char *file, const char *caption)
 {
@@ -110,7 +143,8 @@ void doc_fig(doc *d, const char *file, const char *caption)
 /* Numbers for reading (the exact ones are in the CSV files and summary.json). */
 const char *doc_g3(char *buf, double v)
 {
-    if (isnan(v)) snprintf(buf, 32, "n/a"); else snprintf(buf, 32, "%.3g", v);
+    if (isnan(v)) snprintf(buf, 32, "n/a");
+    else snprintf(buf, 32, "%.3g", v);
     return buf;
 }
 
@@ -124,5 +158,6 @@ void doc_ci(char *out, const char *v, double lo, double hi)
 /* Budget 0 marks a fixed-width configuration. */
 void doc_budget(char *out, long budget)
 {
-    if (budget > 0) snprintf(out, CELL, "%ld", budget); else snprintf(out, CELL, "- (fixed width)");
+    if (budget > 0) snprintf(out, CELL, "%ld", budget);
+    else snprintf(out, CELL, "- (fixed width)");
 }

@@ -11,17 +11,19 @@
 
 /* ---- the two documents (report_doc.c) ---- */
 
-typedef struct { FILE *md, *html; } doc;
-#define CELL 512                   /* bytes of a table cell */
+typedef struct {
+    FILE *md, *html;
+} doc;
+#define CELL 512 /* bytes of a table cell */
 
 /* HTML text with `code` and **bold** spans (the markdown subset the report uses). */
 void doc_html_inline(FILE *f, const char *s);
 void doc_h(doc *d, int level, const char *text);
 void doc_p(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void doc_list(doc *d, int open);   /* open (1) or close (0) a list */
+void doc_list(doc *d, int open); /* open (1) or close (0) a list */
 void doc_li(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void doc_table(doc *d, int nc, const char *const *head);
-void doc_row(doc *d, int nc, char (*cells)[CELL], const char *cls);   /* cls: the HTML row class, or NULL */
+void doc_row(doc *d, int nc, char (*cells)[CELL], const char *cls); /* cls: the HTML row class, or NULL */
 void doc_table_end(doc *d);
 void doc_fig(doc *d, const char *file, const char *caption);
 /* A number for reading (%.3g, "n/a" for NaN) into buf[32]; returns buf. */
@@ -34,10 +36,22 @@ void doc_budget(char *out, long budget);
 /* ---- rows of the CSV files and summary.json (report_tables.c) ---- */
 
 enum { K_STR, K_NUM, K_INT };
-typedef struct { const char *key; int kind; const char *s; double d; long l; } cell;
+typedef struct {
+    const char *key;
+    int kind;
+    const char *s;
+    double d;
+    long l;
+} cell;
 #define MAX_CELLS 24
-typedef int (*cells_fn)(const void *item, cell *c);   /* an item's cells; returns their count */
-typedef struct { const char *name, *json; const void *items; size_t size; int n; cells_fn fn; } table_def;
+typedef int (*cells_fn)(const void *item, cell *c); /* an item's cells; returns their count */
+typedef struct {
+    const char *name, *json;
+    const void *items;
+    size_t size;
+    int n;
+    cells_fn fn;
+} table_def;
 
 #define REPORT_TABLES 5
 /* The tables (claims, predictive, regret, init, trained) into t[REPORT_TABLES]. */

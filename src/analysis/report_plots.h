@@ -30,27 +30,35 @@ void fig_empty(FILE *gp, const char *title, const char *why);
 
 /* One panel's plot command, series after series: a memory stream (the text,
  * its length), and how many series it has. */
-typedef struct { char *text; size_t len; FILE *f; int n; } fig_series;
-int fig_series_open(fig_series *s);                      /* 0, or -1 out of memory */
+typedef struct {
+    char *text;
+    size_t len;
+    FILE *f;
+    int n;
+} fig_series;
+int fig_series_open(fig_series *s); /* 0, or -1 out of memory */
 /* Starts one more series: ", " after the first, then the data file's name; the
  * caller writes its "using ..." and title to the stream returned. */
 FILE *fig_series_add(fig_series *s, const char *path);
-int fig_series_close(fig_series *s);                     /* 0 with s->text (free it), or -1 */
+int fig_series_close(fig_series *s); /* 0 with s->text (free it), or -1 */
 
 /* ---- the data's activations, tasks and panels ---- */
 
 #define FIG_MAXN 64
-typedef struct { char name[FIG_MAXN][AN_TASK_LABEL + 32]; int n; } fig_names;
+typedef struct {
+    char name[FIG_MAXN][AN_TASK_LABEL + 32];
+    int n;
+} fig_names;
 /* The index of x in s, added when new (the last slot is shared past FIG_MAXN names). */
 int fig_name_index(fig_names *s, const char *x);
 /* The activations of the data: relu, abs first, then as they appear. */
 void fig_activations(const analysis *a, fig_names *acts);
-const char *fig_colour(fig_names *acts, const char *act);   /* an activation's colour */
-int fig_point(int i);                                          /* the i-th point type */
+const char *fig_colour(fig_names *acts, const char *act); /* an activation's colour */
+int fig_point(int i); /* the i-th point type */
 /* Sorts m indices of a->init (trained 0) or a->trained (1) by depth. */
 void fig_by_depth(const analysis *a, int trained, int *idx, int m);
 
-static inline double fig_pos(double v) { return isfinite(v) && v > 0 ? v : NAN; }   /* for a log axis */
+static inline double fig_pos(double v) { return isfinite(v) && v > 0 ? v : NAN; } /* for a log axis */
 static inline double fig_or(double v, double alt) { return isfinite(v) ? v : alt; }
 
 /* The figures of trained networks (report_plots_trained.c); each never fails:

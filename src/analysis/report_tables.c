@@ -15,12 +15,24 @@ static int init_cells(const void *item, cell *c)
 {
     const an_init *g = item;
     int n = 0;
-    S_("activation", g->activation); I_("budget", g->budget); I_("depth", g->depth); I_("width", g->width);
-    I_("grid", g->grid); I_("params", g->params); D_("activation_ratio", g->activation_ratio);
-    I_("activations", g->activations); I_("draws", g->n);
-    D_("variability_median", g->v_median); D_("variability_q25", g->v_q25); D_("variability_q75", g->v_q75);
-    D_("rho_median", g->rho_median); I_("collapsed", g->collapsed);
-    D_("c2c", g->c2c); D_("c2c_lo", g->c2c_lo); D_("c2c_hi", g->c2c_hi); D_("dead_last", g->dead_last);
+    S_("activation", g->activation);
+    I_("budget", g->budget);
+    I_("depth", g->depth);
+    I_("width", g->width);
+    I_("grid", g->grid);
+    I_("params", g->params);
+    D_("activation_ratio", g->activation_ratio);
+    I_("activations", g->activations);
+    I_("draws", g->n);
+    D_("variability_median", g->v_median);
+    D_("variability_q25", g->v_q25);
+    D_("variability_q75", g->v_q75);
+    D_("rho_median", g->rho_median);
+    I_("collapsed", g->collapsed);
+    D_("c2c", g->c2c);
+    D_("c2c_lo", g->c2c_lo);
+    D_("c2c_hi", g->c2c_hi);
+    D_("dead_last", g->dead_last);
     return n;
 }
 
@@ -30,12 +42,22 @@ static int trained_cells(const void *item, cell *c)
 {
     const an_trained *t = item;
     int n = 0;
-    S_("task", t->task_label); S_("trainability", an_measure_key(t->measure)); S_("activation", t->activation);
-    I_("budget", t->budget); I_("depth", t->depth); I_("width", t->width); I_("params", t->params);
-    D_("activation_ratio", t->activation_ratio); I_("seeds", t->n);
-    D_("trainability_mean", t->tr_mean); D_("trainability_lo", t->tr_lo); D_("trainability_hi", t->tr_hi);
+    S_("task", t->task_label);
+    S_("trainability", an_measure_key(t->measure));
+    S_("activation", t->activation);
+    I_("budget", t->budget);
+    I_("depth", t->depth);
+    I_("width", t->width);
+    I_("params", t->params);
+    D_("activation_ratio", t->activation_ratio);
+    I_("seeds", t->n);
+    D_("trainability_mean", t->tr_mean);
+    D_("trainability_lo", t->tr_lo);
+    D_("trainability_hi", t->tr_hi);
     D_("r2_mean", t->r2_mean);
-    D_("success", t->success); D_("success_lo", t->success_lo); D_("success_hi", t->success_hi);
+    D_("success", t->success);
+    D_("success_lo", t->success_lo);
+    D_("success_hi", t->success_hi);
     D_("diverged_rate", t->diverged_rate);
     I_("init_draws", t->init ? t->init->n : 0);
     D_("variability_median", t->init ? t->init->v_median : NAN);
@@ -47,9 +69,14 @@ static int claim_cells(const void *item, cell *c)
 {
     const an_claim *k = item;
     int n = 0;
-    S_("claim", k->claim); S_("slice", k->slice); S_("statistic", k->statistic);
-    D_("value", k->value); D_("lo", k->lo); D_("hi", k->hi);
-    S_("verdict", an_verdict_name(k->verdict)); S_("detail", k->detail);
+    S_("claim", k->claim);
+    S_("slice", k->slice);
+    S_("statistic", k->statistic);
+    D_("value", k->value);
+    D_("lo", k->lo);
+    D_("hi", k->hi);
+    S_("verdict", an_verdict_name(k->verdict));
+    S_("detail", k->detail);
     return n;
 }
 
@@ -57,10 +84,19 @@ static int predict_cells(const void *item, cell *c)
 {
     const an_predict *p = item;
     int n = 0;
-    S_("score", p->score); S_("slice", p->slice); S_("trainability", an_measure_key(p->measure)); I_("n", p->n);
-    D_("spearman", p->spearman); D_("spearman_lo", p->sp_lo); D_("spearman_hi", p->sp_hi);
-    D_("kendall", p->kendall); D_("kendall_lo", p->kd_lo); D_("kendall_hi", p->kd_hi);
-    D_("partial_given_depth", p->partial); D_("partial_lo", p->pa_lo); D_("partial_hi", p->pa_hi);
+    S_("score", p->score);
+    S_("slice", p->slice);
+    S_("trainability", an_measure_key(p->measure));
+    I_("n", p->n);
+    D_("spearman", p->spearman);
+    D_("spearman_lo", p->sp_lo);
+    D_("spearman_hi", p->sp_hi);
+    D_("kendall", p->kendall);
+    D_("kendall_lo", p->kd_lo);
+    D_("kendall_hi", p->kd_hi);
+    D_("partial_given_depth", p->partial);
+    D_("partial_lo", p->pa_lo);
+    D_("partial_hi", p->pa_hi);
     return n;
 }
 
@@ -68,11 +104,21 @@ static int regret_cells(const void *item, cell *c)
 {
     const an_regret *r = item;
     int n = 0;
-    S_("task", r->task_label); S_("trainability", an_measure_key(r->measure)); S_("score", r->score);
-    S_("direction", an_direction_name(r->sign)); I_("configs_ranked", r->n); I_("configs", r->n_task);
-    D_("best", r->best); S_("pick", r->pick); D_("pick_mean", r->pick_mean);
-    D_("regret", r->regret); D_("regret_lo", r->lo); D_("regret_hi", r->hi);
-    D_("regret_top3", r->regret3); D_("regret_top3_lo", r->lo3); D_("regret_top3_hi", r->hi3);
+    S_("task", r->task_label);
+    S_("trainability", an_measure_key(r->measure));
+    S_("score", r->score);
+    S_("direction", an_direction_name(r->sign));
+    I_("configs_ranked", r->n);
+    I_("configs", r->n_task);
+    D_("best", r->best);
+    S_("pick", r->pick);
+    D_("pick_mean", r->pick_mean);
+    D_("regret", r->regret);
+    D_("regret_lo", r->lo);
+    D_("regret_hi", r->hi);
+    D_("regret_top3", r->regret3);
+    D_("regret_top3_lo", r->lo3);
+    D_("regret_top3_hi", r->hi3);
     return n;
 }
 
@@ -92,14 +138,21 @@ int report_tables(const analysis *a, table_def *t)
 /* The one number format of the CSV files and summary.json. */
 static void exact(char *buf, size_t len, double v, const char *missing)
 {
-    if (isfinite(v)) snprintf(buf, len, "%.17g", v); else snprintf(buf, len, "%s", missing);
+    if (isfinite(v)) snprintf(buf, len, "%.17g", v);
+    else snprintf(buf, len, "%s", missing);
 }
 
 static void csv_str(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
     fputc('"', f);
-    for (; *s; s++) { if (*s == '"') fputc('"', f); fputc(*s, f); }
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
     fputc('"', f);
 }
 
@@ -111,7 +164,13 @@ int report_write_csv(const char *dir, const table_def *t)
     if (!f) return -1;
     cell c[MAX_CELLS];
     /* a zeroed item gives the header when there are no rows */
-    static const union { an_init i; an_trained t; an_claim c; an_predict p; an_regret r; } zero;
+    static const union {
+        an_init i;
+        an_trained t;
+        an_claim c;
+        an_predict p;
+        an_regret r;
+    } zero;
     int nc = t->fn(t->n ? t->items : (const void *)&zero, c);
     for (int j = 0; j < nc; j++) fprintf(f, "%s%s", j ? "," : "", c[j].key);
     fputc('\n', f);
@@ -121,7 +180,10 @@ int report_write_csv(const char *dir, const table_def *t)
             if (j) fputc(',', f);
             if (c[j].kind == K_STR) csv_str(f, c[j].s);
             else if (c[j].kind == K_INT) fprintf(f, "%ld", c[j].l);
-            else { exact(num, sizeof num, c[j].d, ""); fputs(num, f); }
+            else {
+                exact(num, sizeof num, c[j].d, "");
+                fputs(num, f);
+            }
         }
         fputc('\n', f);
     }

@@ -79,8 +79,7 @@ double cli_double(const char *cmd, const char *opt, const char *s, double lo, do
     double v = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(v) || (errno == ERANGE && fabs(v) > 1))
         cli_die(cmd, "%s: '%.80s' is not a finite number; give a value between %g and %g", opt, s, lo, hi);
-    if (v < lo || v > hi)
-        cli_die(cmd, "%s: %g is out of range; give a value between %g and %g", opt, v, lo, hi);
+    if (v < lo || v > hi) cli_die(cmd, "%s: %g is out of range; give a value between %g and %g", opt, v, lo, hi);
     return v;
 }
 
@@ -92,7 +91,8 @@ static char **split_items(const char *cmd, const char *opt, const char *s, char 
     size_t cap = 1;
     for (const char *p = s; *p; p++) cap += *p == ',';
     if (cap > (size_t)LIM_MAX_LIST)
-        cli_die(cmd, "%s: more than %ld items, above the ceiling of a list (docs/limits.md); list fewer", opt, LIM_MAX_LIST);
+        cli_die(cmd, "%s: more than %ld items, above the ceiling of a list (docs/limits.md); list fewer", opt,
+                LIM_MAX_LIST);
     char **item = malloc(sizeof(char *) * cap);
     if (!*copy || !item) cli_fail(cmd, "out of memory");
     int k = 0;
@@ -104,8 +104,7 @@ static char **split_items(const char *cmd, const char *opt, const char *s, char 
     }
     for (int i = 0; i < k; i++)
         if (!*item[i])
-            cli_die(cmd, "%s: an empty item in '%.80s'; write values separated by single commas, e.g. 1,2,4",
-                    opt, s);
+            cli_die(cmd, "%s: an empty item in '%.80s'; write values separated by single commas, e.g. 1,2,4", opt, s);
     *n = k;
     return item;
 }
@@ -135,8 +134,8 @@ long *cli_long_list(const char *cmd, const char *opt, const char *s, long lo, lo
             a = b = cli_long(cmd, opt, tok, lo, hi);
         }
         if ((double)b - (double)a + 1 + (double)count > (double)LIM_MAX_LIST)
-            cli_die(cmd, "%s: more than %ld values, above the ceiling of a list (docs/limits.md); list fewer",
-                    opt, LIM_MAX_LIST);
+            cli_die(cmd, "%s: more than %ld values, above the ceiling of a list (docs/limits.md); list fewer", opt,
+                    LIM_MAX_LIST);
         if (MLPV_GROW(out, cap, count + (size_t)(b - a) + 1)) cli_fail(cmd, "out of memory");
         for (long v = a; v <= b; v++) out[count++] = v;
     }
@@ -174,7 +173,8 @@ mlpv_activation *cli_activation_list(const char *cmd, const char *s, int *n)
         if (mlpv_activation_parse(item[i], &out[i]) != 0)
             cli_die(cmd, "--activation: unknown activation '%.80s'; choose from %s", item[i], mlpv_activation_names());
         for (int j = 0; j < i; j++)
-            if (out[j] == out[i]) cli_die(cmd, "--activation: '%s' is listed twice; list each activation once", item[i]);
+            if (out[j] == out[i])
+                cli_die(cmd, "--activation: '%s' is listed twice; list each activation once", item[i]);
     }
     free(item);
     free(copy);

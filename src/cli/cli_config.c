@@ -97,10 +97,11 @@ int net_options_parse(const char *cmd, net_options *o, int argc, char **argv, in
 void net_options_check(const char *cmd, const net_options *o, int computes_variability)
 {
     if (computes_variability && o->grid <= o->order)
-        cli_die(cmd, "--grid %d is too small for --order %d: the k-th difference needs grid > order; "
-                "raise --grid (default 128)", o->grid, o->order);
-    if (o->n_budgets && o->n_widths)
-        cli_die(cmd, "--budget and --width both given; use one of them");
+        cli_die(cmd,
+                "--grid %d is too small for --order %d: the k-th difference needs grid > order; "
+                "raise --grid (default 128)",
+                o->grid, o->order);
+    if (o->n_budgets && o->n_widths) cli_die(cmd, "--budget and --width both given; use one of them");
 }
 
 config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows)
@@ -111,8 +112,10 @@ config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows)
     const int *depths = o->n_depths ? o->depths : default_depths;
     int nd = o->n_depths ? o->n_depths : 7;
     if ((double)nb * na * nd > (double)LIM_MAX_NETWORKS)
-        cli_die(cmd, "the options give %.0f configurations, above the ceiling of %ld (docs/limits.md); list fewer "
-                "budgets, widths, activations or depths", (double)nb * na * nd, LIM_MAX_NETWORKS);
+        cli_die(cmd,
+                "the options give %.0f configurations, above the ceiling of %ld (docs/limits.md); list fewer "
+                "budgets, widths, activations or depths",
+                (double)nb * na * nd, LIM_MAX_NETWORKS);
     config_row *rows = malloc(sizeof(config_row) * (size_t)nb * na * nd);
     if (!rows) cli_fail(cmd, "out of memory");
     int r = 0;
@@ -121,10 +124,11 @@ config_row *net_options_rows(const char *cmd, const net_options *o, int *n_rows)
             for (int d = 0; d < nd; d++) {
                 mlpv_activation act = o->n_acts ? o->acts[a] : (a == 0 ? MLPV_RELU : MLPV_ABS);
                 long budget = o->n_widths ? 0 : (o->n_budgets ? o->budgets[b] : 10000);
-                int width = o->n_widths ? o->widths[b]
-                                        : mlpv_width_for_budget(budget, o->in_dim, o->out_dim, depths[d]);
+                int width =
+                    o->n_widths ? o->widths[b] : mlpv_width_for_budget(budget, o->in_dim, o->out_dim, depths[d]);
                 if (width < 1)
-                    cli_die(cmd, "--budget %ld is smaller than the smallest network at depth %d "
+                    cli_die(cmd,
+                            "--budget %ld is smaller than the smallest network at depth %d "
                             "(%ld parameters at width 1); raise --budget or lower --depth",
                             budget, depths[d], mlpv_param_count(o->in_dim, o->out_dim, depths[d], 1));
                 mlpv_spec s = mlpv_spec_default(act, depths[d], width);
@@ -152,9 +156,10 @@ mlpv_grid_opts net_options_grid(const net_options *o)
 void net_options_check_count(const char *cmd, long n_rows, long draws, const char *draws_option)
 {
     if ((double)n_rows * (double)draws > (double)LIM_MAX_NETWORKS)
-        cli_die(cmd, "%ld configurations x %ld draws = %.0f networks, above the ceiling of %ld (docs/limits.md); "
-                "lower %s or list fewer sizes", n_rows, draws, (double)n_rows * (double)draws, LIM_MAX_NETWORKS,
-                draws_option);
+        cli_die(cmd,
+                "%ld configurations x %ld draws = %.0f networks, above the ceiling of %ld (docs/limits.md); "
+                "lower %s or list fewer sizes",
+                n_rows, draws, (double)n_rows * (double)draws, LIM_MAX_NETWORKS, draws_option);
 }
 
 lim_item net_options_item(const net_options *o, const mlpv_spec *spec)
@@ -176,7 +181,11 @@ static const char *driver_option(const net_options *o, const lim_item *it, const
     case LIM_BY_GRID: return it->spec.out_dim > 1 ? "--grid or --out-dim" : "--grid";
     case LIM_BY_CHUNK: return "--chunk";
     case LIM_BY_DATA: return data_option ? data_option : "the data";
-    default: return o->weights ? "the network in the weight file" : o->n_widths ? "--width" : o->n_budgets ? "--budget" : "--depth";
+    default:
+        return o->weights     ? "the network in the weight file"
+               : o->n_widths  ? "--width"
+               : o->n_budgets ? "--budget"
+                              : "--depth";
     }
 }
 
@@ -187,19 +196,24 @@ void net_options_check_memory(const char *cmd, const net_options *o, const lim_i
     double most = 0;
     for (int i = 0; i < n; i++) {
         double b = lim_item_bytes(&items[i]);
-        if (b > most) { most = b; worst = i; }
+        if (b > most) {
+            most = b;
+            worst = i;
+        }
     }
     char need[32], cap[32], total_t[32], avail_t[32];
     const mlpv_spec *w = &items[worst].spec;
     const char *opt = driver_option(o, &items[worst], data_option);
     if (most > LIM_MAX_ITEM_BYTES)
-        cli_die(cmd, "one network (%s, depth %d, width %d, grid %d) needs %s of memory, above the ceiling of %s per "
-                "network (docs/limits.md); lower %s", mlpv_activation_name(w->activation), w->depth, w->width,
-                items[worst].grid, lim_bytes_text(most, need, sizeof need),
-                lim_bytes_text(LIM_MAX_ITEM_BYTES, cap, sizeof cap), opt);
+        cli_die(cmd,
+                "one network (%s, depth %d, width %d, grid %d) needs %s of memory, above the ceiling of %s per "
+                "network (docs/limits.md); lower %s",
+                mlpv_activation_name(w->activation), w->depth, w->width, items[worst].grid,
+                lim_bytes_text(most, need, sizeof need), lim_bytes_text(LIM_MAX_ITEM_BYTES, cap, sizeof cap), opt);
     double total = LIM_BASE_BYTES + (parallel > 1 ? parallel : 1) * most + extra, avail = lim_available_bytes();
     if (avail >= 0 && total > avail)
-        cli_die(cmd, "needs about %s of memory (%d thread%s x %s per network + %s of results), more than the %s "
+        cli_die(cmd,
+                "needs about %s of memory (%d thread%s x %s per network + %s of results), more than the %s "
                 "this machine has available (docs/limits.md); lower --threads, %s or the number of draws",
                 lim_bytes_text(total, total_t, sizeof total_t), parallel, parallel == 1 ? "" : "s",
                 lim_bytes_text(most, need, sizeof need), lim_bytes_text(extra, cap, sizeof cap),
@@ -214,8 +228,10 @@ mlpv_net *net_options_read_weights(const char *cmd, const net_options *o)
     if (net->spec.in_dim < 2) {
         int d = net->spec.in_dim;
         mlpv_net_free(net);
-        cli_die(cmd, "%s: the network has %d input%s; mlpvar measures the landscape over a 2-D slice of the "
-                "inputs, so the first layer needs fan_in >= 2", o->weights, d, d == 1 ? "" : "s");
+        cli_die(cmd,
+                "%s: the network has %d input%s; mlpvar measures the landscape over a 2-D slice of the "
+                "inputs, so the first layer needs fan_in >= 2",
+                o->weights, d, d == 1 ? "" : "s");
     }
     net_options opts = *o;
     opts.precision = MLPV_DOUBLE;
@@ -233,13 +249,18 @@ void net_options_check_finite(const char *cmd, const net_options *o, const mlpv_
         for (long k = 0; k < nw; k++) big = fmax(big, fabs(net->W[l][k]));
         for (int k = 0; k < mlpv_layer_fan_out(&net->spec, l); k++) big = fmax(big, fabs(net->b[l][k]));
     }
-    cli_die(cmd, "%s: the network's output overflows double precision on the grid (its largest weight or bias is "
-            "%g in magnitude), so its variability is not defined; rescale the weights", o->weights, big);
+    cli_die(cmd,
+            "%s: the network's output overflows double precision on the grid (its largest weight or bias is "
+            "%g in magnitude), so its variability is not defined; rescale the weights",
+            o->weights, big);
 }
 
 void net_options_free(net_options *o)
 {
-    free(o->acts); free(o->budgets); free(o->widths); free(o->depths);
+    free(o->acts);
+    free(o->budgets);
+    free(o->widths);
+    free(o->depths);
 }
 
 const char *const TASK_OPTIONS_HELP =
@@ -281,14 +302,15 @@ int task_options_parse(const char *cmd, mlpv_sweep *s, int argc, char **argv, in
 {
     const char *a = argv[*i];
     if (!strcmp(a, "--task")) parse_task(cmd, cli_value(cmd, argc, argv, i), s);
-    else if (!strcmp(a, "--targets")) s->csv_targets = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_DIM);
+    else if (!strcmp(a, "--targets"))
+        s->csv_targets = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 1, LIM_MAX_DIM);
     else if (!strcmp(a, "--test-fraction")) {
         s->test_fraction = cli_double(cmd, a, cli_value(cmd, argc, argv, i), 0.0, 1.0);
         if (s->test_fraction <= 0.0 || s->test_fraction >= 1.0)
             cli_die(cmd, "--test-fraction must lie strictly between 0 and 1");
-    }
-    else if (!strcmp(a, "--points")) s->points = cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_POINTS);
-    else if (!strcmp(a, "--test-grid")) s->test_grid = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_TEST_GRID);
+    } else if (!strcmp(a, "--points")) s->points = cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_POINTS);
+    else if (!strcmp(a, "--test-grid"))
+        s->test_grid = (int)cli_long(cmd, a, cli_value(cmd, argc, argv, i), 2, LIM_MAX_TEST_GRID);
     else return 0;
     return 1;
 }
@@ -296,14 +318,14 @@ int task_options_parse(const char *cmd, mlpv_sweep *s, int argc, char **argv, in
 void task_options_load(const char *cmd, mlpv_sweep *s, sweep_data *data)
 {
     char err[1024];
-    sweep_source src;                      /* the file's bytes: read once, parsed and hashed */
+    sweep_source src; /* the file's bytes: read once, parsed and hashed */
     source_init(&src, 1);
     if (s->task == MLPV_TASK_CSV) {
         char *bytes;
         size_t len;
         if (read_whole_file(s->csv_path, (size_t)LIM_MAX_CSV_BYTES, &bytes, &len) != 0)
             cli_die(cmd, "--task: %s: cannot read: %s", s->csv_path, strerror(errno));
-        content_hash(bytes, len, s->csv_hash);          /* the task's identity in the records */
+        content_hash(bytes, len, s->csv_hash); /* the task's identity in the records */
         int bad = source_add(&src, s->csv_path, bytes, len);
         free(bytes);
         if (bad) cli_fail(cmd, "out of memory");

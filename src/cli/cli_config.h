@@ -11,10 +11,14 @@
 #include "sweep_limits.h"
 
 typedef struct {
-    mlpv_activation *acts; int n_acts;
-    long *budgets; int n_budgets;      /* either budgets ... */
-    int *widths; int n_widths;         /* ... or widths */
-    int *depths; int n_depths;
+    mlpv_activation *acts;
+    int n_acts;
+    long *budgets;
+    int n_budgets; /* either budgets ... */
+    int *widths;
+    int n_widths; /* ... or widths */
+    int *depths;
+    int n_depths;
     int in_dim, out_dim;
     mlpv_init init;
     double bias_std;
@@ -22,11 +26,14 @@ typedef struct {
     uint64_t seed;
     double tau;
     mlpv_precision precision;
-    const char *weights;               /* a user's network instead of random ones */
+    const char *weights; /* a user's network instead of random ones */
 } net_options;
 
 /* One (budget or width, activation, depth) configuration. */
-typedef struct { mlpv_spec spec; long budget; } config_row;
+typedef struct {
+    mlpv_spec spec;
+    long budget;
+} config_row;
 
 void net_options_defaults(net_options *o);
 /* If argv[*i] is a shared option, parses it (advancing *i) and returns 1; else 0. */

@@ -65,7 +65,7 @@ typedef struct {
     mlpv_config_summary sum;
     double score, lo, hi, trainable_depth;
     int c2c_depth;
-    int near_top, preferred;      /* its interval overlaps the top's; the one to prefer */
+    int near_top, preferred; /* its interval overlaps the top's; the one to prefer */
 } candidate;
 
 /* Best first; a NaN score (every draw failed) last. */
@@ -85,14 +85,18 @@ int cmd_advise(int argc, char **argv)
     int draws = 64, json = 0, quiet = 0, top = 0, max_depth = 64, have_budget = 0, boot = 1000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--max-depth")) max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
+        if (!strcmp(a, "--max-depth"))
+            max_depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
         else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--top")) top = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000000);
         else if (!strcmp(a, "--bootstrap")) boot = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 10, 1000000);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--quiet")) quiet = 1;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
-        else if (!strcmp(a, "--width") || !strcmp(a, "--weights") || !strcmp(a, "--out-dim"))
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            net_options_free(&o);
+            return 0;
+        } else if (!strcmp(a, "--width") || !strcmp(a, "--weights") || !strcmp(a, "--out-dim"))
             cli_die(CMD, "%s is not an advise option: advise solves the width from --budget", a);
         else if (net_options_parse(CMD, &o, argc, argv, &i)) have_budget |= !strcmp(a, "--budget");
         else cli_die(CMD, "unknown option '%s'; see 'mlpvar advise --help'", a);
@@ -124,12 +128,16 @@ int cmd_advise(int argc, char **argv)
                 c[n_all].budget = o.budgets[b];
                 n_all++;
             }
-    if (!n_all) cli_die(CMD, "--budget %ld is smaller than the smallest network at every depth; raise it", o.budgets[0]);
+    if (!n_all)
+        cli_die(CMD, "--budget %ld is smaller than the smallest network at every depth; raise it", o.budgets[0]);
 
     long total = (long)n_all * draws;
     lim_item *items = malloc(sizeof(lim_item) * (size_t)n_all);
     if (!items) cli_fail(CMD, "out of memory");
-    for (int i = 0; i < n_all; i++) { items[i] = net_options_item(&o, &c[i].spec); items[i].diag = 0; }
+    for (int i = 0; i < n_all; i++) {
+        items[i] = net_options_item(&o, &c[i].spec);
+        items[i].diag = 0;
+    }
     net_options_check_memory(CMD, &o, items, n_all, (int)(total < o.threads ? total : o.threads),
                              (double)total * sizeof(mlpv_measurement), NULL);
     free(items);
@@ -139,17 +147,20 @@ int cmd_advise(int argc, char **argv)
     openblas_set_num_threads(1);
     progress p;
     progress_start(&p, "networks", total, quiet);
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
         if (mlpv_measure_draw(&c[t / draws].spec, o.seed + (uint64_t)(t % draws), &g, o.order, o.tau, &m[t], NULL) != 0)
             m[t].variability = m[t].collapse_ratio = NAN;
-        #pragma omp critical(progress)
+#pragma omp critical(progress)
         progress_add(&p, 1);
     }
     progress_finish(&p);
     double *dv = malloc(sizeof(double) * (size_t)draws);
     int *dc = malloc(sizeof(int) * (size_t)draws);
-    if (!dv || !dc) { fprintf(stderr, "mlpvar advise: out of memory\n"); exit(1); }
+    if (!dv || !dc) {
+        fprintf(stderr, "mlpvar advise: out of memory\n");
+        exit(1);
+    }
     for (int i = 0; i < n_all; i++) {
         c[i].sum = mlpv_summarize_draws(m + (size_t)i * draws, (size_t)draws);
         for (int k = 0; k < draws; k++) {
@@ -164,7 +175,8 @@ int cmd_advise(int argc, char **argv)
         }
         mlpv_mean_field mf;
         double sw2 = mlpv_auto_gain(c[i].spec.activation), sb2 = c[i].spec.bias_std * c[i].spec.bias_std;
-        c[i].trainable_depth = mlpv_mean_field_solve(c[i].spec.activation, sw2, sb2, &mf) == 0 ? mf.trainable_depth : NAN;
+        c[i].trainable_depth =
+            mlpv_mean_field_solve(c[i].spec.activation, sw2, sb2, &mf) == 0 ? mf.trainable_depth : NAN;
         c[i].c2c_depth = mlpv_predicted_c2c_depth(c[i].spec.activation, sw2, sb2, o.tau, 100000);
     }
     free(dv);
@@ -172,19 +184,26 @@ int cmd_advise(int argc, char **argv)
     qsort(c, (size_t)n_all, sizeof *c, by_score);
     /* which candidates the draws cannot tell from the top one, and the cheapest of them */
     advice_candidate *ac = malloc(sizeof *ac * (size_t)n_all);
-    if (!ac) { fprintf(stderr, "mlpvar advise: out of memory\n"); exit(1); }
+    if (!ac) {
+        fprintf(stderr, "mlpvar advise: out of memory\n");
+        exit(1);
+    }
     for (int i = 0; i < n_all; i++)
         ac[i] = (advice_candidate){ c[i].score, c[i].lo, c[i].hi, c[i].spec.depth, mlpv_spec_params(&c[i].spec), 0 };
     int best, pref = advice_prefer(ac, n_all, &best), near = 0;
-    for (int i = 0; i < n_all; i++) { c[i].near_top = ac[i].near_top; c[i].preferred = i == pref; near += ac[i].near_top; }
+    for (int i = 0; i < n_all; i++) {
+        c[i].near_top = ac[i].near_top;
+        c[i].preferred = i == pref;
+        near += ac[i].near_top;
+    }
     free(ac);
     int shown = top && top < n_all ? top : n_all;
     if (!json)
         printf("# budget %ld: %d candidates, %d draws each, V%d on a %dx%d grid; score = median V x (1 - C2C) "
                "[95%% bootstrap CI over draws]; ~: within the top's noise\n"
-               "%4s %-10s %6s %6s %8s %-33s  %-23s %-21s %9s %9s\n", o.budgets[0], n_all, draws, o.order, o.grid,
-               o.grid, "rank", "activation", "depth", "width", "params", "  score [95% CI]", "V [q25, q75]",
-               "C2C [95% CI]", "6 xi_c", "C2C depth");
+               "%4s %-10s %6s %6s %8s %-33s  %-23s %-21s %9s %9s\n",
+               o.budgets[0], n_all, draws, o.order, o.grid, o.grid, "rank", "activation", "depth", "width", "params",
+               "  score [95% CI]", "V [q25, q75]", "C2C [95% CI]", "6 xi_c", "C2C depth");
     for (int i = 0; i < shown; i++) {
         const candidate *k = &c[i];
         if (json) {
@@ -218,20 +237,20 @@ int cmd_advise(int argc, char **argv)
             if (k->c2c_depth > 0) snprintf(cd, sizeof cd, "%d", k->c2c_depth);
             printf("%4d %-10s %6d %6d %8ld %c %9.3e [%9.3e, %9.3e]  [%9.3e, %9.3e] %5.3f [%5.3f, %5.3f] %9s %9s\n",
                    i + 1, mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width,
-                   mlpv_spec_params(&k->spec), k->near_top ? '~' : ' ', k->score, k->lo, k->hi,
-                   k->sum.variability.q25, k->sum.variability.q75, k->sum.c2c_probability, k->sum.c2c_ci_low,
-                   k->sum.c2c_ci_high, td, cd);
+                   mlpv_spec_params(&k->spec), k->near_top ? '~' : ' ', k->score, k->lo, k->hi, k->sum.variability.q25,
+                   k->sum.variability.q75, k->sum.c2c_probability, k->sum.c2c_ci_low, k->sum.c2c_ci_high, td, cd);
         }
     }
     if (!json && pref >= 0) {
         const candidate *k = &c[pref];
-        printf("# %d candidate%s within the top's noise (~: 95%% intervals overlapping rank 1's)", near, near == 1 ? " is" : "s are");
+        printf("# %d candidate%s within the top's noise (~: 95%% intervals overlapping rank 1's)", near,
+               near == 1 ? " is" : "s are");
         if (pref == best) printf("; rank 1 is also the cheapest of them: prefer it\n");
         else
             printf("; prefer the cheapest of them (fewer layers, then fewer parameters): rank %d, %s, depth %d, "
-                   "width %d, %ld parameters (rank 1: depth %d, %ld parameters)\n", pref + 1,
-                   mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width, mlpv_spec_params(&k->spec),
-                   c[best].spec.depth, mlpv_spec_params(&c[best].spec));
+                   "width %d, %ld parameters (rank 1: depth %d, %ld parameters)\n",
+                   pref + 1, mlpv_activation_name(k->spec.activation), k->spec.depth, k->spec.width,
+                   mlpv_spec_params(&k->spec), c[best].spec.depth, mlpv_spec_params(&c[best].spec));
     }
     free(m);
     free(c);

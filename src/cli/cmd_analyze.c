@@ -30,8 +30,7 @@ static void usage(void)
 /* --verbose: every table of the report, as text. */
 static void print_tables(const analysis *a)
 {
-    printf("%ld records: %d at-init configurations, %d trained configurations\n\n", a->n_rec, a->n_init,
-           a->n_trained);
+    printf("%ld records: %d at-init configurations, %d trained configurations\n\n", a->n_rec, a->n_init, a->n_trained);
     printf("%-4s %-32s %-14s %-26s %s\n", "", "slice", "verdict", "statistic [95% CI]", "");
     for (int i = 0; i < a->n_claims; i++) {
         const an_claim *c = &a->claims[i];
@@ -47,9 +46,9 @@ static void print_tables(const analysis *a)
                "partial | depth");
         for (int i = 0; i < a->n_predict; i++) {
             const an_predict *p = &a->predict[i];
-            printf("%-24s %-20s %-10s %4d  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]\n", p->score,
-                   p->slice, an_measure_name(p->measure), p->n, p->spearman, p->sp_lo, p->sp_hi, p->kendall, p->kd_lo,
-                   p->kd_hi, p->partial, p->pa_lo, p->pa_hi);
+            printf("%-24s %-20s %-10s %4d  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]  %6.3f [%6.3f, %6.3f]\n",
+                   p->score, p->slice, an_measure_name(p->measure), p->n, p->spearman, p->sp_lo, p->sp_hi, p->kendall,
+                   p->kd_lo, p->kd_hi, p->partial, p->pa_lo, p->pa_hi);
         }
     }
     if (a->n_regret) {
@@ -60,12 +59,13 @@ static void print_tables(const analysis *a)
         for (int i = 0; i < a->n_regret; i++) {
             const an_regret *r = &a->regret[i];
             printf("%-20s %-10s %-24s %-13s %7.4f [%7.4f, %7.4f] %7.4f [%7.4f, %7.4f] %s\n", r->task_label,
-                   an_measure_name(r->measure), r->score, an_direction_name(r->sign), r->regret, r->lo, r->hi, r->regret3, r->lo3, r->hi3, r->pick);
+                   an_measure_name(r->measure), r->score, an_direction_name(r->sign), r->regret, r->lo, r->hi,
+                   r->regret3, r->lo3, r->hi3, r->pick);
         }
     }
 }
 
-#define SUMMARY_TASKS 6          /* tasks named in the short summary; the rest are in the report */
+#define SUMMARY_TASKS 6 /* tasks named in the short summary; the rest are in the report */
 
 /* The predictive row of score for task t, or NULL. */
 static const an_predict *predict_row(const analysis *a, const an_trained *t, const char *score)
@@ -98,7 +98,10 @@ static void print_summary(const analysis *a)
         if (c->kind == AN_SLICE_OVERALL) printf("  %-4s %-14s %s\n", c->claim, an_verdict_name(c->verdict), c->detail);
     }
     int *tasks, nt = an_tasks(a, &tasks);
-    if (nt <= 0) { free(tasks); return; }
+    if (nt <= 0) {
+        free(tasks);
+        return;
+    }
     static const char *const headline[] = { "V3", "V3 x (1 - C2C)", "depth" };
     printf("predictive power: Spearman rho with each task's measure [95%% CI over configurations]:\n");
     for (int k = 0; k < nt && k < SUMMARY_TASKS; k++) {
@@ -124,10 +127,15 @@ static void print_summary(const analysis *a)
         for (int i = 0; i < a->n_regret; i++) {
             const an_regret *r = &a->regret[i];
             if (r->measure != t->measure || strcmp(r->task_label, t->task_label) || isnan(r->regret)) continue;
-            if (!least || r->regret < least->regret) { least = r; tied = 0; }
-            else if (r->regret == least->regret) tied++;
+            if (!least || r->regret < least->regret) {
+                least = r;
+                tied = 0;
+            } else if (r->regret == least->regret) tied++;
         }
-        if (!least) { printf("  %s: no regret (fewer than 2 configurations)\n", ts); continue; }
+        if (!least) {
+            printf("  %s: no regret (fewer than 2 configurations)\n", ts);
+            continue;
+        }
         printf("  %s: least %s %.3g [%.3g, %.3g]", ts, least->score, least->regret, least->lo, least->hi);
         if (tied) printf(" (and %d more score%s as low)", tied, tied == 1 ? "" : "s");
         static const char *const beside[] = { "V3", "V3 x (1 - C2C)", "random" };
@@ -152,12 +160,17 @@ int cmd_analyze(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--out")) out = cli_value(CMD, argc, argv, &i);
-        else if (!strcmp(o, "--bootstrap")) a.bootstrap = (int)cli_long(CMD, o, cli_value(CMD, argc, argv, &i), 10, 1000000);
-        else if (!strcmp(o, "--threshold")) a.success_threshold = cli_double(CMD, o, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
-        else if (!strcmp(o, "--seed")) a.seed = (unsigned long long)cli_long(CMD, o, cli_value(CMD, argc, argv, &i), 0, 1L << 62);
+        else if (!strcmp(o, "--bootstrap"))
+            a.bootstrap = (int)cli_long(CMD, o, cli_value(CMD, argc, argv, &i), 10, 1000000);
+        else if (!strcmp(o, "--threshold"))
+            a.success_threshold = cli_double(CMD, o, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
+        else if (!strcmp(o, "--seed"))
+            a.seed = (unsigned long long)cli_long(CMD, o, cli_value(CMD, argc, argv, &i), 0, 1L << 62);
         else if (!strcmp(o, "--verbose")) verbose = 1;
-        else if (!strcmp(o, "--help") || !strcmp(o, "-h")) { usage(); return 0; }
-        else if (o[0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar analyze --help'", o);
+        else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage();
+            return 0;
+        } else if (o[0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar analyze --help'", o);
         else if (!dir) dir = o;
         else cli_die(CMD, "one results folder at a time; got '%s' and '%s'", dir, o);
     }
@@ -173,8 +186,10 @@ int cmd_analyze(int argc, char **argv)
     results_stats_line(&a.res.st, dir, ignored, sizeof ignored);
     if (ignored[0]) fprintf(stderr, "mlpvar analyze: %s\n", ignored);
     if (a.n_failed)
-        fprintf(stderr, "mlpvar analyze: left out %ld failed records (mlpvar results %s lists them; rerunning the "
-                "sweep retries them)\n", a.n_failed, dir);
+        fprintf(stderr,
+                "mlpvar analyze: left out %ld failed records (mlpvar results %s lists them; rerunning the "
+                "sweep retries them)\n",
+                a.n_failed, dir);
     snprintf(report_dir, sizeof report_dir, "%s", out ? out : dir);
     if (!out) strncat(report_dir, "/report", sizeof report_dir - strlen(report_dir) - 1);
     if (verbose) print_tables(&a);

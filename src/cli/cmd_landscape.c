@@ -29,7 +29,8 @@ static void usage(void)
            "options:\n%s"
            "  --output K          which output to write for multi-output networks (default 0)\n"
            "  --csv OUT           write one landscape as CSV\n"
-           "  --png OUT           write a gallery PNG\n", NET_OPTIONS_HELP);
+           "  --png OUT           write a gallery PNG\n",
+           NET_OPTIONS_HELP);
 }
 
 static int write_csv(const char *path, const double *F, int g)
@@ -37,14 +38,14 @@ static int write_csv(const char *path, const double *F, int g)
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     for (int i = 0; i < g; i++)
-        for (int j = 0; j < g; j++)
-            fprintf(f, "%.17g%c", F[(size_t)i * g + j], j + 1 < g ? ',' : '\n');
+        for (int j = 0; j < g; j++) fprintf(f, "%.17g%c", F[(size_t)i * g + j], j + 1 < g ? ',' : '\n');
     return fclose(f);
 }
 
 static int all_finite(const double *F, size_t n)
 {
-    for (size_t i = 0; i < n; i++) if (!isfinite(F[i])) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(F[i])) return 0;
     return 1;
 }
 
@@ -60,8 +61,11 @@ int cmd_landscape(int argc, char **argv)
         if (!strcmp(a, "--csv")) csv = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--png")) png = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--output")) output = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 0, 100000);
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
-        else cli_die(CMD, "unknown option '%s'; see 'mlpvar landscape --help'", a);
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            net_options_free(&o);
+            return 0;
+        } else cli_die(CMD, "unknown option '%s'; see 'mlpvar landscape --help'", a);
     }
     net_options_check(CMD, &o, png != NULL);
     if (!csv && !png) cli_die(CMD, "nothing to write; give --csv OUT or --png OUT");
@@ -84,7 +88,11 @@ int cmd_landscape(int argc, char **argv)
         if (png) {
             int n_acts = o.n_acts ? o.n_acts : 2;
             mlpv_spec *specs = malloc(sizeof(mlpv_spec) * (size_t)n_rows);
-            if (!specs) { fprintf(stderr, "mlpvar landscape: out of memory\n"); rc = 1; goto done; }
+            if (!specs) {
+                fprintf(stderr, "mlpvar landscape: out of memory\n");
+                rc = 1;
+                goto done;
+            }
             for (int r = 0; r < n_rows; r++) specs[r] = rows[r].spec;
             gallery_opts go = { specs, n_acts, n_rows / n_acts, net_options_grid(&o), o.order, o.tau, o.seed };
             char err[512];
@@ -98,12 +106,15 @@ int cmd_landscape(int argc, char **argv)
             goto done;
         }
         if (n_rows != 1)
-            cli_die(CMD, "--csv writes one landscape but the options give %d networks; "
-                    "give one activation, one depth and one budget or width", n_rows);
+            cli_die(CMD,
+                    "--csv writes one landscape but the options give %d networks; "
+                    "give one activation, one depth and one budget or width",
+                    n_rows);
         if (!(net = mlpv_net_random(&rows[0].spec, o.seed))) cli_fail(CMD, "out of memory for the network");
     }
     if (output >= net->spec.out_dim)
-        cli_die(CMD, "--output %d: the network has %d outputs (0..%d)", output, net->spec.out_dim, net->spec.out_dim - 1);
+        cli_die(CMD, "--output %d: the network has %d outputs (0..%d)", output, net->spec.out_dim,
+                net->spec.out_dim - 1);
     mlpv_grid_opts g = net_options_grid(&o);
     size_t npts = (size_t)o.grid * o.grid;
     double *F = malloc(sizeof(double) * npts * net->spec.out_dim);

@@ -40,15 +40,16 @@ static void usage(void)
            "  --targets M, --test-fraction F, --points N: as for mlpvar train\n"
            "  --json              one JSON object per row on stdout instead of the table\n"
            "  --csv FILE          also write the rows as CSV\n"
-           "  --quiet             no progress\n", NET_OPTIONS_HELP);
+           "  --quiet             no progress\n",
+           NET_OPTIONS_HELP);
 }
 
 typedef struct {
     config_row row;
-    mlpv_measurement *draws;     /* [n] */
-    mlpv_layer_diag *diag;       /* [n x depth] */
+    mlpv_measurement *draws; /* [n] */
+    mlpv_layer_diag *diag; /* [n x depth] */
     mlpv_config_summary sum;
-    double *dead_mean, *layer_rho_median;   /* [depth] over draws */
+    double *dead_mean, *layer_rho_median; /* [depth] over draws */
 } row_result;
 
 static void summarize_layers(row_result *r, int n)
@@ -103,36 +104,32 @@ static void print_json_row(const row_result *r, const net_options *o, int n)
     json_end(&j);
 }
 
-static const char *const CSV_HEADER =
-    "activation,depth,width,budget,params,activations,activation_ratio,grid,order,n,"
-    "variability_median,variability_mean,variability_q25,variability_q75,"
-    "collapse_ratio_median,c2c_probability,c2c_ci_low,c2c_ci_high\n";
+static const char *const CSV_HEADER = "activation,depth,width,budget,params,activations,activation_ratio,grid,order,n,"
+                                      "variability_median,variability_mean,variability_q25,variability_q75,"
+                                      "collapse_ratio_median,c2c_probability,c2c_ci_low,c2c_ci_high\n";
 
 static void print_csv_row(FILE *f, const row_result *r, const net_options *o, int n)
 {
     const mlpv_spec *s = &r->row.spec;
     fprintf(f, "%s,%d,%d,%ld,%ld,%ld,%.9g,%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n",
-            mlpv_activation_name(s->activation), s->depth, s->width, r->row.budget,
-            mlpv_spec_params(s), mlpv_spec_activations(s), mlpv_spec_activation_ratio(s),
-            o->grid, o->order, n, r->sum.variability.median, r->sum.variability.mean,
-            r->sum.variability.q25, r->sum.variability.q75, r->sum.collapse_ratio.median,
+            mlpv_activation_name(s->activation), s->depth, s->width, r->row.budget, mlpv_spec_params(s),
+            mlpv_spec_activations(s), mlpv_spec_activation_ratio(s), o->grid, o->order, n, r->sum.variability.median,
+            r->sum.variability.mean, r->sum.variability.q25, r->sum.variability.q75, r->sum.collapse_ratio.median,
             r->sum.c2c_probability, r->sum.c2c_ci_low, r->sum.c2c_ci_high);
 }
 
 static void print_table(const row_result *res, int n_rows, const net_options *o, int n)
 {
-    printf("# V%d on a %dx%d grid, %d draws per row, collapse when rho < %g\n",
-           o->order, o->grid, o->grid, n, o->tau);
-    printf("%-10s %6s %6s %8s %7s  %10s  %-23s  %9s  %5s  %-13s\n", "activation", "depth", "width",
-           "params", "AR", "V median", "V [q25, q75]", "rho med", "C2C", "C2C 95% CI");
+    printf("# V%d on a %dx%d grid, %d draws per row, collapse when rho < %g\n", o->order, o->grid, o->grid, n, o->tau);
+    printf("%-10s %6s %6s %8s %7s  %10s  %-23s  %9s  %5s  %-13s\n", "activation", "depth", "width", "params", "AR",
+           "V median", "V [q25, q75]", "rho med", "C2C", "C2C 95% CI");
     for (int r = 0; r < n_rows; r++) {
         const mlpv_spec *s = &res[r].row.spec;
         const mlpv_config_summary *c = &res[r].sum;
         printf("%-10s %6d %6d %8ld %7.4f  %10.3e  [%9.3e, %9.3e]  %9.3e  %5.3f  [%.3f, %.3f]\n",
                mlpv_activation_name(s->activation), s->depth, s->width, mlpv_spec_params(s),
-               mlpv_spec_activation_ratio(s), c->variability.median, c->variability.q25,
-               c->variability.q75, c->collapse_ratio.median, c->c2c_probability, c->c2c_ci_low,
-               c->c2c_ci_high);
+               mlpv_spec_activation_ratio(s), c->variability.median, c->variability.q25, c->variability.q75,
+               c->collapse_ratio.median, c->c2c_probability, c->c2c_ci_low, c->c2c_ci_high);
     }
 }
 
@@ -149,9 +146,10 @@ static void rival_batch(const net_options *o, mlpv_sweep *s, const mlpv_net *net
             cli_die(CMD, "--rivals: '%s' needs targets; give the data with --task, e.g. --task csv:data.csv",
                     mlpv_rival_name((mlpv_rival)k));
         if ((needs & MLPV_RIVAL_NEEDS_INPUTS) && sp->in_dim != 2)
-            cli_die(CMD, "--rivals: '%s' reads inputs, and without --task they are uniform points on [-1,1]^2, but "
-                    "%s takes %d inputs; give the inputs with --task csv:PATH", mlpv_rival_name((mlpv_rival)k),
-                    o->weights, sp->in_dim);
+            cli_die(CMD,
+                    "--rivals: '%s' reads inputs, and without --task they are uniform points on [-1,1]^2, but "
+                    "%s takes %d inputs; give the inputs with --task csv:PATH",
+                    mlpv_rival_name((mlpv_rival)k), o->weights, sp->in_dim);
     }
     memset(batch, 0, sizeof *batch);
     if (!s->has_task) {
@@ -164,13 +162,16 @@ static void rival_batch(const net_options *o, mlpv_sweep *s, const mlpv_net *net
     if (s->in_dim != sp->in_dim || s->out_dim != sp->out_dim) {
         sweep_data_free(&data);
         if (s->task != MLPV_TASK_CSV)
-            cli_die(CMD, "--task %s: a 2-D task has 2 inputs and 1 target, but %s takes %d input%s and gives %d "
-                    "output%s; give --task csv:PATH with the network's inputs and targets", mlpv_task_name(s->task),
-                    o->weights, sp->in_dim, sp->in_dim == 1 ? "" : "s", sp->out_dim, sp->out_dim == 1 ? "" : "s");
-        cli_die(CMD, "--task: %s has %d input column%s and %d target%s (--targets), but %s takes %d input%s and "
-                "gives %d output%s; give a file (or --targets) that fits the network", s->csv_path, s->in_dim,
-                s->in_dim == 1 ? "" : "s", s->out_dim, s->out_dim == 1 ? "" : "s", o->weights, sp->in_dim,
-                sp->in_dim == 1 ? "" : "s", sp->out_dim, sp->out_dim == 1 ? "" : "s");
+            cli_die(CMD,
+                    "--task %s: a 2-D task has 2 inputs and 1 target, but %s takes %d input%s and gives %d "
+                    "output%s; give --task csv:PATH with the network's inputs and targets",
+                    mlpv_task_name(s->task), o->weights, sp->in_dim, sp->in_dim == 1 ? "" : "s", sp->out_dim,
+                    sp->out_dim == 1 ? "" : "s");
+        cli_die(CMD,
+                "--task: %s has %d input column%s and %d target%s (--targets), but %s takes %d input%s and "
+                "gives %d output%s; give a file (or --targets) that fits the network",
+                s->csv_path, s->in_dim, s->in_dim == 1 ? "" : "s", s->out_dim, s->out_dim == 1 ? "" : "s", o->weights,
+                sp->in_dim, sp->in_dim == 1 ? "" : "s", sp->out_dim, sp->out_dim == 1 ? "" : "s");
     }
     sweep_config c = { .spec = *sp };
     lim_item it;
@@ -221,7 +222,10 @@ static int measure_weights(const net_options *o, mlpv_sweep *s, int json)
     int L = sp->depth;
     double *dead = malloc(sizeof(double) * (size_t)L), *rho = malloc(sizeof(double) * (size_t)L);
     if (!dead || !rho) cli_fail(CMD, "out of memory");
-    for (int l = 0; l < L; l++) { dead[l] = diag[l].dead_fraction; rho[l] = diag[l].collapse_ratio; }
+    for (int l = 0; l < L; l++) {
+        dead[l] = diag[l].dead_fraction;
+        rho[l] = diag[l].collapse_ratio;
+    }
     if (json) {
         json_obj j;
         json_begin(&j, stdout);
@@ -251,10 +255,10 @@ static int measure_weights(const net_options *o, mlpv_sweep *s, int json)
         }
         json_end(&j);
     } else {
-        printf("%s: %s, depth %d, width %d, %ld parameters\n", o->weights,
-               mlpv_activation_name(sp->activation), L, sp->width, mlpv_spec_params(sp));
-        printf("V%d (grid %d) = %.6e   collapse ratio = %.6f   %s\n", o->order, o->grid,
-               m.variability, m.collapse_ratio, m.collapsed ? "COLLAPSED to constant" : "not collapsed");
+        printf("%s: %s, depth %d, width %d, %ld parameters\n", o->weights, mlpv_activation_name(sp->activation), L,
+               sp->width, mlpv_spec_params(sp));
+        printf("V%d (grid %d) = %.6e   collapse ratio = %.6f   %s\n", o->order, o->grid, m.variability,
+               m.collapse_ratio, m.collapsed ? "COLLAPSED to constant" : "not collapsed");
         if (s->rivals) {
             char on[600];
             if (s->task == MLPV_TASK_CSV) snprintf(on, sizeof on, "training rows of csv:%s", s->csv_path);
@@ -267,7 +271,9 @@ static int measure_weights(const net_options *o, mlpv_sweep *s, int json)
         printf("%6s %14s %15s\n", "layer", "dead fraction", "collapse ratio");
         for (int l = 0; l < L; l++) printf("%6d %14.4f %15.4e\n", l + 1, dead[l], rho[l]);
     }
-    free(dead); free(rho); free(diag);
+    free(dead);
+    free(rho);
+    free(diag);
     mlpv_net_free(net);
     return 0;
 }
@@ -278,7 +284,7 @@ int cmd_measure(int argc, char **argv)
     net_options_defaults(&o);
     int n = 64, json = 0, quiet = 0;
     const char *csv = NULL;
-    mlpv_sweep task;                  /* --task and --rivals, as a sweep holds them */
+    mlpv_sweep task; /* --task and --rivals, as a sweep holds them */
     memset(&task, 0, sizeof task);
     task_options_defaults(&task);
     for (int i = 1; i < argc; i++) {
@@ -289,13 +295,16 @@ int cmd_measure(int argc, char **argv)
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--csv")) csv = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--quiet")) quiet = 1;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
-        else cli_die(CMD, "unknown option '%s'; see 'mlpvar measure --help'", a);
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            net_options_free(&o);
+            return 0;
+        } else cli_die(CMD, "unknown option '%s'; see 'mlpvar measure --help'", a);
     }
     net_options_check(CMD, &o, 1);
     if (task.rivals && !o.weights)
         cli_die(CMD, "--rivals needs --weights FILE; for random networks list them in a sweep file "
-                "(measure: {rivals: [...]})");
+                     "(measure: {rivals: [...]})");
     if (task.has_task && !task.rivals)
         cli_die(CMD, "--task gives the batch of --rivals; add --rivals, e.g. --rivals grad_norm,snip");
     if (o.weights) {
@@ -312,7 +321,7 @@ int cmd_measure(int argc, char **argv)
     long total = (long)n_rows * n;
     lim_item *items = malloc(sizeof(lim_item) * (size_t)n_rows);
     if (!items) cli_fail(CMD, "out of memory");
-    double kept = 0;      /* the draws' results: measurements, per-layer diagnostics and summaries */
+    double kept = 0; /* the draws' results: measurements, per-layer diagnostics and summaries */
     for (int r = 0; r < n_rows; r++) {
         items[r] = net_options_item(&o, &rows[r].spec);
         kept += (double)n * (sizeof(mlpv_measurement) + sizeof(mlpv_layer_diag) * rows[r].spec.depth) +
@@ -331,20 +340,20 @@ int cmd_measure(int argc, char **argv)
         res[r].diag = calloc((size_t)n * rows[r].spec.depth, sizeof(mlpv_layer_diag));
         if (!res[r].draws || !res[r].diag) cli_fail(CMD, "out of memory");
     }
-    openblas_set_num_threads(1);         /* parallel over networks, not inside tiny GEMMs */
+    openblas_set_num_threads(1); /* parallel over networks, not inside tiny GEMMs */
     progress p;
     progress_start(&p, "networks", total, quiet);
     int failed = 0;
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
         row_result *r = &res[t / n];
         int draw = (int)(t % n);
-        if (mlpv_measure_draw(&r->row.spec, o.seed + (uint64_t)draw, &g, o.order, o.tau,
-                              &r->draws[draw], r->diag + (size_t)draw * r->row.spec.depth) != 0) {
-            #pragma omp atomic write
+        if (mlpv_measure_draw(&r->row.spec, o.seed + (uint64_t)draw, &g, o.order, o.tau, &r->draws[draw],
+                              r->diag + (size_t)draw * r->row.spec.depth) != 0) {
+#pragma omp atomic write
             failed = 1;
         }
-        #pragma omp critical(progress)
+#pragma omp critical(progress)
         progress_add(&p, 1);
     }
     progress_finish(&p);
@@ -353,7 +362,8 @@ int cmd_measure(int argc, char **argv)
         res[r].sum = mlpv_summarize_draws(res[r].draws, (size_t)n);
         summarize_layers(&res[r], n);
     }
-    if (json) for (int r = 0; r < n_rows; r++) print_json_row(&res[r], &o, n);
+    if (json)
+        for (int r = 0; r < n_rows; r++) print_json_row(&res[r], &o, n);
     else print_table(res, n_rows, &o, n);
     if (csvf) {
         fputs(CSV_HEADER, csvf);
@@ -361,7 +371,10 @@ int cmd_measure(int argc, char **argv)
         if (fclose(csvf) != 0) cli_write_error(CMD, "--csv", csv, errno);
     }
     for (int r = 0; r < n_rows; r++) {
-        free(res[r].draws); free(res[r].diag); free(res[r].dead_mean); free(res[r].layer_rho_median);
+        free(res[r].draws);
+        free(res[r].diag);
+        free(res[r].dead_mean);
+        free(res[r].layer_rho_median);
     }
     free(res);
     free(rows);

@@ -19,15 +19,18 @@ static const char *const CMD = "results";
 
 typedef struct {
     char label[64 + TASK_LABEL_MAX]; /* activation depth width budget task */
-    double *v; size_t nv, cap;       /* variabilities */
+    double *v;
+    size_t nv, cap; /* variabilities */
     long records, collapsed, trained, diverged, failed, max_attempt;
-    double acc_sum; long acc_n;
-    char error[200];                 /* the first failed record's error */
+    double acc_sum;
+    long acc_n;
+    char error[200]; /* the first failed record's error */
 } group;
 
 static group *find_group(group **g, int *n, size_t *cap, const char *label)
 {
-    for (int i = 0; i < *n; i++) if (!strcmp((*g)[i].label, label)) return &(*g)[i];
+    for (int i = 0; i < *n; i++)
+        if (!strcmp((*g)[i].label, label)) return &(*g)[i];
     if (MLPV_GROW(*g, *cap, *n + 1)) return NULL;
     group *x = &(*g)[(*n)++];
     memset(x, 0, sizeof *x);
@@ -38,7 +41,7 @@ static group *find_group(group **g, int *n, size_t *cap, const char *label)
 static int add(group *g, const record *r)
 {
     g->records++;
-    if (strcmp(r->status, "ok") != 0) {          /* a failure: listed below the table, not summarised */
+    if (strcmp(r->status, "ok") != 0) { /* a failure: listed below the table, not summarised */
         if (!g->failed++) snprintf(g->error, sizeof g->error, "%s", r->error);
         if (r->attempt > g->max_attempt) g->max_attempt = r->attempt;
         return 0;
@@ -51,20 +54,32 @@ static int add(group *g, const record *r)
     if (r->trained) {
         g->trained++;
         g->diverged += record_has(r, RFI_diverged) && r->diverged;
-        if (record_has(r, RFI_test_accuracy)) { g->acc_sum += r->test_accuracy; g->acc_n++; }
+        if (record_has(r, RFI_test_accuracy)) {
+            g->acc_sum += r->test_accuracy;
+            g->acc_n++;
+        }
     }
     return 0;
 }
 
 static void csv_text(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) { fputs(s, f); return; }
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
     fputc('"', f);
-    for (; *s; s++) { if (*s == '"') fputc('"', f); fputc(*s, f); }
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
     fputc('"', f);
 }
 
-static void csv_num(FILE *f, double v) { if (isfinite(v)) fprintf(f, "%.17g", v); }
+static void csv_num(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, "%.17g", v);
+}
 
 /* One column per schema field (rival_<name> for each rival any record has);
  * lists joined by ';'; null and absent values empty. */
@@ -75,7 +90,11 @@ static void write_csv(FILE *f, const results *res)
     int first = 1;
     for (int i = 0; i < RECORD_FIELD_COUNT; i++) {
         const record_field *d = &RECORD_SCHEMA[i];
-        if (d->type != RF_RIVALS) { fprintf(f, "%s%s", first ? "" : ",", d->name); first = 0; continue; }
+        if (d->type != RF_RIVALS) {
+            fprintf(f, "%s%s", first ? "" : ",", d->name);
+            first = 0;
+            continue;
+        }
         for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
             if (rivals & (1u << k)) fprintf(f, ",rival_%s", mlpv_rival_name((mlpv_rival)k));
     }
@@ -87,7 +106,10 @@ static void write_csv(FILE *f, const results *res)
             const char *p = (const char *)r + d->offset;
             if (d->type == RF_RIVALS) {
                 for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
-                    if (rivals & (1u << k)) { fputc(',', f); if (r->rivals & (1u << k)) csv_num(f, r->rival[k]); }
+                    if (rivals & (1u << k)) {
+                        fputc(',', f);
+                        if (r->rivals & (1u << k)) csv_num(f, r->rival[k]);
+                    }
                 continue;
             }
             if (i) fputc(',', f);
@@ -99,7 +121,10 @@ static void write_csv(FILE *f, const results *res)
             case RF_BOOL: fputs(*(const int *)p ? "true" : "false", f); break;
             case RF_ARR: {
                 const record_array *a = (const record_array *)p;
-                for (int k = 0; k < a->n; k++) { if (k) fputc(';', f); csv_num(f, a->v[k]); }
+                for (int k = 0; k < a->n; k++) {
+                    if (k) fputc(';', f);
+                    csv_num(f, a->v[k]);
+                }
                 break;
             }
             default: break;
@@ -124,8 +149,10 @@ int cmd_results(int argc, char **argv)
     const char *dir = NULL, *csv = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--csv")) csv = cli_value(CMD, argc, argv, &i);
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(); return 0; }
-        else if (argv[i][0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar results --help'", argv[i]);
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage();
+            return 0;
+        } else if (argv[i][0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar results --help'", argv[i]);
         else if (!dir) dir = argv[i];
         else cli_die(CMD, "one folder at a time; got '%s' and '%s'", dir, argv[i]);
     }
@@ -133,7 +160,10 @@ int cmd_results(int argc, char **argv)
     results res;
     char err[1024];
     int rc = results_load(dir, &res, err, sizeof err);
-    if (rc) { fprintf(stderr, "mlpvar results: %s\n", err); return rc == -2 ? EXIT_USAGE : 1; }
+    if (rc) {
+        fprintf(stderr, "mlpvar results: %s\n", err);
+        return rc == -2 ? EXIT_USAGE : 1;
+    }
     char ignored[1024];
     results_stats_line(&res.st, dir, ignored, sizeof ignored);
     if (ignored[0]) fprintf(stderr, "mlpvar results: %s\n", ignored);
@@ -146,8 +176,10 @@ int cmd_results(int argc, char **argv)
             return 1;
         }
         write_csv(f, &res);
-        if (fclose(f) != 0) { fprintf(stderr, "mlpvar results: cannot write '%s': %s\n", csv, strerror(errno)); status = 1; }
-        else fprintf(stderr, "wrote %ld records to %s\n", res.n, csv);
+        if (fclose(f) != 0) {
+            fprintf(stderr, "mlpvar results: cannot write '%s': %s\n", csv, strerror(errno));
+            status = 1;
+        } else fprintf(stderr, "wrote %ld records to %s\n", res.n, csv);
         results_free(&res);
         return status;
     }

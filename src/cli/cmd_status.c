@@ -39,7 +39,7 @@ static int lock_held(const char *dir)
     free(path);
     if (fd < 0) return 0;
     int held = flock(fd, LOCK_EX | LOCK_NB) != 0;
-    close(fd);                         /* releases it if we took it */
+    close(fd); /* releases it if we took it */
     return held;
 }
 
@@ -57,7 +57,10 @@ int cmd_status(int argc, char **argv)
 {
     const char *dir = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(); return 0; }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage();
+            return 0;
+        }
         if (argv[i][0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar status --help'", argv[i]);
         if (dir) cli_die(CMD, "one folder at a time; got '%s' and '%s'", dir, argv[i]);
         dir = argv[i];
@@ -73,7 +76,8 @@ int cmd_status(int argc, char **argv)
     if (rc < 0) cli_die(CMD, "%s", err);
     if (rc == 1) {
         printf("sweep '%s' in %s: no progress.json yet (the sweep has not started, or ran with an older mlpvar); "
-               "'mlpvar results %s' shows what is stored\n", m.sweep, dir, dir);
+               "'mlpvar results %s' shows what is stored\n",
+               m.sweep, dir, dir);
         return 0;
     }
     struct timespec now;
@@ -84,8 +88,10 @@ int cmd_status(int argc, char **argv)
     if (running && (!lock_held(dir) || age > STALE_SECONDS)) {
         char a[32];
         duration(a, sizeof a, age);
-        snprintf(state, sizeof state, "interrupted (the run on %s, pid %ld, stopped without saying so %s ago; rerun "
-                 "the sweep to resume)", p.host, p.pid, a);
+        snprintf(state, sizeof state,
+                 "interrupted (the run on %s, pid %ld, stopped without saying so %s ago; rerun "
+                 "the sweep to resume)",
+                 p.host, p.pid, a);
         running = 0;
     } else if (running) {
         snprintf(state, sizeof state, "running on %s (pid %ld, %d worker%s)", p.host, p.pid, p.workers,

@@ -39,8 +39,10 @@ int cmd_sweep(int argc, char **argv)
         else if (!strcmp(a, "--dry-run")) o.dry_run = 1;
         else if (!strcmp(a, "--max")) o.max_items = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1L << 50);
         else if (!strcmp(a, "--retries")) o.retries = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, 1000);
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
-        else if (a[0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar sweep --help'", a);
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            return 0;
+        } else if (a[0] == '-') cli_die(CMD, "unknown option '%s'; see 'mlpvar sweep --help'", a);
         else if (!o.sweep_path) o.sweep_path = a;
         else cli_die(CMD, "one sweep file at a time; got '%s' and '%s'", o.sweep_path, a);
     }

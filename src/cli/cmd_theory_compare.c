@@ -22,25 +22,35 @@ static const char *const CMD = "theory";
 
 typedef struct {
     int layers;
-    double *sum, *sum2;           /* [layers]: correlation of layer k's pre-activations, over draws */
+    double *sum, *sum2; /* [layers]: correlation of layer k's pre-activations, over draws */
 } corr_acc;
 
 /* Correlation of two vectors across units, uncentred as in the mean-field theory. */
 static double corr(const double *a, const double *b, int n)
 {
     double ab = 0, aa = 0, bb = 0;
-    for (int i = 0; i < n; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+    for (int i = 0; i < n; i++) {
+        ab += a[i] * b[i];
+        aa += a[i] * a[i];
+        bb += b[i] * b[i];
+    }
     return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : NAN;
 }
 
-typedef struct { const mlpv_net *net; corr_acc *acc; double *z1, *z2; } hook_ctx;
+typedef struct {
+    const mlpv_net *net;
+    corr_acc *acc;
+    double *z1, *z2;
+} hook_ctx;
 
 /* After hidden layer l: the next layer's pre-activations z = W h + b for both
  * points (h unit-major [width x 2]); for l = depth-1 that is the output layer,
  * not a hidden one, and is skipped. */
 static void on_layer(void *vctx, int l, const void *hv, int rows, int width, long row0, mlpv_precision p)
 {
-    (void)row0; (void)p; (void)rows;
+    (void)row0;
+    (void)p;
+    (void)rows;
     hook_ctx *c = vctx;
     const mlpv_net *net = c->net;
     if (l + 1 >= net->spec.depth) return;
@@ -48,7 +58,10 @@ static void on_layer(void *vctx, int l, const void *hv, int rows, int width, lon
     int fo = net->spec.width;
     for (int o = 0; o < fo; o++) {
         double s1 = b[o], s2 = b[o];
-        for (int u = 0; u < width; u++) { s1 += W[(size_t)o * width + u] * h[2 * u]; s2 += W[(size_t)o * width + u] * h[2 * u + 1]; }
+        for (int u = 0; u < width; u++) {
+            s1 += W[(size_t)o * width + u] * h[2 * u];
+            s2 += W[(size_t)o * width + u] * h[2 * u + 1];
+        }
         c->z1[o] = s1;
         c->z2[o] = s2;
     }
@@ -71,7 +84,7 @@ static void measure(mlpv_activation a, int depth, int width, double bias_std, in
         s.bias_std = bias_std;
         mlpv_net *net = mlpv_net_random(&s, (uint64_t)d);
         if (!net) cli_fail(CMD, "out of memory for a network of width %d and depth %d", width, depth);
-        for (int o = 0; o < width; o++) {      /* layer 0's pre-activations from the inputs */
+        for (int o = 0; o < width; o++) { /* layer 0's pre-activations from the inputs */
             z1[o] = net->W[0][2 * o] * x[0] + net->W[0][2 * o + 1] * x[1] + net->b[0][o];
             z2[o] = net->W[0][2 * o] * x[2] + net->W[0][2 * o + 1] * x[3] + net->b[0][o];
         }
@@ -123,10 +136,12 @@ static void check_memory(int depth, int wide, int bw)
         double need = lim_item_bytes(&it), avail = lim_available_bytes();
         char t[32], c[32];
         if (need > LIM_MAX_ITEM_BYTES || (avail >= 0 && need + LIM_BASE_BYTES > avail))
-            cli_die(CMD, "a network of width %d and depth %d needs %s of memory, above %s (the ceiling per network, "
-                    "docs/limits.md, or what this machine has available); lower %s or --depth", it.spec.width, depth,
-                    lim_bytes_text(need, t, sizeof t), lim_bytes_text(need > LIM_MAX_ITEM_BYTES ? LIM_MAX_ITEM_BYTES
-                    : avail, c, sizeof c), k ? "--budget" : "--wide");
+            cli_die(CMD,
+                    "a network of width %d and depth %d needs %s of memory, above %s (the ceiling per network, "
+                    "docs/limits.md, or what this machine has available); lower %s or --depth",
+                    it.spec.width, depth, lim_bytes_text(need, t, sizeof t),
+                    lim_bytes_text(need > LIM_MAX_ITEM_BYTES ? LIM_MAX_ITEM_BYTES : avail, c, sizeof c),
+                    k ? "--budget" : "--wide");
     }
 }
 
@@ -140,8 +155,11 @@ int cmd_theory_compare(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--compare")) continue;
-        if (!strcmp(a, "--activation")) { free(acts); acts = cli_activation_list(CMD, cli_value(CMD, argc, argv, &i), &n_acts); }
-        else if (!strcmp(a, "--depth")) depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
+        if (!strcmp(a, "--activation")) {
+            free(acts);
+            acts = cli_activation_list(CMD, cli_value(CMD, argc, argv, &i), &n_acts);
+        } else if (!strcmp(a, "--depth"))
+            depth = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DEPTH);
         else if (!strcmp(a, "--wide")) wide = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, 100000);
         else if (!strcmp(a, "--budget")) budget = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_BUDGET);
         else if (!strcmp(a, "--draws")) draws = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 2, LIM_MAX_DRAWS);
@@ -149,13 +167,19 @@ int cmd_theory_compare(int argc, char **argv)
         else if (!strcmp(a, "--pair")) {
             const char *v = cli_value(CMD, argc, argv, &i);
             if (parse_pair(v, x) != 0)
-                cli_die(CMD, "--pair: '%.80s' is not two 2-D points of finite numbers; write x1,y1:x2,y2 (e.g. 1,1:1,-1)", v);
-        }
-        else if (!strcmp(a, "--png")) png = cli_value(CMD, argc, argv, &i);
+                cli_die(CMD,
+                        "--pair: '%.80s' is not two 2-D points of finite numbers; write x1,y1:x2,y2 (e.g. 1,1:1,-1)",
+                        v);
+        } else if (!strcmp(a, "--png")) png = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--json")) json = 1;
         else cli_die(CMD, "unknown option '%s' with --compare; see 'mlpvar theory --help'", a);
     }
-    if (!n_acts) { acts = malloc(2 * sizeof *acts); acts[0] = MLPV_RELU; acts[1] = MLPV_ABS; n_acts = 2; }
+    if (!n_acts) {
+        acts = malloc(2 * sizeof *acts);
+        acts[0] = MLPV_RELU;
+        acts[1] = MLPV_ABS;
+        n_acts = 2;
+    }
     int bw = mlpv_width_for_budget(budget, 2, 1, depth);
     if (bw < 1) cli_die(CMD, "--budget %ld is smaller than the smallest network at depth %d; raise it", budget, depth);
     check_memory(depth, wide, bw);
@@ -167,7 +191,11 @@ int cmd_theory_compare(int argc, char **argv)
     if (png) {
         char terminal[64];
         snprintf(terminal, sizeof terminal, "pngcairo size %d,420 font ',10'", 420 * n_acts);
-        if (gp_open(&job, terminal, gerr, sizeof gerr) != 0) { fprintf(stderr, "mlpvar theory: %s\n", gerr); free(acts); return 1; }
+        if (gp_open(&job, terminal, gerr, sizeof gerr) != 0) {
+            fprintf(stderr, "mlpvar theory: %s\n", gerr);
+            free(acts);
+            return 1;
+        }
         if (!(dat = gp_data(&job, dat_path, sizeof dat_path, gerr, sizeof gerr))) {
             gp_discard(&job, NULL, 0);
             fprintf(stderr, "mlpvar theory: %s\n", gerr);
@@ -178,8 +206,9 @@ int cmd_theory_compare(int argc, char **argv)
     if (!json)
         printf("# inputs (%g, %g) and (%g, %g); auto init, bias std %g; %d draws per width\n"
                "# corr = mean correlation of hidden layer k's pre-activations across units (SE)\n"
-               "%-10s %5s %10s %22s %22s\n", x[0], x[1], x[2], x[3], bias_std, draws, "activation", "layer",
-               "theory", "wide (width W)", "budget-sized");
+               "%-10s %5s %10s %22s %22s\n",
+               x[0], x[1], x[2], x[3], bias_std, draws, "activation", "layer", "theory", "wide (width W)",
+               "budget-sized");
     for (int k = 0; k < n_acts; k++) {
         mlpv_activation a = acts[k];
         double sw2 = mlpv_auto_gain(a), sb2 = bias_std * bias_std;
@@ -213,20 +242,26 @@ int cmd_theory_compare(int argc, char **argv)
             if (dat) fprintf(dat, "%d %.9g %.9g %.9g %.9g %.9g\n", l + 1, th, mw, sew, mb, seb);
         }
         if (dat) fputs("\n\n", dat);
-        free(cw.sum); free(cw.sum2); free(cb.sum); free(cb.sum2);
+        free(cw.sum);
+        free(cw.sum2);
+        free(cb.sum);
+        free(cb.sum2);
     }
     int rc = 0;
     if (dat) {
         int bad = fclose(dat) != 0;
-        fprintf(job.gp, "set multiplot layout 1,%d title 'Correlation of two inputs layer by layer: theory (infinite "
+        fprintf(job.gp,
+                "set multiplot layout 1,%d title 'Correlation of two inputs layer by layer: theory (infinite "
                 "width) vs random networks (%d draws)'\nset xlabel 'hidden layer'\nset ylabel 'correlation'\n"
-                "set yrange [*:1.02]\nset key bottom right\nset grid\n", n_acts, draws);
+                "set yrange [*:1.02]\nset key bottom right\nset grid\n",
+                n_acts, draws);
         for (int k = 0; k < n_acts; k++) {
             fputs("set title ", job.gp);
             gp_str(job.gp, mlpv_activation_name(acts[k]));
             fputs("\nplot ", job.gp);
             gp_file(job.gp, dat_path);
-            fprintf(job.gp, " index %d using 1:2 with lines lw 2 title 'theory', "
+            fprintf(job.gp,
+                    " index %d using 1:2 with lines lw 2 title 'theory', "
                     "'' index %d using 1:3:4 with yerrorbars pt 7 ps 0.5 title 'width %d', "
                     "'' index %d using 1:5:6 with yerrorbars pt 5 ps 0.5 title 'width %d (budget %ld)'\n",
                     k, k, wide, k, bw, budget);

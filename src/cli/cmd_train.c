@@ -41,7 +41,8 @@ static void usage(void)
            "                      losses.csv (the loss at every step): a replayable run\n"
            "  --json              one JSON object per network\n"
            "  --quiet             no progress\n\n"
-           "network and measurement options:\n%s", TASK_OPTIONS_HELP, NET_OPTIONS_HELP);
+           "network and measurement options:\n%s",
+           TASK_OPTIONS_HELP, NET_OPTIONS_HELP);
 }
 
 /* --save: the folder of one network. */
@@ -115,9 +116,10 @@ static void save_check_names(const sweep_config *configs, int n_rows)
         for (int b = a + 1; b < n_rows; b++) {
             const mlpv_spec *p = &configs[a].spec, *q = &configs[b].spec;
             if (p->activation == q->activation && p->depth == q->depth && p->width == q->width)
-                cli_die(CMD, "--save: budgets %ld and %ld give the same network (%s, depth %d, width %d), whose "
-                        "folders would clash; list one of the budgets", configs[a].budget, configs[b].budget,
-                        mlpv_activation_name(p->activation), p->depth, p->width);
+                cli_die(CMD,
+                        "--save: budgets %ld and %ld give the same network (%s, depth %d, width %d), whose "
+                        "folders would clash; list one of the budgets",
+                        configs[a].budget, configs[b].budget, mlpv_activation_name(p->activation), p->depth, p->width);
         }
 }
 
@@ -136,30 +138,35 @@ int cmd_train(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (net_options_parse(CMD, &o, argc, argv, &i) || task_options_parse(CMD, &s, argc, argv, &i)) continue;
         const char *a = argv[i];
-        if (!strcmp(a, "--steps")) s.train.steps = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_STEPS);
+        if (!strcmp(a, "--steps"))
+            s.train.steps = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_STEPS);
         else if (!strcmp(a, "--lr")) {
             s.train.lr = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1e300);
             if (s.train.lr <= 0.0) cli_die(CMD, "--lr must be > 0, e.g. --lr 3e-3");
-        }
-        else if (!strcmp(a, "--optimizer")) {
+        } else if (!strcmp(a, "--optimizer")) {
             const char *v = cli_value(CMD, argc, argv, &i);
-            if (mlpv_optimizer_parse(v, &s.train.optimizer) != 0) cli_die(CMD, "--optimizer: unknown '%s'; choose adam or sgd", v);
-        }
-        else if (!strcmp(a, "--batch")) s.train.batch = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 0, LIM_MAX_POINTS);
-        else if (!strcmp(a, "--momentum")) s.train.momentum = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
-        else if (!strcmp(a, "--target-accuracy")) s.train.target_accuracy = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
+            if (mlpv_optimizer_parse(v, &s.train.optimizer) != 0)
+                cli_die(CMD, "--optimizer: unknown '%s'; choose adam or sgd", v);
+        } else if (!strcmp(a, "--batch"))
+            s.train.batch = cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 0, LIM_MAX_POINTS);
+        else if (!strcmp(a, "--momentum"))
+            s.train.momentum = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
+        else if (!strcmp(a, "--target-accuracy"))
+            s.train.target_accuracy = cli_double(CMD, a, cli_value(CMD, argc, argv, &i), 0.0, 1.0);
         else if (!strcmp(a, "--train-precision")) {
             const char *v = cli_value(CMD, argc, argv, &i);
             if (!strcmp(v, "float")) s.train.precision = MLPV_FLOAT;
             else if (!strcmp(v, "double")) s.train.precision = MLPV_DOUBLE;
             else cli_die(CMD, "--train-precision: '%s' is not a precision; choose float or double", v);
-        }
-        else if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
+        } else if (!strcmp(a, "--n")) n = (int)cli_long(CMD, a, cli_value(CMD, argc, argv, &i), 1, LIM_MAX_DRAWS);
         else if (!strcmp(a, "--save")) save = cli_value(CMD, argc, argv, &i);
         else if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--quiet")) quiet = 1;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); net_options_free(&o); return 0; }
-        else cli_die(CMD, "unknown option '%s'; see 'mlpvar train --help'", a);
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            net_options_free(&o);
+            return 0;
+        } else cli_die(CMD, "unknown option '%s'; see 'mlpvar train --help'", a);
     }
     if (!s.has_task) cli_die(CMD, "give a task, e.g. --task checkerboard:8");
     if (o.weights) cli_die(CMD, "--weights is for measure and landscape; train draws random networks");
@@ -176,8 +183,10 @@ int cmd_train(int argc, char **argv)
         o.in_dim = s.in_dim;
         o.out_dim = s.out_dim;
         if (!data.csv.labels_pm1 && s.train.target_accuracy > 0)
-            cli_die(CMD, "--target-accuracy: %s has real-valued targets (not all +-1), so accuracy is not defined and "
-                    "training is judged by test loss; drop --target-accuracy", s.csv_path);
+            cli_die(CMD,
+                    "--target-accuracy: %s has real-valued targets (not all +-1), so accuracy is not defined and "
+                    "training is judged by test loss; drop --target-accuracy",
+                    s.csv_path);
     } else if (o.in_dim != 2 || o.out_dim != 1) {
         cli_die(CMD, "2-D tasks have --in-dim 2 and --out-dim 1");
     } else if (s.train.batch > s.points) {
@@ -212,18 +221,18 @@ int cmd_train(int argc, char **argv)
     openblas_set_num_threads(1);
     progress p;
     progress_start(&p, "networks", total, quiet);
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(o.threads)
     for (long t = 0; t < total; t++) {
         sweep_item it = { .config = (int)(t / n), .seed = o.seed + (uint64_t)(t % n), .train = 1 };
         record_compute(&s, &configs[it.config], &it, 1, &data, &recs[t]);
-        #pragma omp critical(progress)
+#pragma omp critical(progress)
         progress_add(&p, 1);
     }
     progress_finish(&p);
     if (!json)
-        printf("%-10s %6s %6s %6s %11s %9s %11s %11s %7s %s\n", "activation", "depth", "width", "seed",
-               "V init", "rho init", regression ? "test R2" : "test acc",
-               regression ? "test loss" : "final loss", "steps", "diverged");
+        printf("%-10s %6s %6s %6s %11s %9s %11s %11s %7s %s\n", "activation", "depth", "width", "seed", "V init",
+               "rho init", regression ? "test R2" : "test acc", regression ? "test loss" : "final loss", "steps",
+               "diverged");
     for (long t = 0; t < total; t++) {
         item_result *r = &recs[t];
         const sweep_config *c = &configs[r->item.config];

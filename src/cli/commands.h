@@ -9,7 +9,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
-int cmd_theory_compare(int argc, char **argv);   /* mlpvar theory --compare */
+int cmd_theory_compare(int argc, char **argv); /* mlpvar theory --compare */
 int cmd_analyze(int argc, char **argv);
 int cmd_advise(int argc, char **argv);
 

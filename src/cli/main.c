@@ -9,20 +9,19 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-        "usage: mlpvar COMMAND [options]\n\n"
-        "commands:\n"
-        "  measure     variability and collapse to constant of random MLPs (or --weights FILE)\n"
-        "  landscape   a network's output landscape as CSV, or a gallery PNG of random ones\n"
-        "  train       measure at init, then train, networks of one configuration on a task\n"
-        "  sweep       the MPI parameter sweep of a YAML sweep file, resumable (mpirun -np P ...)\n"
-        "  status      how a running (or ended) sweep is doing, from any shell\n"
-        "  results     summarise or export a sweep's results folder\n"
-        "  theory      infinite-width theory: fixed points, depth scales, predicted C2C depth\n"
-        "  analyze     judge the paper's claims from a sweep's records; write a report\n"
-        "  advise      rank depth, width and activation for a budget, from measurements at init\n"
-        "  version     versions of mlpvar and the libraries it was built with\n\n"
-        "'mlpvar COMMAND --help' for a command's options.\n");
+    fprintf(f, "usage: mlpvar COMMAND [options]\n\n"
+               "commands:\n"
+               "  measure     variability and collapse to constant of random MLPs (or --weights FILE)\n"
+               "  landscape   a network's output landscape as CSV, or a gallery PNG of random ones\n"
+               "  train       measure at init, then train, networks of one configuration on a task\n"
+               "  sweep       the MPI parameter sweep of a YAML sweep file, resumable (mpirun -np P ...)\n"
+               "  status      how a running (or ended) sweep is doing, from any shell\n"
+               "  results     summarise or export a sweep's results folder\n"
+               "  theory      infinite-width theory: fixed points, depth scales, predicted C2C depth\n"
+               "  analyze     judge the paper's claims from a sweep's records; write a report\n"
+               "  advise      rank depth, width and activation for a budget, from measurements at init\n"
+               "  version     versions of mlpvar and the libraries it was built with\n\n"
+               "'mlpvar COMMAND --help' for a command's options.\n");
 }
 
 int main(int argc, char **argv)

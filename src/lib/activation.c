@@ -14,7 +14,7 @@
  * loops with selects and clamps (leaky relu, elu, tanh, sigmoid); no value
  * changes: -fno-trapping-math permits no reassociation. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize ("no-trapping-math")
+#pragma GCC optimize("no-trapping-math")
 #endif
 
 /* A new activation needs a row in NAMES, mlpv_phi, mlpv_dphi, the two tables
@@ -22,19 +22,18 @@
 _Static_assert(MLPV_ACTIVATION_COUNT == 11, "activation tables out of date");
 
 static const char *const NAMES[MLPV_ACTIVATION_COUNT] = {
-    "relu", "abs", "leaky_relu", "tanh", "gelu", "silu",
-    "elu", "softplus", "sigmoid", "sin", "identity",
+    "relu", "abs", "leaky_relu", "tanh", "gelu", "silu", "elu", "softplus", "sigmoid", "sin", "identity",
 };
 
-const char *mlpv_activation_name(mlpv_activation a)
-{
-    return (a >= 0 && a < MLPV_ACTIVATION_COUNT) ? NAMES[a] : "?";
-}
+const char *mlpv_activation_name(mlpv_activation a) { return (a >= 0 && a < MLPV_ACTIVATION_COUNT) ? NAMES[a] : "?"; }
 
 int mlpv_activation_parse(const char *name, mlpv_activation *out)
 {
     for (int a = 0; a < MLPV_ACTIVATION_COUNT; a++)
-        if (strcmp(name, NAMES[a]) == 0) { *out = (mlpv_activation)a; return 0; }
+        if (strcmp(name, NAMES[a]) == 0) {
+            *out = (mlpv_activation)a;
+            return 0;
+        }
     return -1;
 }
 
@@ -53,36 +52,45 @@ static double sigmoid(double x)
 double mlpv_phi(mlpv_activation a, double x)
 {
     switch (a) {
-    case MLPV_RELU:       return x > 0 ? x : 0.0;
-    case MLPV_ABS:        return fabs(x);
+    case MLPV_RELU: return x > 0 ? x : 0.0;
+    case MLPV_ABS: return fabs(x);
     case MLPV_LEAKY_RELU: return x > 0 ? x : MLPV_LEAKY_RELU_SLOPE * x;
-    case MLPV_TANH:       return tanh(x);
-    case MLPV_GELU:       return 0.5 * x * (1.0 + erf(x / M_SQRT2));   /* exact, erf form */
-    case MLPV_SILU:       return x * sigmoid(x);
-    case MLPV_ELU:        return x > 0 ? x : expm1(x);                 /* alpha = 1 */
-    case MLPV_SOFTPLUS:   return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
-    case MLPV_SIGMOID:    return sigmoid(x);
-    case MLPV_SIN:        return sin(x);
-    case MLPV_IDENTITY:   return x;
-    default:              return NAN;
+    case MLPV_TANH: return tanh(x);
+    case MLPV_GELU: return 0.5 * x * (1.0 + erf(x / M_SQRT2)); /* exact, erf form */
+    case MLPV_SILU: return x * sigmoid(x);
+    case MLPV_ELU: return x > 0 ? x : expm1(x); /* alpha = 1 */
+    case MLPV_SOFTPLUS: return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+    case MLPV_SIGMOID: return sigmoid(x);
+    case MLPV_SIN: return sin(x);
+    case MLPV_IDENTITY: return x;
+    default: return NAN;
     }
 }
 
 double mlpv_dphi(mlpv_activation a, double x)
 {
     switch (a) {
-    case MLPV_RELU:       return x > 0 ? 1.0 : 0.0;
-    case MLPV_ABS:        return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
+    case MLPV_RELU: return x > 0 ? 1.0 : 0.0;
+    case MLPV_ABS: return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
     case MLPV_LEAKY_RELU: return x > 0 ? 1.0 : MLPV_LEAKY_RELU_SLOPE;
-    case MLPV_TANH:       { double t = tanh(x); return 1.0 - t * t; }
-    case MLPV_GELU:       return 0.5 * (1.0 + erf(x / M_SQRT2)) + x * exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
-    case MLPV_SILU:       { double s = sigmoid(x); return s * (1.0 + x * (1.0 - s)); }
-    case MLPV_ELU:        return x > 0 ? 1.0 : exp(x);
-    case MLPV_SOFTPLUS:   return sigmoid(x);
-    case MLPV_SIGMOID:    { double s = sigmoid(x); return s * (1.0 - s); }
-    case MLPV_SIN:        return cos(x);
-    case MLPV_IDENTITY:   return 1.0;
-    default:              return NAN;
+    case MLPV_TANH: {
+        double t = tanh(x);
+        return 1.0 - t * t;
+    }
+    case MLPV_GELU: return 0.5 * (1.0 + erf(x / M_SQRT2)) + x * exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
+    case MLPV_SILU: {
+        double s = sigmoid(x);
+        return s * (1.0 + x * (1.0 - s));
+    }
+    case MLPV_ELU: return x > 0 ? 1.0 : exp(x);
+    case MLPV_SOFTPLUS: return sigmoid(x);
+    case MLPV_SIGMOID: {
+        double s = sigmoid(x);
+        return s * (1.0 - s);
+    }
+    case MLPV_SIN: return cos(x);
+    case MLPV_IDENTITY: return 1.0;
+    default: return NAN;
     }
 }
 
@@ -112,15 +120,9 @@ static inline float tanh_fast_f(float x)
     return p / q;
 }
 
-static inline float sigmoid_fast_f(float x)
-{
-    return 0.5f + 0.5f * tanh_fast_f(0.5f * x);
-}
+static inline float sigmoid_fast_f(float x) { return 0.5f + 0.5f * tanh_fast_f(0.5f * x); }
 
-int mlpv_dphi_needs_z(mlpv_activation a)
-{
-    return a == MLPV_ABS || a == MLPV_GELU || a == MLPV_SILU || a == MLPV_SIN;
-}
+int mlpv_dphi_needs_z(mlpv_activation a) { return a == MLPV_ABS || a == MLPV_GELU || a == MLPV_SILU || a == MLPV_SIN; }
 
 #define REAL float
 #define SFX f
@@ -189,7 +191,4 @@ double mlpv_dphi_second_moment(mlpv_activation a)
     return moments[a][1];
 }
 
-double mlpv_auto_gain(mlpv_activation a)
-{
-    return 1.0 / mlpv_phi_second_moment(a);
-}
+double mlpv_auto_gain(mlpv_activation a) { return 1.0 / mlpv_phi_second_moment(a); }

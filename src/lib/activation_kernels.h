@@ -27,9 +27,7 @@ void mlpv_bias_phi_d(mlpv_activation a, double *z, double *h, int n, int rows, c
 /* d [n x rows] .*= phi'(z), from z or from h = phi(z) (see mlpv_dphi_needs_z);
  * then gb[u] += the sum of row u of the result, unless gb is NULL. d must not
  * overlap z or h. */
-void mlpv_dphi_mul_f(mlpv_activation a, const float *z, const float *h, float *d, int n, int rows,
-                     float *gb);
-void mlpv_dphi_mul_d(mlpv_activation a, const double *z, const double *h, double *d, int n,
-                     int rows, double *gb);
+void mlpv_dphi_mul_f(mlpv_activation a, const float *z, const float *h, float *d, int n, int rows, float *gb);
+void mlpv_dphi_mul_d(mlpv_activation a, const double *z, const double *h, double *d, int n, int rows, double *gb);
 
 #endif

@@ -40,14 +40,10 @@ long mlpv_net_param_count(const mlpv_net *net)
 
 static int dataset_fits(const mlpv_net *net, const mlpv_dataset *d)
 {
-    return d && d->n >= 1 && d->x && d->y && d->in_dim == net->spec.in_dim &&
-           d->out_dim == net->spec.out_dim;
+    return d && d->n >= 1 && d->x && d->y && d->in_dim == net->spec.in_dim && d->out_dim == net->spec.out_dim;
 }
 
-static int chunk_rows(long n)
-{
-    return n < MLPV_BP_CHUNK ? (int)n : MLPV_BP_CHUNK;
-}
+static int chunk_rows(long n) { return n < MLPV_BP_CHUNK ? (int)n : MLPV_BP_CHUNK; }
 
 void mlpv_evaluate(const mlpv_net *net, const mlpv_dataset *d, double *loss, double *accuracy)
 {
@@ -80,11 +76,14 @@ void mlpv_layer_grad_norms(const mlpv_net *net, const mlpv_dataset *d, double *n
     long np = mlpv_net_param_count(net);
     double *g = malloc(sizeof(double) * (size_t)np);
     if (g) {
-        for (long i = 0; i < np; i++) g[i] = NAN;     /* stays NaN if the gradient fails */
+        for (long i = 0; i < np; i++) g[i] = NAN; /* stays NaN if the gradient fails */
         mlpv_gradient(net, d, g);
     }
     for (int l = 0; l < net->n_layers; l++) {
-        if (!g) { norms[l] = NAN; continue; }
+        if (!g) {
+            norms[l] = NAN;
+            continue;
+        }
         long oW;
         mlpv_param_offset(&net->spec, l, &oW, NULL);
         const double *gw = g + oW;

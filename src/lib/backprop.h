@@ -16,11 +16,11 @@
 #define MLPV_BP_CHUNK 512
 #endif
 
-typedef struct mlpv_bp_ws mlpv_bp_ws;   /* opaque, one per precision */
+typedef struct mlpv_bp_ws mlpv_bp_ws; /* opaque, one per precision */
 
 typedef struct {
     mlpv_precision precision;
-    size_t elem;                        /* sizeof(float) or sizeof(double) */
+    size_t elem; /* sizeof(float) or sizeof(double) */
     /* Workspace for chunks of up to rows_max points (one allocation). NULL on OOM. */
     mlpv_bp_ws *(*ws_alloc)(const mlpv_spec *s, int rows_max);
     void (*ws_free)(mlpv_bp_ws *ws);
@@ -29,11 +29,11 @@ typedef struct {
      * overwritten with d(MSE)/d(params), MSE = mean over the batch's points and
      * outputs. Returns the MSE (accumulated in double); *correct (if not NULL)
      * gets the number of points whose every output has the sign of its target. */
-    double (*batch_grad)(mlpv_bp_ws *ws, const void *params, const void *x, const void *y,
-                         const long *idx, long row0, long nrows, void *grad, long *correct);
+    double (*batch_grad)(mlpv_bp_ws *ws, const void *params, const void *x, const void *y, const long *idx, long row0,
+                         long nrows, void *grad, long *correct);
     /* Forward only over rows 0..n-1: *sq_sum = sum of squared errors, *correct as above. */
-    void (*eval)(mlpv_bp_ws *ws, const void *params, const void *x, const void *y, long n,
-                 double *sq_sum, long *correct);
+    void (*eval)(mlpv_bp_ws *ws, const void *params, const void *x, const void *y, long n, double *sq_sum,
+                 long *correct);
 } mlpv_bp_ops;
 
 extern const mlpv_bp_ops mlpv_bp_float, mlpv_bp_double;

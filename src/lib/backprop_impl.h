@@ -23,10 +23,10 @@
 
 typedef struct {
     mlpv_spec s;
-    mlpv_trace t;          /* BACKWARD trace: X^T in t.in, H_l, Z_l, the output in t.out */
-    REAL *D[2];            /* deltas, [max(width, out_dim) x rows] */
-    REAL *yt;              /* the chunk's targets transposed: [out_dim x rows] */
-    REAL *buf;             /* the one aligned allocation behind D and yt */
+    mlpv_trace t; /* BACKWARD trace: X^T in t.in, H_l, Z_l, the output in t.out */
+    REAL *D[2]; /* deltas, [max(width, out_dim) x rows] */
+    REAL *yt; /* the chunk's targets transposed: [out_dim x rows] */
+    REAL *buf; /* the one aligned allocation behind D and yt */
 } BP(ws_t);
 
 static void BP(ws_free)(mlpv_bp_ws *ws_)
@@ -47,8 +47,7 @@ static size_t BP(pad)(size_t n)
 
 static mlpv_bp_ws *BP(ws_alloc)(const mlpv_spec *s, int rows_max)
 {
-    _Static_assert(sizeof(REAL) == (PREC == MLPV_FLOAT ? sizeof(float) : sizeof(double)),
-                   "REAL and PREC disagree");
+    _Static_assert(sizeof(REAL) == (PREC == MLPV_FLOAT ? sizeof(float) : sizeof(double)), "REAL and PREC disagree");
     if (rows_max < 1) return NULL;
     BP(ws_t) *w = calloc(1, sizeof *w);
     if (!w) return NULL;
@@ -68,8 +67,7 @@ static mlpv_bp_ws *BP(ws_alloc)(const mlpv_spec *s, int rows_max)
 /* Squared errors and sign agreement of the chunk's output against Y^T in w->yt;
  * when delta is not NULL also delta = scale (out - y) into it [out_dim x rows]
  * and its row sums into gb. Returns the sum of squared errors (in double). */
-static double BP(loss_pass)(const BP(ws_t) *w, int rows, REAL scale, REAL *delta, REAL *gb,
-                            long *correct)
+static double BP(loss_pass)(const BP(ws_t) * w, int rows, REAL scale, REAL *delta, REAL *gb, long *correct)
 {
     int m = w->s.out_dim;
     const REAL *out = w->t.out, *y = w->yt;
@@ -105,7 +103,7 @@ static double BP(loss_pass)(const BP(ws_t) *w, int rows, REAL scale, REAL *delta
 
 /* Backward pass of one chunk, from the output delta in w->D[0]; accumulates
  * dW into G (dW_l += delta_l H_{l-1}^T) and db of the hidden layers. */
-static void BP(backward)(BP(ws_t) *w, const REAL *P, int rows, REAL *G)
+static void BP(backward)(BP(ws_t) * w, const REAL *P, int rows, REAL *G)
 {
     const mlpv_spec *s = &w->s;
     REAL *delta = w->D[0], *next = w->D[1];
@@ -114,21 +112,22 @@ static void BP(backward)(BP(ws_t) *w, const REAL *P, int rows, REAL *G)
         long oW, ob_prev;
         mlpv_param_offset(s, l, &oW, NULL);
         const REAL *hp = l > 0 ? w->t.H[l - 1] : w->t.in;
-        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, rows,
-             (REAL)1, delta, rows, hp, rows, (REAL)1, G + oW, fi);
+        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, rows, (REAL)1, delta, rows, hp, rows, (REAL)1, G + oW,
+             fi);
         if (l == 0) break;
-        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fi, rows, fo,
-             (REAL)1, P + oW, fi, delta, rows, (REAL)0, next, rows);
+        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fi, rows, fo, (REAL)1, P + oW, fi, delta, rows, (REAL)0, next,
+             rows);
         mlpv_param_offset(s, l - 1, NULL, &ob_prev);
         BP(mlpv_dphi_mul)(s->activation, w->t.Z[l - 1], w->t.H[l - 1], next, fi, rows, G + ob_prev);
-        REAL *t = delta; delta = next; next = t;
+        REAL *t = delta;
+        delta = next;
+        next = t;
     }
 }
 
 /* Points first..first+rows-1 of the batch (through idx when not NULL),
  * transposed into the trace's X^T [in_dim x rows] and w->yt [out_dim x rows]. */
-static void BP(chunk_rows)(BP(ws_t) *w, const REAL *X, const REAL *Y, const long *idx,
-                           long first, int rows)
+static void BP(chunk_rows)(BP(ws_t) * w, const REAL *X, const REAL *Y, const long *idx, long first, int rows)
 {
     int in = w->s.in_dim, m = w->s.out_dim;
     REAL *restrict xt = w->t.in, *restrict yt = w->yt;
@@ -140,8 +139,8 @@ static void BP(chunk_rows)(BP(ws_t) *w, const REAL *X, const REAL *Y, const long
     }
 }
 
-static double BP(batch_grad)(mlpv_bp_ws *ws_, const void *params, const void *xv, const void *yv,
-                             const long *idx, long row0, long nrows, void *gradv, long *correct)
+static double BP(batch_grad)(mlpv_bp_ws *ws_, const void *params, const void *xv, const void *yv, const long *idx,
+                             long row0, long nrows, void *gradv, long *correct)
 {
     BP(ws_t) *w = (BP(ws_t) *)ws_;
     const REAL *P = params, *X = xv, *Y = yv;
@@ -166,8 +165,8 @@ static double BP(batch_grad)(mlpv_bp_ws *ws_, const void *params, const void *xv
     return sq / ((double)nrows * m);
 }
 
-static void BP(eval)(mlpv_bp_ws *ws_, const void *params, const void *xv, const void *yv, long n,
-                     double *sq_sum, long *correct)
+static void BP(eval)(mlpv_bp_ws *ws_, const void *params, const void *xv, const void *yv, long n, double *sq_sum,
+                     long *correct)
 {
     BP(ws_t) *w = (BP(ws_t) *)ws_;
     const REAL *P = params, *X = xv, *Y = yv;

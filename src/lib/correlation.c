@@ -25,7 +25,10 @@ static int is_constant(const double *x, size_t n)
     return 1;
 }
 
-typedef struct { double v; size_t i; } keyed;
+typedef struct {
+    double v;
+    size_t i;
+} keyed;
 
 static int cmp_keyed(const void *a, const void *b)
 {
@@ -93,10 +96,7 @@ double mlpv_spearman(const double *x, const double *y, size_t n)
     return rho;
 }
 
-static int sgn(double d)
-{
-    return (d > 0.0) - (d < 0.0);
-}
+static int sgn(double d) { return (d > 0.0) - (d < 0.0); }
 
 /* tau_b = (C - D) / sqrt((n0 - n1)(n0 - n2)), n0 = n(n-1)/2, n1 / n2 the pairs
  * tied in x / in y, by direct enumeration of the n(n-1)/2 pairs. */
@@ -129,8 +129,7 @@ double mlpv_partial_spearman(const double *x, const double *y, const double *z, 
     mlpv_ranks(x, n, rx);
     mlpv_ranks(y, n, ry);
     mlpv_ranks(z, n, rz);
-    double rxy = mlpv_pearson(rx, ry, n), rxz = mlpv_pearson(rx, rz, n),
-           ryz = mlpv_pearson(ry, rz, n);
+    double rxy = mlpv_pearson(rx, ry, n), rxz = mlpv_pearson(rx, rz, n), ryz = mlpv_pearson(ry, rz, n);
     free(r);
     double den = (1.0 - rxz * rxz) * (1.0 - ryz * ryz);
     if (!(den > 0.0)) return NAN; /* NaN parts, or z's ranks determine x's or y's */
@@ -182,14 +181,12 @@ static double mean_stat(const double *x, const double *y, const double *z, size_
 }
 
 /* Percentile bootstrap over rows of (x, y, z); y and z may be NULL. */
-static double bootstrap(mlpv_pair_stat stat, const double *x, const double *y, const double *z,
-                        size_t n, int B, uint64_t seed, double level, double *lo, double *hi,
-                        int *used)
+static double bootstrap(mlpv_pair_stat stat, const double *x, const double *y, const double *z, size_t n, int B,
+                        uint64_t seed, double level, double *lo, double *hi, int *used)
 {
     *lo = *hi = NAN;
     if (used) *used = 0;
-    if (n == 0 || !stat || any_nan(x, n) || (y && any_nan(y, n)) || (z && any_nan(z, n)))
-        return NAN;
+    if (n == 0 || !stat || any_nan(x, n) || (y && any_nan(y, n)) || (z && any_nan(z, n))) return NAN;
     double est = stat(x, y, z, n);
     if (B < 1 || !(level > 0.0 && level < 1.0)) return est;
 
@@ -229,15 +226,13 @@ static double bootstrap(mlpv_pair_stat stat, const double *x, const double *y, c
     return est;
 }
 
-double mlpv_bootstrap_ci(mlpv_pair_stat stat, const double *x, const double *y, const double *z,
-                         size_t n, int B, uint64_t seed, double level, double *lo, double *hi,
-                         int *used)
+double mlpv_bootstrap_ci(mlpv_pair_stat stat, const double *x, const double *y, const double *z, size_t n, int B,
+                         uint64_t seed, double level, double *lo, double *hi, int *used)
 {
     return bootstrap(stat, x, y, z, n, B, seed, level, lo, hi, used);
 }
 
-double mlpv_mean_ci(const double *x, size_t n, int B, uint64_t seed, double level,
-                    double *lo, double *hi)
+double mlpv_mean_ci(const double *x, size_t n, int B, uint64_t seed, double level, double *lo, double *hi)
 {
     return bootstrap(mean_stat, x, NULL, NULL, n, B, seed, level, lo, hi, NULL);
 }

@@ -9,15 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t elem_size(mlpv_precision p)
-{
-    return p == MLPV_FLOAT ? sizeof(float) : sizeof(double);
-}
+static size_t elem_size(mlpv_precision p) { return p == MLPV_FLOAT ? sizeof(float) : sizeof(double); }
 
 /* One layer, features-major: z [fo x rows] = W_l in [fi x rows] + b_l, then
  * h = phi(z) for a hidden layer (h == z: in place); the output layer is linear. */
-static void layer_step(mlpv_precision p, const mlpv_spec *s, int l, const void *P, const void *in,
-                       int rows, void *z, void *h)
+static void layer_step(mlpv_precision p, const mlpv_spec *s, int l, const void *P, const void *in, int rows, void *z,
+                       void *h)
 {
     int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
     long oW, ob;
@@ -26,19 +23,17 @@ static void layer_step(mlpv_precision p, const mlpv_spec *s, int l, const void *
     assert(in != z && in != h);
     if (p == MLPV_FLOAT) {
         const float *Pf = P;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi,
-                    1.0f, Pf + oW, fi, in, rows, 0.0f, z, rows);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0f, Pf + oW, fi, in, rows, 0.0f, z,
+                    rows);
         mlpv_bias_phi_f(a, z, h, fo, rows, Pf + ob);
     } else {
         const double *Pd = P;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi,
-                    1.0, Pd + oW, fi, in, rows, 0.0, z, rows);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0, Pd + oW, fi, in, rows, 0.0, z, rows);
         mlpv_bias_phi_d(a, z, h, fo, rows, Pd + ob);
     }
 }
 
-void mlpv_forward_trace(mlpv_trace *t, const void *P, int rows, mlpv_layer_hook hook, void *ctx,
-                        long row0)
+void mlpv_forward_trace(mlpv_trace *t, const void *P, int rows, mlpv_layer_hook hook, void *ctx, long row0)
 {
     const mlpv_spec *s = &t->spec;
     assert(rows >= 1 && rows <= t->rows_max);
@@ -56,13 +51,9 @@ void mlpv_forward_trace(mlpv_trace *t, const void *P, int rows, mlpv_layer_hook 
 /* ---- traces ------------------------------------------------------------ */
 
 /* Bytes for n values, rounded up to whole 64-byte lines. */
-static size_t line_bytes(size_t n, size_t esz)
-{
-    return (n * esz + 63) / 64 * 64;
-}
+static size_t line_bytes(size_t n, size_t esz) { return (n * esz + 63) / 64 * 64; }
 
-int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, const mlpv_spec *s,
-                     int rows_max)
+int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, const mlpv_spec *s, int rows_max)
 {
     memset(t, 0, sizeof *t);
     if (rows_max < 1 || s->depth < 1 || kind == MLPV_TRACE_PINGPONG) return -1;
@@ -72,7 +63,10 @@ int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, cons
     size_t in = line_bytes(R * (size_t)s->in_dim, esz), out = line_bytes(R * (size_t)s->out_dim, esz);
     t->ptrs = calloc(2 * L, sizeof(void *));
     t->mem = aligned_alloc(64, in + L * layer * (apart ? 2 : 1) + out);
-    if (!t->ptrs || !t->mem) { mlpv_trace_free(t); return -1; }
+    if (!t->ptrs || !t->mem) {
+        mlpv_trace_free(t);
+        return -1;
+    }
     t->precision = p;
     t->kind = kind;
     t->spec = *s;
@@ -80,11 +74,17 @@ int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, cons
     t->H = t->ptrs;
     t->Z = t->ptrs + L;
     char *m = t->mem;
-    t->in = m;  m += in;
-    for (size_t l = 0; l < L; l++) { t->H[l] = m; m += layer; }
+    t->in = m;
+    m += in;
     for (size_t l = 0; l < L; l++) {
-        if (apart) { t->Z[l] = m; m += layer; }
-        else t->Z[l] = t->H[l];
+        t->H[l] = m;
+        m += layer;
+    }
+    for (size_t l = 0; l < L; l++) {
+        if (apart) {
+            t->Z[l] = m;
+            m += layer;
+        } else t->Z[l] = t->H[l];
     }
     t->out = m;
     return 0;
@@ -130,7 +130,7 @@ int mlpv_pattern_code_words(const mlpv_spec *s)
 void mlpv_pattern_codes(const mlpv_trace *t, int rows, uint64_t *codes)
 {
     const mlpv_spec *s = &t->spec;
-    assert(t->kind == MLPV_TRACE_FULL);     /* elsewhere Z may hold phi(z) */
+    assert(t->kind == MLPV_TRACE_FULL); /* elsewhere Z may hold phi(z) */
     int nw = mlpv_pattern_code_words(s), n = s->width;
     memset(codes, 0, sizeof(uint64_t) * (size_t)rows * (size_t)nw);
     for (int l = 0; l < s->depth; l++)
@@ -160,30 +160,29 @@ long mlpv_forward_work_size(const mlpv_net *net, int rows)
 /* y [rows x out] = f(x [rows x in]) on a PINGPONG trace over the caller's work
  * (2 * mlpv_forward_work_size values): X^T goes into buffer 1, layer l into
  * buffer l % 2, so the output layer never overwrites the layer it reads. */
-static void forward_points(mlpv_precision p, const mlpv_net *net, const void *x, int rows, void *y,
-                           void *work, mlpv_layer_hook hook, void *ctx, long row0)
+static void forward_points(mlpv_precision p, const mlpv_net *net, const void *x, int rows, void *y, void *work,
+                           mlpv_layer_hook hook, void *ctx, long row0)
 {
-    mlpv_trace t = { .precision = p, .kind = MLPV_TRACE_PINGPONG, .spec = net->spec,
-                     .rows_max = rows };
+    mlpv_trace t = { .precision = p, .kind = MLPV_TRACE_PINGPONG, .spec = net->spec, .rows_max = rows };
     t.pp[0] = work;
     t.pp[1] = (char *)work + elem_size(p) * (size_t)mlpv_forward_work_size(net, rows);
     t.Z = t.H = t.pp;
     t.in = t.pp[1];
     t.out = t.pp[net->spec.depth % 2];
     mlpv_trace_load(&t, x, rows);
-    mlpv_forward_trace(&t, p == MLPV_FLOAT ? (const void *)net->storef : (const void *)net->store,
-                       rows, hook, ctx, row0);
+    mlpv_forward_trace(&t, p == MLPV_FLOAT ? (const void *)net->storef : (const void *)net->store, rows, hook, ctx,
+                       row0);
     transpose(p, t.out, net->spec.out_dim, rows, y);
 }
 
-void mlpv_forward_f(const mlpv_net *net, const float *x, int rows, float *y, float *work,
-                    mlpv_layer_hook hook, void *ctx, long row0)
+void mlpv_forward_f(const mlpv_net *net, const float *x, int rows, float *y, float *work, mlpv_layer_hook hook,
+                    void *ctx, long row0)
 {
     forward_points(MLPV_FLOAT, net, x, rows, y, work, hook, ctx, row0);
 }
 
-void mlpv_forward_d(const mlpv_net *net, const double *x, int rows, double *y, double *work,
-                    mlpv_layer_hook hook, void *ctx, long row0)
+void mlpv_forward_d(const mlpv_net *net, const double *x, int rows, double *y, double *work, mlpv_layer_hook hook,
+                    void *ctx, long row0)
 {
     forward_points(MLPV_DOUBLE, net, x, rows, y, work, hook, ctx, row0);
 }

@@ -29,23 +29,22 @@
 typedef enum { MLPV_TRACE_PINGPONG, MLPV_TRACE_BACKWARD, MLPV_TRACE_FULL } mlpv_trace_kind;
 
 typedef struct {
-    mlpv_precision precision;      /* float* or double* behind every void* below */
+    mlpv_precision precision; /* float* or double* behind every void* below */
     mlpv_trace_kind kind;
     mlpv_spec spec;
-    int rows_max;                  /* chunks of 1..rows_max points */
-    void *in;                      /* X^T [in_dim x rows] */
-    void **Z, **H;                 /* hidden layer l: Z[l], H[l] [width x rows];
+    int rows_max; /* chunks of 1..rows_max points */
+    void *in; /* X^T [in_dim x rows] */
+    void **Z, **H; /* hidden layer l: Z[l], H[l] [width x rows];
                                       PINGPONG: Z[l % 2] == H[l % 2] */
-    void *out;                     /* [out_dim x rows] */
-    void *pp[2];                   /* PINGPONG's two buffers */
-    void *mem;                     /* allocation behind the arrays (mlpv_trace_alloc) */
-    void **ptrs;                   /* allocation behind Z and H (mlpv_trace_alloc) */
+    void *out; /* [out_dim x rows] */
+    void *pp[2]; /* PINGPONG's two buffers */
+    void *mem; /* allocation behind the arrays (mlpv_trace_alloc) */
+    void **ptrs; /* allocation behind Z and H (mlpv_trace_alloc) */
 } mlpv_trace;
 
 /* A BACKWARD or FULL trace for chunks of up to rows_max points, every array
  * 64-byte aligned. 0, or -1 on OOM or bad arguments (*t is then empty, safe to free). */
-int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, const mlpv_spec *s,
-                     int rows_max);
+int mlpv_trace_alloc(mlpv_trace *t, mlpv_precision p, mlpv_trace_kind kind, const mlpv_spec *s, int rows_max);
 void mlpv_trace_free(mlpv_trace *t);
 
 /* t->in = x^T: x [rows x in_dim] point-major, in the trace's precision. */
@@ -55,8 +54,7 @@ void mlpv_trace_load(mlpv_trace *t, const void *x, int rows);
  * parameters P (flat, mlpv_param_offset's layout, the trace's precision).
  * hook (may be NULL) is called after every hidden layer with H_l; row0 is
  * passed through to it. */
-void mlpv_forward_trace(mlpv_trace *t, const void *P, int rows, mlpv_layer_hook hook, void *ctx,
-                        long row0);
+void mlpv_forward_trace(mlpv_trace *t, const void *P, int rows, mlpv_layer_hook hook, void *ctx, long row0);
 
 /* Activation pattern codes of the chunk in a FULL trace after
  * mlpv_forward_trace: the bits z > 0 of every hidden unit, layer by layer,

@@ -15,12 +15,16 @@ static int golub_welsch(int n, double (*offdiag)(int k), double mass, double *x,
     if (n < 1) return -1;
     double *e = malloc(sizeof(double) * (size_t)(n > 1 ? n - 1 : 1));
     double *z = malloc(sizeof(double) * (size_t)n * (size_t)n);
-    if (!e || !z) { free(e); free(z); return -1; }
+    if (!e || !z) {
+        free(e);
+        free(z);
+        return -1;
+    }
     for (int i = 0; i < n; i++) x[i] = 0.0;
     for (int i = 0; i + 1 < n; i++) e[i] = offdiag(i + 1);
     int info = LAPACKE_dstev(LAPACK_COL_MAJOR, 'V', n, x, e, z, n);
     if (info == 0)
-        for (int i = 0; i < n; i++) w[i] = mass * z[(size_t)i * n] * z[(size_t)i * n];  /* column i, row 0 */
+        for (int i = 0; i < n; i++) w[i] = mass * z[(size_t)i * n] * z[(size_t)i * n]; /* column i, row 0 */
     free(e);
     free(z);
     return info == 0 ? 0 : -1;
@@ -29,10 +33,7 @@ static int golub_welsch(int n, double (*offdiag)(int k), double mass, double *x,
 static double hermite_offdiag(int k) { return sqrt((double)k); }
 static double legendre_offdiag(int k) { return k / sqrt(4.0 * k * k - 1.0); }
 
-int mlpv_gauss_legendre(int n, double *x, double *w)
-{
-    return golub_welsch(n, legendre_offdiag, 2.0, x, w);
-}
+int mlpv_gauss_legendre(int n, double *x, double *w) { return golub_welsch(n, legendre_offdiag, 2.0, x, w); }
 
 int mlpv_gauss_hermite(int n, double *x, double *w)
 {
@@ -40,14 +41,16 @@ int mlpv_gauss_hermite(int n, double *x, double *w)
     /* Symmetrise: the rule is exactly symmetric, rounding is not. */
     for (int i = 0; i < n / 2; i++) {
         double xm = 0.5 * (x[n - 1 - i] - x[i]), wm = 0.5 * (w[i] + w[n - 1 - i]);
-        x[i] = -xm; x[n - 1 - i] = xm; w[i] = w[n - 1 - i] = wm;
+        x[i] = -xm;
+        x[n - 1 - i] = xm;
+        w[i] = w[n - 1 - i] = wm;
     }
     if (n % 2) x[n / 2] = 0.0;
     return 0;
 }
 
 #define GL_POINTS 16
-#define GL_PANELS 80            /* panels of width 0.5 on [0, 40] */
+#define GL_PANELS 80 /* panels of width 0.5 on [0, 40] */
 #define GL_PANEL_WIDTH 0.5
 
 static double gh_x[MLPV_GH_POINTS], gh_w[MLPV_GH_POINTS];
@@ -57,8 +60,7 @@ static pthread_once_t gh_once = PTHREAD_ONCE_INIT;
 
 static void gh_init(void)
 {
-    gh_ok = mlpv_gauss_hermite(MLPV_GH_POINTS, gh_x, gh_w) == 0 &&
-            mlpv_gauss_legendre(GL_POINTS, gl_x, gl_w) == 0;
+    gh_ok = mlpv_gauss_hermite(MLPV_GH_POINTS, gh_x, gh_w) == 0 && mlpv_gauss_legendre(GL_POINTS, gl_x, gl_w) == 0;
 }
 
 double mlpv_gaussian_expect_halves(double (*f)(double z, const void *ctx), const void *ctx)
@@ -67,7 +69,7 @@ double mlpv_gaussian_expect_halves(double (*f)(double z, const void *ctx), const
     if (!gh_ok) return NAN;
     const double inv_sqrt_2pi = 0.39894228040143267794;
     double s = 0.0;
-    for (int p = GL_PANELS - 1; p >= 0; p--) {        /* tail first: small terms summed first */
+    for (int p = GL_PANELS - 1; p >= 0; p--) { /* tail first: small terms summed first */
         double mid = (p + 0.5) * GL_PANEL_WIDTH, half = 0.5 * GL_PANEL_WIDTH;
         for (int i = 0; i < GL_POINTS; i++) {
             double r = mid + half * gl_x[i], pdf = inv_sqrt_2pi * exp(-0.5 * r * r);

@@ -14,7 +14,7 @@ int mlpv_grow(void *p, size_t *cap, size_t need, size_t elem)
     }
     if (elem && c > SIZE_MAX / elem) return -1;
     void *old, *q;
-    memcpy(&old, p, sizeof old);          /* p points at a T*; every object pointer has this representation here */
+    memcpy(&old, p, sizeof old); /* p points at a T*; every object pointer has this representation here */
     q = realloc(old, c * elem);
     if (!q) return -1;
     memcpy(p, &q, sizeof q);

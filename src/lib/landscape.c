@@ -10,9 +10,16 @@
 
 mlpv_grid_opts mlpv_grid_defaults(int grid)
 {
-    mlpv_grid_opts o = { .grid = grid, .lo = -1.0, .hi = 1.0, .chunk = 256,
-                         .precision = MLPV_FLOAT, .center = NULL, .u = NULL, .v = NULL,
-                         .radius = 1.0, .slice_seed = 0 };
+    mlpv_grid_opts o = { .grid = grid,
+                         .lo = -1.0,
+                         .hi = 1.0,
+                         .chunk = 256,
+                         .precision = MLPV_FLOAT,
+                         .center = NULL,
+                         .u = NULL,
+                         .v = NULL,
+                         .radius = 1.0,
+                         .slice_seed = 0 };
     return o;
 }
 
@@ -21,18 +28,26 @@ static double grid_coord(const mlpv_grid_opts *o, int i)
     return o->lo + (o->hi - o->lo) * (double)i / (double)(o->grid - 1);
 }
 
-void mlpv_grid_point(const mlpv_grid_opts *o, int in_dim, const double *u, const double *v,
-                     int i, int j, double *x)
+void mlpv_grid_point(const mlpv_grid_opts *o, int in_dim, const double *u, const double *v, int i, int j, double *x)
 {
     double s = grid_coord(o, i), t = grid_coord(o, j);
-    for (int d = 0; d < in_dim; d++)
-        x[d] = (o->center ? o->center[d] : 0.0) + o->radius * (s * u[d] + t * v[d]);
+    for (int d = 0; d < in_dim; d++) x[d] = (o->center ? o->center[d] : 0.0) + o->radius * (s * u[d] + t * v[d]);
 }
 
 void mlpv_slice_basis(const double *u_in, const double *v_in, uint64_t slice_seed, int d, double *u, double *v)
 {
-    if (u_in && v_in) { memcpy(u, u_in, sizeof(double) * d); memcpy(v, v_in, sizeof(double) * d); return; }
-    if (d == 2) { u[0] = 1; u[1] = 0; v[0] = 0; v[1] = 1; return; }
+    if (u_in && v_in) {
+        memcpy(u, u_in, sizeof(double) * d);
+        memcpy(v, v_in, sizeof(double) * d);
+        return;
+    }
+    if (d == 2) {
+        u[0] = 1;
+        u[1] = 0;
+        v[0] = 0;
+        v[1] = 1;
+        return;
+    }
     uint64_t key = mlpv_mix64(slice_seed ^ 0x5117CEull);
     mlpv_rng_normal(key, 0, 0, (size_t)d, u);
     mlpv_rng_normal(key, 1, 0, (size_t)d, v);
@@ -49,34 +64,33 @@ void mlpv_slice_basis(const double *u_in, const double *v_in, uint64_t slice_see
  * at the first grid point so a nearly constant unit keeps its small variance. */
 typedef struct {
     int width;
-    double *shift, *s1, *s2;   /* [depth x width] */
-    double *absmax;            /* [depth x width]: max |h|, 0 for a dead unit */
-    double *ratio;             /* [width]: scratch for one layer's per-unit ratios */
+    double *shift, *s1, *s2; /* [depth x width] */
+    double *absmax; /* [depth x width]: max |h|, 0 for a dead unit */
+    double *ratio; /* [width]: scratch for one layer's per-unit ratios */
 } diag_acc;
 
 /* h is unit-major [width x rows]: each unit's values are contiguous, so the
  * sums are plain vectorisable reductions. This runs on every hidden value of
  * every grid point. */
-#define DIAG_ACCUMULATE(T)                                                        \
-    do {                                                                          \
-        for (int u = 0; u < width; u++) {                                         \
-            const T *restrict row = (const T *)h + (size_t)u * rows;              \
-            if (row0 == 0) shift[u] = row[0];                                     \
-            double k = shift[u], a1 = 0, a2 = 0, amax = absmax[u];                \
-            for (int r = 0; r < rows; r++) {                                      \
-                double v = (double)row[r], dv = v - k, av = fabs(v);              \
-                a1 += dv;                                                         \
-                a2 += dv * dv;                                                    \
-                amax = av > amax ? av : amax;                                     \
-            }                                                                     \
-            s1[u] += a1;                                                          \
-            s2[u] += a2;                                                          \
-            absmax[u] = amax;                                                     \
-        }                                                                         \
+#define DIAG_ACCUMULATE(T)                                                                                             \
+    do {                                                                                                               \
+        for (int u = 0; u < width; u++) {                                                                              \
+            const T *restrict row = (const T *)h + (size_t)u * rows;                                                   \
+            if (row0 == 0) shift[u] = row[0];                                                                          \
+            double k = shift[u], a1 = 0, a2 = 0, amax = absmax[u];                                                     \
+            for (int r = 0; r < rows; r++) {                                                                           \
+                double v = (double)row[r], dv = v - k, av = fabs(v);                                                   \
+                a1 += dv;                                                                                              \
+                a2 += dv * dv;                                                                                         \
+                amax = av > amax ? av : amax;                                                                          \
+            }                                                                                                          \
+            s1[u] += a1;                                                                                               \
+            s2[u] += a2;                                                                                               \
+            absmax[u] = amax;                                                                                          \
+        }                                                                                                              \
     } while (0)
 
-static void diag_hook(void *ctx, int layer, const void *h, int rows, int width, long row0,
-                      mlpv_precision p)
+static void diag_hook(void *ctx, int layer, const void *h, int rows, int width, long row0, mlpv_precision p)
 {
     diag_acc *a = ctx;
     size_t base = (size_t)layer * a->width;
@@ -138,20 +152,22 @@ int mlpv_landscape(const mlpv_net *net, const mlpv_grid_opts *o, double *F, mlpv
             mlpv_grid_point(o, d, u, v, (int)(p / g), (int)(p % g), pt);
             for (int k = 0; k < d; k++) {
                 if (dbl) ((double *)x)[(size_t)r * d + k] = pt[k];
-                else     ((float *)x)[(size_t)r * d + k] = (float)pt[k];
+                else ((float *)x)[(size_t)r * d + k] = (float)pt[k];
             }
         }
         if (dbl) mlpv_forward_d(net, x, rows, y, work, diag ? diag_hook : NULL, &acc, p0);
-        else     mlpv_forward_f(net, x, rows, y, work, diag ? diag_hook : NULL, &acc, p0);
+        else mlpv_forward_f(net, x, rows, y, work, diag ? diag_hook : NULL, &acc, p0);
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < m; k++)
-                F[(size_t)k * npts + p0 + r] = dbl ? ((double *)y)[(size_t)r * m + k]
-                                                   : ((float *)y)[(size_t)r * m + k];
+                F[(size_t)k * npts + p0 + r] = dbl ? ((double *)y)[(size_t)r * m + k] : ((float *)y)[(size_t)r * m + k];
     }
     if (diag) diag_finish(&acc, s->depth, (double)npts, diag);
     rc = 0;
 done:
-    free(x); free(y); free(work); free(u);
+    free(x);
+    free(y);
+    free(work);
+    free(u);
     free(acc.shift);
     return rc;
 }

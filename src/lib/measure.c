@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 
-int mlpv_measure_net(const mlpv_net *net, const mlpv_grid_opts *o, int order, double tau,
-                     mlpv_measurement *out, mlpv_layer_diag *diag)
+int mlpv_measure_net(const mlpv_net *net, const mlpv_grid_opts *o, int order, double tau, mlpv_measurement *out,
+                     mlpv_layer_diag *diag)
 {
     size_t n = (size_t)o->grid * o->grid * net->spec.out_dim;
     double *F = malloc(sizeof(double) * n);
@@ -15,8 +15,8 @@ int mlpv_measure_net(const mlpv_net *net, const mlpv_grid_opts *o, int order, do
     return rc;
 }
 
-int mlpv_measure_draw(const mlpv_spec *s, uint64_t seed, const mlpv_grid_opts *o,
-                      int order, double tau, mlpv_measurement *out, mlpv_layer_diag *diag)
+int mlpv_measure_draw(const mlpv_spec *s, uint64_t seed, const mlpv_grid_opts *o, int order, double tau,
+                      mlpv_measurement *out, mlpv_layer_diag *diag)
 {
     mlpv_net *net = mlpv_net_random(s, seed);
     if (!net) return -1;

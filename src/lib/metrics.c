@@ -33,8 +33,8 @@ double mlpv_variability(const double *F, int g, int k)
     double *tmp = malloc(sizeof(double) * (size_t)g);
     if (!tmp) return NAN;
     double ss = 0.0, st = 0.0;
-    for (int j = 0; j < g; j++) ss += line_abs_diff_sum(F + j, g, (size_t)g, k, tmp);  /* along s (rows) */
-    for (int i = 0; i < g; i++) st += line_abs_diff_sum(F + (size_t)i * g, g, 1, k, tmp);  /* along t */
+    for (int j = 0; j < g; j++) ss += line_abs_diff_sum(F + j, g, (size_t)g, k, tmp); /* along s (rows) */
+    for (int i = 0; i < g; i++) st += line_abs_diff_sum(F + (size_t)i * g, g, 1, k, tmp); /* along t */
     free(tmp);
     double count = (double)(g - k) * g;
     return 0.5 * (ss / count + st / count) / r;
@@ -54,10 +54,7 @@ double mlpv_collapse_ratio(const double *F, size_t n)
     return rho > 1.0 ? 1.0 : rho;
 }
 
-int mlpv_collapsed(double rho, double tau)
-{
-    return rho < tau;
-}
+int mlpv_collapsed(double rho, double tau) { return rho < tau; }
 
 mlpv_measurement mlpv_measure_landscape(const double *F, int m, int g, int k, double tau)
 {

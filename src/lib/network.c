@@ -36,8 +36,10 @@ mlpv_net *mlpv_net_alloc(const mlpv_spec *s)
     for (int l = 0; l < net->n_layers; l++) {
         long oW, ob;
         mlpv_param_offset(s, l, &oW, &ob);
-        net->W[l] = net->store + oW;  net->Wf[l] = net->storef + oW;
-        net->b[l] = net->store + ob;  net->bf[l] = net->storef + ob;
+        net->W[l] = net->store + oW;
+        net->Wf[l] = net->storef + oW;
+        net->b[l] = net->store + ob;
+        net->bf[l] = net->storef + ob;
     }
     return net;
 }
@@ -45,8 +47,12 @@ mlpv_net *mlpv_net_alloc(const mlpv_spec *s)
 void mlpv_net_free(mlpv_net *net)
 {
     if (!net) return;
-    free(net->W); free(net->b); free(net->Wf); free(net->bf);
-    free(net->store); free(net->storef);
+    free(net->W);
+    free(net->b);
+    free(net->Wf);
+    free(net->bf);
+    free(net->store);
+    free(net->storef);
     free(net);
 }
 
@@ -60,15 +66,15 @@ void mlpv_net_sync_float(mlpv_net *net)
 double mlpv_layer_gain(const mlpv_spec *s, int l)
 {
     switch (s->init) {
-    case MLPV_INIT_AUTO:   return l == 0 ? 1.0 : mlpv_auto_gain(s->activation);
-    case MLPV_INIT_HE:     return 2.0;
-    case MLPV_INIT_LECUN:  return 1.0;
+    case MLPV_INIT_AUTO: return l == 0 ? 1.0 : mlpv_auto_gain(s->activation);
+    case MLPV_INIT_HE: return 2.0;
+    case MLPV_INIT_LECUN: return 1.0;
     case MLPV_INIT_XAVIER: {
         double fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
         return 2.0 * fi / (fi + fo);
     }
-    case MLPV_INIT_TORCH:  return 1.0 / 3.0;     /* U(-1/sqrt(fan_in), 1/sqrt(fan_in)) */
-    default:               return NAN;
+    case MLPV_INIT_TORCH: return 1.0 / 3.0; /* U(-1/sqrt(fan_in), 1/sqrt(fan_in)) */
+    default: return NAN;
     }
 }
 
@@ -92,7 +98,7 @@ mlpv_net *mlpv_net_random(const mlpv_spec *s, uint64_t seed)
         size_t nw = layer_size(s, l), nb = (size_t)mlpv_layer_fan_out(s, l);
         double fan_in = mlpv_layer_fan_in(s, l);
         uint64_t sw = 2 * (uint64_t)l, sbias = 2 * (uint64_t)l + 1;
-        if (s->init == MLPV_INIT_TORCH) {      /* PyTorch nn.Linear: W, b ~ U(-k, k), k = 1/sqrt(fan_in) */
+        if (s->init == MLPV_INIT_TORCH) { /* PyTorch nn.Linear: W, b ~ U(-k, k), k = 1/sqrt(fan_in) */
             double k = 1.0 / sqrt(fan_in);
             mlpv_rng_uniform(key, sw, 0, nw, net->W[l]);
             mlpv_rng_uniform(key, sbias, 0, nb, net->b[l]);

@@ -18,13 +18,12 @@ void openblas_core_fix(char **argv)
     if (strcasecmp(openblas_core_name(), "prescott") != 0) return;
     __builtin_cpu_init();
     const char *better = NULL;
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq"))
         better = "SkylakeX";
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        better = "Haswell";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) better = "Haswell";
     if (!better) return;
     setenv("OPENBLAS_CORETYPE", better, 1);
     execv("/proc/self/exe", argv);
-    unsetenv("OPENBLAS_CORETYPE");      /* exec failed: carry on as we are */
+    unsetenv("OPENBLAS_CORETYPE"); /* exec failed: carry on as we are */
 }

@@ -8,10 +8,10 @@
 typedef struct {
     mlpv_optimizer kind;
     mlpv_precision precision;
-    long n;                       /* parameters */
+    long n; /* parameters */
     double lr, beta1, beta2, eps, momentum;
-    long t;                       /* updates applied so far */
-    void *m, *v;                  /* Adam's moments; SGD's momentum buffer in m */
+    long t; /* updates applied so far */
+    void *m, *v; /* Adam's moments; SGD's momentum buffer in m */
 } mlpv_optim;
 
 /* State for n parameters in o->precision, all zero. 0, or -1 on OOM. */

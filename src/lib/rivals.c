@@ -17,19 +17,18 @@
 #include <string.h>
 
 static const char *const NAMES[MLPV_RIVAL_COUNT] = {
-    "grad_norm", "snip", "synflow", "jacob_cov", "naswot", "ntk_cond", "linear_regions",
-    "trajectory",
+    "grad_norm", "snip", "synflow", "jacob_cov", "naswot", "ntk_cond", "linear_regions", "trajectory",
 };
 
-const char *mlpv_rival_name(mlpv_rival r)
-{
-    return (r >= 0 && r < MLPV_RIVAL_COUNT) ? NAMES[r] : "?";
-}
+const char *mlpv_rival_name(mlpv_rival r) { return (r >= 0 && r < MLPV_RIVAL_COUNT) ? NAMES[r] : "?"; }
 
 int mlpv_rival_parse(const char *name, mlpv_rival *out)
 {
     for (int i = 0; i < MLPV_RIVAL_COUNT; i++)
-        if (name && strcmp(name, NAMES[i]) == 0) { *out = (mlpv_rival)i; return 0; }
+        if (name && strcmp(name, NAMES[i]) == 0) {
+            *out = (mlpv_rival)i;
+            return 0;
+        }
     return -1;
 }
 
@@ -42,11 +41,11 @@ int mlpv_rival_needs(mlpv_rival r)
 {
     switch (r) {
     case MLPV_RIVAL_GRAD_NORM:
-    case MLPV_RIVAL_SNIP:      return MLPV_RIVAL_NEEDS_INPUTS | MLPV_RIVAL_NEEDS_TARGETS;
+    case MLPV_RIVAL_SNIP: return MLPV_RIVAL_NEEDS_INPUTS | MLPV_RIVAL_NEEDS_TARGETS;
     case MLPV_RIVAL_JACOB_COV:
     case MLPV_RIVAL_NASWOT:
-    case MLPV_RIVAL_NTK_COND:  return MLPV_RIVAL_NEEDS_INPUTS;
-    default:                   return 0;
+    case MLPV_RIVAL_NTK_COND: return MLPV_RIVAL_NEEDS_INPUTS;
+    default: return 0;
     }
 }
 
@@ -69,11 +68,9 @@ mlpv_rival_opts mlpv_rival_defaults(void)
 
 static int opts_valid(const mlpv_rival_opts *o)
 {
-    return o->batch >= 0 && o->grad_batch >= 0 && o->grid >= 2 && o->grid <= 65536 &&
-           isfinite(o->lo) && isfinite(o->hi) && o->lo < o->hi &&
-           isfinite(o->radius) && o->radius > 0 && o->samples >= 3 &&
-           isfinite(o->jacob_k) && o->jacob_k > 0 &&
-           (o->jacob_center == 0 || o->jacob_center == 1) &&
+    return o->batch >= 0 && o->grad_batch >= 0 && o->grid >= 2 && o->grid <= 65536 && isfinite(o->lo) &&
+           isfinite(o->hi) && o->lo < o->hi && isfinite(o->radius) && o->radius > 0 && o->samples >= 3 &&
+           isfinite(o->jacob_k) && o->jacob_k > 0 && (o->jacob_center == 0 || o->jacob_center == 1) &&
            isfinite(o->naswot_ridge) && o->naswot_ridge >= 0;
 }
 
@@ -84,7 +81,11 @@ static int grad_score(const mlpv_net *net, const mlpv_dataset *d, int snip, doub
     long np = mlpv_net_param_count(net);
     double *g = malloc(sizeof(double) * (size_t)np);
     mlpv_bp_ws *ws = mlpv_bp_double.ws_alloc(&net->spec, d->n < MLPV_BP_CHUNK ? (int)d->n : MLPV_BP_CHUNK);
-    if (!g || !ws) { free(g); mlpv_bp_double.ws_free(ws); return -1; }
+    if (!g || !ws) {
+        free(g);
+        mlpv_bp_double.ws_free(ws);
+        return -1;
+    }
     /* NaN weights give a NaN loss and gradient, hence a NaN score: a value, not an error. */
     mlpv_bp_double.batch_grad(ws, net->store, d->x, d->y, NULL, 0, d->n, g, NULL);
     mlpv_bp_double.ws_free(ws);
@@ -94,9 +95,9 @@ static int grad_score(const mlpv_net *net, const mlpv_dataset *d, int snip, doub
         for (long i = 0; i < np; i++) acc += g[i] * g[i];
         acc = sqrt(acc);
     } else {
-        const double *p = net->store;   /* same layout as g */
+        const double *p = net->store; /* same layout as g */
         for (int l = 0; l <= s->depth; l++) {
-            long oW, ob;      /* the weights of layer l are [oW, ob) */
+            long oW, ob; /* the weights of layer l are [oW, ob) */
             mlpv_param_offset(s, l, &oW, &ob);
             for (long i = oW; i < ob; i++) acc += fabs(p[i] * g[i]);
         }
@@ -113,7 +114,8 @@ static double rescale(double *v, int n)
 {
     double mx = 0;
     for (int i = 0; i < n; i++) mx = v[i] > mx ? v[i] : mx;
-    if (mx > 0 && isfinite(mx)) for (int i = 0; i < n; i++) v[i] /= mx;
+    if (mx > 0 && isfinite(mx))
+        for (int i = 0; i < n; i++) v[i] /= mx;
     return mx;
 }
 
@@ -126,7 +128,7 @@ static double rescale(double *v, int n)
 static int synflow_log(const mlpv_net *net, double *out)
 {
     const mlpv_spec *s = &net->spec;
-    int L = s->depth, nl = L + 2;   /* vectors a_0 .. a_{L+1} */
+    int L = s->depth, nl = L + 2; /* vectors a_0 .. a_{L+1} */
     int mx = s->width;
     if (s->in_dim > mx) mx = s->in_dim;
     if (s->out_dim > mx) mx = s->out_dim;
@@ -150,7 +152,10 @@ static int synflow_log(const mlpv_net *net, double *out)
             ao[i] = acc;
         }
         double f = rescale(ao, fo);
-        if (!(f > 0)) { *out = f == 0 ? -INFINITY : NAN; goto done; }   /* R = 0 (or NaN) */
+        if (!(f > 0)) {
+            *out = f == 0 ? -INFINITY : NAN;
+            goto done;
+        } /* R = 0 (or NaN) */
         alpha[l + 1] = alpha[l] + log(f);
     }
     for (int i = 0; i < s->out_dim; i++) g[i] = 1.0;
@@ -173,17 +178,26 @@ static int synflow_log(const mlpv_net *net, double *out)
         logc[l] = log(c) + alpha[l] + beta;
         if (l == 0) break;
         double f = rescale(gn, fi);
-        if (!(f > 0)) { *out = f == 0 ? -INFINITY : NAN; goto done; }
+        if (!(f > 0)) {
+            *out = f == 0 ? -INFINITY : NAN;
+            goto done;
+        }
         beta += log(f);
         memcpy(g, gn, sizeof(double) * (size_t)fi);
     }
     double m = -INFINITY, acc = 0;
     for (int l = 0; l <= L; l++) m = logc[l] > m ? logc[l] : m;
-    if (!isfinite(m)) { *out = m; goto done; }
+    if (!isfinite(m)) {
+        *out = m;
+        goto done;
+    }
     for (int l = 0; l <= L; l++) acc += exp(logc[l] - m);
     *out = m + log(acc);
 done:
-    free(a); free(alpha); free(g); free(logc);
+    free(a);
+    free(alpha);
+    free(g);
+    free(logc);
     return rc;
 }
 
@@ -206,7 +220,11 @@ static int count_distinct(const uint64_t *codes, long n, int nw, long *count)
         for (int k = 0; k < nw; k++) h = mlpv_mix64(h ^ c[k]);
         size_t i = (size_t)h & (cap - 1);
         for (;;) {
-            if (slot[i] < 0) { slot[i] = p; distinct++; break; }
+            if (slot[i] < 0) {
+                slot[i] = p;
+                distinct++;
+                break;
+            }
             if (memcmp(codes + (size_t)slot[i] * nw, c, bytes) == 0) break;
             i = (i + 1) & (cap - 1);
         }
@@ -230,7 +248,7 @@ static int linear_regions(const mlpv_net *net, const mlpv_rival_opts *o, double 
     double *uv = malloc(sizeof(double) * 2 * (size_t)d);
     int rc = -1;
     if (!codes || !x || !uv) goto done;
-    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d);   /* the landscape's slice */
+    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d); /* the landscape's slice */
     mlpv_grid_opts go = mlpv_grid_defaults(g);
     go.lo = o->lo;
     go.hi = o->hi;
@@ -250,7 +268,9 @@ static int linear_regions(const mlpv_net *net, const mlpv_rival_opts *o, double 
     rc = 0;
 done:
     mlpv_trace_free(&t);
-    free(codes); free(x); free(uv);
+    free(codes);
+    free(x);
+    free(uv);
     return rc;
 }
 
@@ -269,7 +289,7 @@ static int trajectory(const mlpv_net *net, const mlpv_rival_opts *o, double *out
     double *uv = malloc(sizeof(double) * 2 * (size_t)d);
     int rc = -1;
     if (!x || !y || !work || !uv) goto done;
-    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d);   /* the landscape's slice */
+    mlpv_slice_basis(o->u, o->v, o->slice_seed, d, uv, uv + d); /* the landscape's slice */
     for (int k0 = 0; k0 < M; k0 += chunk) {
         int rows = M - k0 < chunk ? M - k0 : chunk;
         for (int i = 0; i < rows; i++) {
@@ -289,26 +309,28 @@ static int trajectory(const mlpv_net *net, const mlpv_rival_opts *o, double *out
     *out = log(len / in_len);
     rc = 0;
 done:
-    free(x); free(y); free(work); free(uv);
+    free(x);
+    free(y);
+    free(work);
+    free(uv);
     return rc;
 }
 
 /* ---- dispatcher -------------------------------------------------------------- */
 
 /* The first `want` rows of b (0 = all) as a view; 0, or -1 if b does not fit. */
-static int batch_view(const mlpv_net *net, const mlpv_dataset *b, long want, int targets,
-                      mlpv_dataset *v)
+static int batch_view(const mlpv_net *net, const mlpv_dataset *b, long want, int targets, mlpv_dataset *v)
 {
     if (!b || !b->x || b->n < 1 || b->in_dim != net->spec.in_dim) return -1;
     if (targets && (!b->y || b->out_dim != net->spec.out_dim)) return -1;
     *v = *b;
     if (want > 0 && want < b->n) v->n = want;
-    if (!targets && v->n > 32768) return -1;   /* the N x N kernels: keep N sane */
+    if (!targets && v->n > 32768) return -1; /* the N x N kernels: keep N sane */
     return 0;
 }
 
-int mlpv_rival_score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *batch,
-                     const mlpv_rival_opts *o, double *out)
+int mlpv_rival_score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *batch, const mlpv_rival_opts *o,
+                     double *out)
 {
     if (!out) return -1;
     *out = NAN;
@@ -324,23 +346,16 @@ int mlpv_rival_score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *batc
         if (batch_view(net, batch, o->grad_batch, 1, &v)) return -1;
         rc = grad_score(net, &v, r == MLPV_RIVAL_SNIP, &val);
         break;
-    case MLPV_RIVAL_SYNFLOW:
-        rc = synflow_log(net, &val);
-        break;
+    case MLPV_RIVAL_SYNFLOW: rc = synflow_log(net, &val); break;
     case MLPV_RIVAL_JACOB_COV:
     case MLPV_RIVAL_NASWOT:
     case MLPV_RIVAL_NTK_COND:
         if (batch_view(net, batch, o->batch, 0, &v)) return -1;
         rc = mlpv_rv_kernel_score(r, net, v.x, (int)v.n, o, &val);
         break;
-    case MLPV_RIVAL_LINEAR_REGIONS:
-        rc = linear_regions(net, o, &val);
-        break;
-    case MLPV_RIVAL_TRAJECTORY:
-        rc = trajectory(net, o, &val);
-        break;
-    default:
-        return -1;
+    case MLPV_RIVAL_LINEAR_REGIONS: rc = linear_regions(net, o, &val); break;
+    case MLPV_RIVAL_TRAJECTORY: rc = trajectory(net, o, &val); break;
+    default: return -1;
     }
     if (rc) return -1;
     *out = val;

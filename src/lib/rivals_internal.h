@@ -22,8 +22,8 @@ int mlpv_rv_naswot_kernel(const mlpv_net *net, const double *x, int N, double *K
  * into *out. 0, or -1 on OOM / LAPACK failure. */
 int mlpv_rv_jacob_cov_from_J(const double *J, int N, int d, double k, int center, double *out);
 /* jacob_cov, naswot or ntk_cond (rivals.h) at the N points x into *out: 0, or -1 (OOM). */
-int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int N,
-                         const mlpv_rival_opts *o, double *out);
+int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int N, const mlpv_rival_opts *o,
+                         double *out);
 /* Ascending eigenvalues of the symmetric A [n x n] (copied; A is kept): 0 or -1. */
 int mlpv_rv_eigvals(const double *A, int n, double *w);
 

@@ -31,22 +31,27 @@ static int trace_points(const mlpv_net *net, const double *x, int N, mlpv_trace 
 }
 
 /* Deltas of every layer: D[l] [fan_out_l x N], l = 0..depth, in one block *mem. */
-static int backward_all(const mlpv_net *net, const mlpv_trace *t, int N, double ***Dout,
-                        double **mem)
+static int backward_all(const mlpv_net *net, const mlpv_trace *t, int N, double ***Dout, double **mem)
 {
     const mlpv_spec *s = &net->spec;
     int L = s->depth;
     size_t total = (size_t)N * ((size_t)L * s->width + (size_t)s->out_dim);
     double **D = malloc(sizeof(double *) * (size_t)(L + 1));
     double *buf = malloc(sizeof(double) * total);
-    if (!D || !buf) { free(D); free(buf); return -1; }
+    if (!D || !buf) {
+        free(D);
+        free(buf);
+        return -1;
+    }
     double *p = buf;
-    for (int l = 0; l <= L; l++) { D[l] = p; p += (size_t)N * mlpv_layer_fan_out(s, l); }
+    for (int l = 0; l <= L; l++) {
+        D[l] = p;
+        p += (size_t)N * mlpv_layer_fan_out(s, l);
+    }
     for (size_t i = 0; i < (size_t)N * s->out_dim; i++) D[L][i] = 1.0;
     for (int l = L; l >= 1; l--) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, N, fo,
-                    1.0, net->W[l], fi, D[l], N, 0.0, D[l - 1], N);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fi, N, fo, 1.0, net->W[l], fi, D[l], N, 0.0, D[l - 1], N);
         mlpv_dphi_mul_d(s->activation, t->Z[l - 1], t->H[l - 1], D[l - 1], fi, N, NULL);
     }
     *Dout = D;
@@ -60,10 +65,14 @@ int mlpv_rv_input_jacobian(const mlpv_net *net, const double *x, int N, double *
     mlpv_trace t;
     if (trace_points(net, x, N, &t)) return -1;
     double **D, *mem;
-    if (backward_all(net, &t, N, &D, &mem)) { mlpv_trace_free(&t); return -1; }
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, s->in_dim, s->width,
-                1.0, D[0], N, net->W[0], s->in_dim, 0.0, J, s->in_dim);
-    free(D); free(mem);
+    if (backward_all(net, &t, N, &D, &mem)) {
+        mlpv_trace_free(&t);
+        return -1;
+    }
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, s->in_dim, s->width, 1.0, D[0], N, net->W[0], s->in_dim,
+                0.0, J, s->in_dim);
+    free(D);
+    free(mem);
     mlpv_trace_free(&t);
     return 0;
 }
@@ -81,16 +90,16 @@ int mlpv_rv_ntk(const mlpv_net *net, const double *x, int N, double *Theta)
     memset(Theta, 0, sizeof(double) * (size_t)N * N);
     for (int l = 0; l <= s->depth; l++) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
-        const double *Hp = l == 0 ? t.in : t.H[l - 1];     /* [fi x N] */
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fo,
-                    1.0, D[l], N, D[l], N, 0.0, G, N);
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fi,
-                    1.0, Hp, N, Hp, N, 0.0, Hg, N);
+        const double *Hp = l == 0 ? t.in : t.H[l - 1]; /* [fi x N] */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fo, 1.0, D[l], N, D[l], N, 0.0, G, N);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, N, fi, 1.0, Hp, N, Hp, N, 0.0, Hg, N);
         for (size_t i = 0; i < (size_t)N * N; i++) Theta[i] += G[i] * (Hg[i] + 1.0);
     }
     rc = 0;
 done:
-    free(G); free(D); free(mem);
+    free(G);
+    free(D);
+    free(mem);
     mlpv_trace_free(&t);
     return rc;
 }
@@ -103,7 +112,10 @@ int mlpv_rv_naswot_kernel(const mlpv_net *net, const double *x, int N, double *K
     mlpv_trace t;
     if (trace_points(net, x, N, &t)) return -1;
     uint64_t *codes = malloc(sizeof(uint64_t) * (size_t)N * nw);
-    if (!codes) { mlpv_trace_free(&t); return -1; }
+    if (!codes) {
+        mlpv_trace_free(&t);
+        return -1;
+    }
     mlpv_pattern_codes(&t, N, codes);
     /* agreements = A - Hamming distance; the padding bits are 0 in every code */
     for (int i = 0; i < N; i++)
@@ -122,7 +134,7 @@ int mlpv_rv_eigvals(const double *A, int n, double *w)
 {
     size_t nn = (size_t)n * n;
     for (size_t i = 0; i < nn; i++)
-        if (!isfinite(A[i])) {      /* NaN weights: a NaN value, not an error */
+        if (!isfinite(A[i])) { /* NaN weights: a NaN value, not an error */
             for (int k = 0; k < n; k++) w[k] = NAN;
             return 0;
         }
@@ -144,8 +156,14 @@ int mlpv_rv_jacob_cov_from_J(const double *J, int N, int d, double k, int center
     for (int i = 0; i < N; i++) {
         const double *j = J + (size_t)i * d;
         double *r = R + (size_t)i * d, mean = 0, sq = 0;
-        if (center) { for (int t = 0; t < d; t++) mean += j[t]; mean /= d; }
-        for (int t = 0; t < d; t++) { r[t] = j[t] - mean; sq += r[t] * r[t]; }
+        if (center) {
+            for (int t = 0; t < d; t++) mean += j[t];
+            mean /= d;
+        }
+        for (int t = 0; t < d; t++) {
+            r[t] = j[t] - mean;
+            sq += r[t] * r[t];
+        }
         double nrm = sqrt(sq);
         for (int t = 0; t < d; t++) r[t] = nrm > 0 ? r[t] / nrm : 0.0;
     }
@@ -153,21 +171,23 @@ int mlpv_rv_jacob_cov_from_J(const double *J, int N, int d, double k, int center
     if (mlpv_rv_eigvals(C, N, w)) goto done;
     double score = 0;
     for (int i = 0; i < N; i++) {
-        double l = (w[i] > 0 ? w[i] : (w[i] <= 0 ? 0.0 : w[i])) + k;   /* roundoff < 0 -> 0; NaN stays */
+        double l = (w[i] > 0 ? w[i] : (w[i] <= 0 ? 0.0 : w[i])) + k; /* roundoff < 0 -> 0; NaN stays */
         score -= log(l) + 1.0 / l;
     }
     *out = score;
     rc = 0;
 done:
-    free(R); free(C); free(w);
+    free(R);
+    free(C);
+    free(w);
     return rc;
 }
 
-int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int N,
-                         const mlpv_rival_opts *o, double *out)
+int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int N, const mlpv_rival_opts *o,
+                         double *out)
 {
     const mlpv_spec *s = &net->spec;
-    const double eps = 2.220446049250313e-16;      /* DBL_EPSILON */
+    const double eps = 2.220446049250313e-16; /* DBL_EPSILON */
     double *K = malloc(sizeof(double) * (size_t)N * (size_t)(N > s->in_dim ? N : s->in_dim));
     double *w = malloc(sizeof(double) * (size_t)N);
     int rc = -1;
@@ -183,7 +203,7 @@ int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int
         if (!rc) rc = mlpv_rv_eigvals(K, N, w);
         if (!rc) {
             double v = 0, ridge = o->naswot_ridge;
-            if (ridge > 0) {        /* eigenvalues below 0 by roundoff taken as 0 */
+            if (ridge > 0) { /* eigenvalues below 0 by roundoff taken as 0 */
                 for (int i = 0; i < N; i++) v += log((w[i] > 0 ? w[i] : (w[i] <= 0 ? 0.0 : w[i])) + ridge);
                 *out = v;
             } else {
@@ -203,6 +223,7 @@ int mlpv_rv_kernel_score(mlpv_rival r, const mlpv_net *net, const double *x, int
         }
     }
 done:
-    free(K); free(w);
+    free(K);
+    free(w);
     return rc;
 }

@@ -42,7 +42,11 @@ mlpv_summary mlpv_summarize(const double *x, size_t n)
 
 void mlpv_wilson(long k, long n, double z, double *lo, double *hi)
 {
-    if (n <= 0) { *lo = 0.0; *hi = 1.0; return; }
+    if (n <= 0) {
+        *lo = 0.0;
+        *hi = 1.0;
+        return;
+    }
     double p = (double)k / (double)n, z2 = z * z, nn = (double)n;
     double denom = 1.0 + z2 / nn;
     double center = (p + z2 / (2.0 * nn)) / denom;

@@ -21,23 +21,20 @@ static const char *const NAMES[MLPV_TASK_COUNT] = {
     "checkerboard", "rings", "sines", "spirals", "csv",
 };
 
-const char *mlpv_task_name(mlpv_task_kind k)
-{
-    return ((int)k >= 0 && k < MLPV_TASK_COUNT) ? NAMES[k] : "?";
-}
+const char *mlpv_task_name(mlpv_task_kind k) { return ((int)k >= 0 && k < MLPV_TASK_COUNT) ? NAMES[k] : "?"; }
 
 int mlpv_task_parse(const char *name, mlpv_task_kind *out)
 {
     if (!name) return -1;
     for (int k = 0; k < MLPV_TASK_COUNT; k++)
-        if (strcmp(name, NAMES[k]) == 0) { if (out) *out = (mlpv_task_kind)k; return 0; }
+        if (strcmp(name, NAMES[k]) == 0) {
+            if (out) *out = (mlpv_task_kind)k;
+            return 0;
+        }
     return -1;
 }
 
-const char *mlpv_task_names(void)
-{
-    return "checkerboard, rings, sines, spirals, csv";
-}
+const char *mlpv_task_names(void) { return "checkerboard, rings, sines, spirals, csv"; }
 
 void mlpv_dataset_free(mlpv_dataset *d)
 {
@@ -55,7 +52,10 @@ void mlpv_dataset_free(mlpv_dataset *d)
 static long floor_kx(int k, double x, int *on_int)
 {
     double p = (double)k * x, f = floor(p);
-    if (p != f) { *on_int = 0; return (long)f; }
+    if (p != f) {
+        *on_int = 0;
+        return (long)f;
+    }
     double e = fma((double)k, x, -p);
     *on_int = e == 0.0;
     return (long)f - (e < 0.0);
@@ -96,8 +96,10 @@ static int ring_cmp(int k, double x1, double x2, long m)
 {
     double K = (double)k * (double)k, t[9];
     double sq[4];
-    sq[0] = x1 * x1; sq[1] = fma(x1, x1, -sq[0]);
-    sq[2] = x2 * x2; sq[3] = fma(x2, x2, -sq[2]);
+    sq[0] = x1 * x1;
+    sq[1] = fma(x1, x1, -sq[0]);
+    sq[2] = x2 * x2;
+    sq[3] = fma(x2, x2, -sq[2]);
     for (int i = 0; i < 4; i++) {
         t[2 * i] = K * sq[i];
         t[2 * i + 1] = fma(K, sq[i], -t[2 * i]);
@@ -136,10 +138,7 @@ static long cell_index(int c, double x)
 /* A sine-wave boundary: +1 on or above x2 = sin(k pi x1) / 2, -1 below. k is
  * the number of periods across [-1, 1]; the +1 area is exactly half (the sine
  * integrates to 0 over whole periods). */
-static double sines_label(int k, double x1, double x2)
-{
-    return x2 >= 0.5 * sin((double)k * M_PI * x1) ? 1.0 : -1.0;
-}
+static double sines_label(int k, double x1, double x2) { return x2 >= 0.5 * sin((double)k * M_PI * x1) ? 1.0 : -1.0; }
 
 /* Two arms in polar (r, theta): A at theta = a(r) = 2 pi k r, B at a(r) + pi. The
  * angular distance d_A = |theta - a| mod 2 pi, folded into [0, pi], and
@@ -155,18 +154,13 @@ static double spirals_label(int k, double x1, double x2)
 double mlpv_task_label(mlpv_task_kind k, int knob, double x1, double x2)
 {
     if (knob < 1 || knob > MLPV_TASK_KNOB_MAX) return 0.0;
-    if (!(fabs(x1) <= 4.0 && fabs(x2) <= 4.0)) return 0.0;   /* also NaN */
+    if (!(fabs(x1) <= 4.0 && fabs(x2) <= 4.0)) return 0.0; /* also NaN */
     switch (k) {
-    case MLPV_TASK_CHECKERBOARD:
-        return ((cell_index(knob, x1) + cell_index(knob, x2)) & 1) ? -1.0 : 1.0;
-    case MLPV_TASK_RINGS:
-        return (ring_index(knob, x1, x2) & 1) ? -1.0 : 1.0;
-    case MLPV_TASK_SINES:
-        return sines_label(knob, x1, x2);
-    case MLPV_TASK_SPIRALS:
-        return spirals_label(knob, x1, x2);
-    default:
-        return 0.0;
+    case MLPV_TASK_CHECKERBOARD: return ((cell_index(knob, x1) + cell_index(knob, x2)) & 1) ? -1.0 : 1.0;
+    case MLPV_TASK_RINGS: return (ring_index(knob, x1, x2) & 1) ? -1.0 : 1.0;
+    case MLPV_TASK_SINES: return sines_label(knob, x1, x2);
+    case MLPV_TASK_SPIRALS: return spirals_label(knob, x1, x2);
+    default: return 0.0;
     }
 }
 
@@ -178,11 +172,13 @@ static int is_2d_task(mlpv_task_kind k, int knob)
 static int alloc_set(mlpv_dataset *d, long n, int in_dim, int out_dim)
 {
     memset(d, 0, sizeof *d);
-    if (n < 1 || (size_t)n > ((size_t)-1 / sizeof(double)) / (size_t)(in_dim + out_dim))
-        return -1;
+    if (n < 1 || (size_t)n > ((size_t)-1 / sizeof(double)) / (size_t)(in_dim + out_dim)) return -1;
     d->x = malloc(sizeof(double) * (size_t)n * (size_t)in_dim);
     d->y = malloc(sizeof(double) * (size_t)n * (size_t)out_dim);
-    if (!d->x || !d->y) { mlpv_dataset_free(d); return -1; }
+    if (!d->x || !d->y) {
+        mlpv_dataset_free(d);
+        return -1;
+    }
     d->n = n;
     d->in_dim = in_dim;
     d->out_dim = out_dim;
@@ -191,7 +187,7 @@ static int alloc_set(mlpv_dataset *d, long n, int in_dim, int out_dim)
 
 /* Philox stream of a task's samples: "TASK" in the high word, the kind below;
  * the split's shuffle uses "SPLT". Other modules use small stream numbers. */
-#define TASK_STREAM  0x5441534B00000000ull
+#define TASK_STREAM 0x5441534B00000000ull
 #define SPLIT_STREAM 0x53504C5400000000ull
 
 int mlpv_task_sample(mlpv_task_kind k, int knob, long n, uint64_t seed, mlpv_dataset *out)
@@ -214,8 +210,7 @@ int mlpv_task_grid(mlpv_task_kind k, int knob, int g, mlpv_dataset *out)
 {
     if (!out) return -1;
     memset(out, 0, sizeof *out);
-    if (!is_2d_task(k, knob) || g < 2 || g > 46340 || alloc_set(out, (long)g * g, 2, 1) != 0)
-        return -1;
+    if (!is_2d_task(k, knob) || g < 2 || g > 46340 || alloc_set(out, (long)g * g, 2, 1) != 0) return -1;
     for (int i = 0; i < g; i++) {
         /* the landscape's grid_coord: lo + (hi - lo) * i / (g - 1) */
         double s = -1.0 + 2.0 * (double)i / (double)(g - 1);
@@ -246,8 +241,8 @@ static int copy_rows(const mlpv_dataset *d, const long *rows, long n, mlpv_datas
  * j = floor(u_i (i + 1)), u_i the i-th uniform of the split stream (53-bit
  * uniforms: the bias is below n 2^-53). The first n_test rows of the
  * permutation are the test set. */
-int mlpv_dataset_split(const mlpv_dataset *d, double test_fraction, uint64_t seed,
-                       mlpv_dataset *train, mlpv_dataset *test)
+int mlpv_dataset_split(const mlpv_dataset *d, double test_fraction, uint64_t seed, mlpv_dataset *train,
+                       mlpv_dataset *test)
 {
     if (!train || !test) return -1;
     memset(train, 0, sizeof *train);
@@ -267,7 +262,9 @@ int mlpv_dataset_split(const mlpv_dataset *d, double test_fraction, uint64_t see
     for (long i = n - 1; i >= 1; i--) {
         long j = (long)(u[i] * (double)(i + 1));
         if (j > i) j = i;
-        long t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+        long t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
     }
     if (copy_rows(d, perm, n_test, test) != 0 || copy_rows(d, perm + n_test, n - n_test, train) != 0) {
         mlpv_dataset_free(test);

@@ -16,7 +16,8 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err && errlen > 0) {
         va_list ap;
@@ -57,7 +58,7 @@ static void cell_text(const char *p, const char *end, char *buf, size_t len)
         memcpy(buf, p, n);
         buf[n] = '\0';
     }
-    for (char *c = buf; *c; c++)              /* the message stays one printable line */
+    for (char *c = buf; *c; c++) /* the message stays one printable line */
         if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
 }
 
@@ -73,9 +74,9 @@ typedef struct {
     char *err;
     size_t errlen;
     int out_dim;
-    long ncols, first_line;    /* columns of the first data row (0 before it), its line */
+    long ncols, first_line; /* columns of the first data row (0 before it), its line */
     long header_cols, header_line;
-    double *vals;              /* rows x ncols values */
+    double *vals; /* rows x ncols values */
     size_t nvals, cap;
     long nrows;
 } csv_state;
@@ -108,7 +109,7 @@ static int take_line(csv_state *st, char *s, long line)
                     "%s:%ld: row has %ld columns but the header (line %ld) has %ld; "
                     "make the header name every column",
                     st->path, line, cols, st->header_line, st->header_cols);
-    if (first) {   /* a header if any cell is not a number */
+    if (first) { /* a header if any cell is not a number */
         const char *p = s;
         for (long c = 0; c < cols; c++) {
             const char *end = strchr(p, ',');
@@ -143,11 +144,12 @@ static int take_line(csv_state *st, char *s, long line)
                         st->path, line, c + 1, txt, *txt ? "" : ", empty cell");
         }
         if (st->nvals >= (size_t)MLPV_CSV_MAX_VALUES)
-            return fail(st->err, st->errlen, "%s:%ld: more than %ld values, the ceiling of a CSV "
-                        "task (docs/limits.md); use fewer rows", st->path, line, MLPV_CSV_MAX_VALUES);
+            return fail(st->err, st->errlen,
+                        "%s:%ld: more than %ld values, the ceiling of a CSV "
+                        "task (docs/limits.md); use fewer rows",
+                        st->path, line, MLPV_CSV_MAX_VALUES);
         if (push(st, v) != 0)
-            return fail(st->err, st->errlen, "%s:%ld: out of memory; use a smaller file",
-                        st->path, line);
+            return fail(st->err, st->errlen, "%s:%ld: out of memory; use a smaller file", st->path, line);
         p = end + 1;
     }
     if (st->ncols == 0) {
@@ -155,8 +157,8 @@ static int take_line(csv_state *st, char *s, long line)
             return fail(st->err, st->errlen,
                         "%s:%ld: %ld column%s, too few for %d target column%s and at least one "
                         "input; add input columns (separated by commas) or lower the number "
-                        "of outputs", st->path, line, cols, cols == 1 ? "" : "s", st->out_dim,
-                        st->out_dim == 1 ? "" : "s");
+                        "of outputs",
+                        st->path, line, cols, cols == 1 ? "" : "s", st->out_dim, st->out_dim == 1 ? "" : "s");
         st->ncols = cols;
         st->first_line = line;
     }
@@ -176,13 +178,11 @@ static int read_lines(FILE *f, csv_state *st, long *nlines)
         line++;
         while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = '\0';
         char *s = buf;
-        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
+        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
             s += 3;
         if ((size_t)len != strlen(buf)) {
-            rc = fail(st->err, st->errlen,
-                      "%s:%ld: the line holds a NUL byte; is this a text CSV file?",
-                      st->path, line);
+            rc = fail(st->err, st->errlen, "%s:%ld: the line holds a NUL byte; is this a text CSV file?", st->path,
+                      line);
             break;
         }
         const char *q = s;
@@ -191,8 +191,7 @@ static int read_lines(FILE *f, csv_state *st, long *nlines)
         if ((rc = take_line(st, s, line)) != 0) break;
     }
     if (rc == 0 && ferror(f))
-        rc = fail(st->err, st->errlen, "%s:%ld: read error: %s; check the file",
-                  st->path, line + 1, strerror(errno));
+        rc = fail(st->err, st->errlen, "%s:%ld: read error: %s; check the file", st->path, line + 1, strerror(errno));
     free(buf);
     *nlines = line;
     return rc;
@@ -204,7 +203,10 @@ static int build_set(csv_state *st, mlpv_dataset *out)
     int od = st->out_dim, id = (int)(st->ncols - od);
     out->x = malloc(sizeof(double) * (size_t)n * (size_t)id);
     out->y = malloc(sizeof(double) * (size_t)n * (size_t)od);
-    if (!out->x || !out->y) { mlpv_dataset_free(out); return -1; }
+    if (!out->x || !out->y) {
+        mlpv_dataset_free(out);
+        return -1;
+    }
     out->n = n;
     out->in_dim = id;
     out->out_dim = od;
@@ -229,19 +231,20 @@ static int read_stream(FILE *f, const char *path, int out_dim, mlpv_dataset *out
     locale_t cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = cloc ? uselocale(cloc) : (locale_t)0;
     int rc = read_lines(f, &st, &nlines);
-    if (cloc) { uselocale(old); freelocale(cloc); }
+    if (cloc) {
+        uselocale(old);
+        freelocale(cloc);
+    }
     if (rc == 0 && st.nrows == 0) {
-        if (nlines == 0)
-            rc = fail(err, errlen, "%s: the file is empty; write one row of numbers per line",
-                      path);
+        if (nlines == 0) rc = fail(err, errlen, "%s: the file is empty; write one row of numbers per line", path);
         else
-            rc = fail(err, errlen, "%s:%ld: no data rows in %ld line%s (only a header, comments "
+            rc = fail(err, errlen,
+                      "%s:%ld: no data rows in %ld line%s (only a header, comments "
                       "or blank lines); add rows of comma-separated numbers",
                       path, nlines, nlines, nlines == 1 ? "" : "s");
     }
     if (rc == 0 && build_set(&st, out) != 0)
-        rc = fail(err, errlen, "%s: out of memory for %ld rows; use a smaller file", path,
-                  st.nrows);
+        rc = fail(err, errlen, "%s: out of memory for %ld rows; use a smaller file", path, st.nrows);
     free(st.vals);
     return rc;
 }
@@ -261,16 +264,14 @@ int mlpv_csv_read(const char *path, int out_dim, mlpv_dataset *out, char *err, s
 {
     if (check_args(path, out_dim, out, err, errlen)) return -1;
     FILE *f = fopen(path, "r");
-    if (!f)
-        return fail(err, errlen, "%s: cannot open: %s; check the path and its permissions",
-                    path, strerror(errno));
+    if (!f) return fail(err, errlen, "%s: cannot open: %s; check the path and its permissions", path, strerror(errno));
     int rc = read_stream(f, path, out_dim, out, err, errlen);
     fclose(f);
     return rc;
 }
 
-int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out,
-                      char *err, size_t errlen)
+int mlpv_csv_read_mem(const char *name, const char *bytes, size_t len, int out_dim, mlpv_dataset *out, char *err,
+                      size_t errlen)
 {
     if (check_args(name, out_dim, out, err, errlen)) return -1;
     if (len == 0) return fail(err, errlen, "%s: the file is empty; write one row of numbers per line", name);
@@ -296,6 +297,9 @@ int mlpv_csv_write(const mlpv_dataset *d, FILE *f)
         for (int k = 0; k < d->out_dim && !bad; k++) bad = fprintf(f, ",%.17g", d->y[(size_t)i * d->out_dim + k]) < 0;
         if (!bad) bad = fputc('\n', f) == EOF;
     }
-    if (cloc) { uselocale(old); freelocale(cloc); }
+    if (cloc) {
+        uselocale(old);
+        freelocale(cloc);
+    }
     return bad || ferror(f) ? -1 : 0;
 }

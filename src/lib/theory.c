@@ -32,15 +32,16 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define GH_N 64              /* tensor Gauss-Hermite nodes per axis (smooth activations) */
-#define GL_K 10              /* Gauss-Legendre points per panel */
-#define Z_MAX 9.0            /* N(0,1) mass beyond 9 is 1e-19 */
-#define PANEL_MAX 1.0        /* widest panel */
-#define FEATURE_MIN 1e-6     /* finest panel (features narrower are kinks to the rule) */
-#define MAX_NODES 1024       /* ample: <= 2 sides x (21 graded + 10 uniform) panels x 10 */
-#define CRITICAL_TOL 1e-12   /* homogeneous: |sw2 E[phi(z)^2] - 1| below this is critical (the
+#define GH_N 64 /* tensor Gauss-Hermite nodes per axis (smooth activations) */
+#define GL_K 10 /* Gauss-Legendre points per panel */
+#define Z_MAX 9.0 /* N(0,1) mass beyond 9 is 1e-19 */
+#define PANEL_MAX 1.0 /* widest panel */
+#define FEATURE_MIN 1e-6 /* finest panel (features narrower are kinks to the rule) */
+#define MAX_NODES 1024 /* ample: <= 2 sides x (21 graded + 10 uniform) panels x 10 */
+#define CRITICAL_TOL                                                                                                   \
+    1e-12 /* homogeneous: |sw2 E[phi(z)^2] - 1| below this is critical (the
                                 "auto" gain comes from quadrature, 2 - 3e-15 for relu) */
-#define Q_ONE 1.0            /* the length map's fixed point is sought from here */
+#define Q_ONE 1.0 /* the length map's fixed point is sought from here */
 
 static double gh_x[GH_N], gh_w[GH_N], gl_x[GL_K], gl_w[GL_K];
 static int rules_ok;
@@ -60,10 +61,7 @@ static int rules_ready(void)
 static int valid_activation(mlpv_activation a) { return a >= 0 && a < MLPV_ACTIVATION_COUNT; }
 
 /* phi or phi' */
-static double fn(mlpv_activation a, int deriv, double x)
-{
-    return deriv ? mlpv_dphi(a, x) : mlpv_phi(a, x);
-}
+static double fn(mlpv_activation a, int deriv, double x) { return deriv ? mlpv_dphi(a, x) : mlpv_phi(a, x); }
 
 /* ---- closed forms ------------------------------------------------------- */
 
@@ -77,9 +75,12 @@ static int homogeneous(mlpv_activation a)
 static double homogeneous_kappa(mlpv_activation a)
 {
     switch (a) {
-    case MLPV_RELU:       return 0.5;
-    case MLPV_LEAKY_RELU: { double al = MLPV_LEAKY_RELU_SLOPE; return 0.5 * (1.0 + al * al); }
-    default:              return 1.0;      /* abs, identity */
+    case MLPV_RELU: return 0.5;
+    case MLPV_LEAKY_RELU: {
+        double al = MLPV_LEAKY_RELU_SLOPE;
+        return 0.5 * (1.0 + al * al);
+    }
+    default: return 1.0; /* abs, identity */
     }
 }
 
@@ -99,10 +100,7 @@ static int kinked(mlpv_activation a)
 
 static int closed_form(mlpv_activation a) { return homogeneous(a) || a == MLPV_SIN; }
 
-static double relu_pair(double r, double c, double s)
-{
-    return r / (2.0 * M_PI) * (s + (M_PI - acos(c)) * c);
-}
+static double relu_pair(double r, double c, double s) { return r / (2.0 * M_PI) * (s + (M_PI - acos(c)) * c); }
 
 static double relu_pair_d(double c) { return (M_PI - acos(c)) / (2.0 * M_PI); }
 
@@ -111,8 +109,7 @@ static double pair_closed(mlpv_activation a, double q1, double q2, double c, int
     double r = sqrt(q1 * q2), s = sqrt((1.0 - c) * (1.0 + c));
     switch (a) {
     case MLPV_RELU: return deriv ? relu_pair_d(c) : relu_pair(r, c, s);
-    case MLPV_ABS:
-        return deriv ? (2.0 / M_PI) * asin(c) : (2.0 * r / M_PI) * (s + c * asin(c));
+    case MLPV_ABS: return deriv ? (2.0 / M_PI) * asin(c) : (2.0 * r / M_PI) * (s + c * asin(c));
     case MLPV_LEAKY_RELU: {
         /* leaky(x) = (1-al) relu(x) + al x and E[relu(u) v] = E[uv]/2 by symmetry. */
         double al = MLPV_LEAKY_RELU_SLOPE, k = (1.0 - al) * (1.0 - al);
@@ -130,7 +127,10 @@ static double pair_closed(mlpv_activation a, double q1, double q2, double c, int
 
 /* ---- quadrature rules --------------------------------------------------- */
 
-typedef struct { int n; double z[MAX_NODES], w[MAX_NODES]; } rule1d;   /* w includes the N(0,1) pdf */
+typedef struct {
+    int n;
+    double z[MAX_NODES], w[MAX_NODES];
+} rule1d; /* w includes the N(0,1) pdf */
 
 static void add_panel(rule1d *r, double a, double b)
 {
@@ -160,7 +160,8 @@ static void build_rule(rule1d *r, double t, double delta)
         x = nx;
         w = fmin(2.0 * w, PANEL_MAX);
     }
-    x = t; w = delta;
+    x = t;
+    w = delta;
     while (x > -Z_MAX) {
         double nx = fmax(x - w, -Z_MAX);
         add_panel(r, nx, x);
@@ -182,9 +183,13 @@ static double expect1(mlpv_activation a, double q, int mode)
     double s = 0.0;
     for (int i = 0; i < r.n; i++) {
         double x = sq * r.z[i], v;
-        if (mode == 0) { v = mlpv_phi(a, x); v *= v; }
-        else if (mode == 1) { v = mlpv_dphi(a, x); v *= v; }
-        else v = mlpv_phi(a, x) * mlpv_dphi(a, x) * r.z[i] / sq;
+        if (mode == 0) {
+            v = mlpv_phi(a, x);
+            v *= v;
+        } else if (mode == 1) {
+            v = mlpv_dphi(a, x);
+            v *= v;
+        } else v = mlpv_phi(a, x) * mlpv_dphi(a, x) * r.z[i] / sq;
         s += r.w[i] * v;
     }
     return s;
@@ -192,8 +197,7 @@ static double expect1(mlpv_activation a, double q, int mode)
 
 double mlpv_gauss_pair_panels(mlpv_activation a, double q1, double q2, double c, int deriv)
 {
-    if (!valid_activation(a) || !(q1 >= 0) || !(q2 >= 0) || !(c >= -1.0 - 1e-12 && c <= 1.0 + 1e-12))
-        return NAN;
+    if (!valid_activation(a) || !(q1 >= 0) || !(q2 >= 0) || !(c >= -1.0 - 1e-12 && c <= 1.0 + 1e-12)) return NAN;
     if (!rules_ready()) return NAN;
     c = fmax(-1.0, fmin(1.0, c));
     double r1 = sqrt(q1), r2 = sqrt(q2), s = sqrt((1.0 - c) * (1.0 + c));
@@ -205,7 +209,11 @@ double mlpv_gauss_pair_panels(mlpv_activation a, double q1, double q2, double c,
     else d1 = fmin(d1, feature(r2));
     double d2 = (r2 * s > 0) ? feature(r2 * s) : 0.5;
     rule1d *outer = malloc(sizeof *outer), *inner = malloc(sizeof *inner);
-    if (!outer || !inner) { free(outer); free(inner); return NAN; }
+    if (!outer || !inner) {
+        free(outer);
+        free(inner);
+        return NAN;
+    }
     build_rule(outer, 0.0, d1);
     double sum = 0.0;
     for (int i = 0; i < outer->n; i++) {
@@ -226,8 +234,8 @@ double mlpv_gauss_pair_panels(mlpv_activation a, double q1, double q2, double c,
     return sum;
 }
 
-static double gh_pair(const double *x, const double *w, int n, mlpv_activation a, double q1, double q2,
-                      double c, int deriv)
+static double gh_pair(const double *x, const double *w, int n, mlpv_activation a, double q1, double q2, double c,
+                      int deriv)
 {
     double r1 = sqrt(q1), r2 = sqrt(q2), s = sqrt((1.0 - c) * (1.0 + c));
     double sum = 0.0;
@@ -263,16 +271,18 @@ double mlpv_gauss_pair_quadrature(mlpv_activation a, double q1, double q2, doubl
 static double gh_qmax(mlpv_activation a)
 {
     switch (a) {
-    case MLPV_TANH:     return 0.25;
-    case MLPV_GELU: case MLPV_SILU: case MLPV_SOFTPLUS: case MLPV_SIGMOID: return 1.0;
-    default:            return -1.0;
+    case MLPV_TANH: return 0.25;
+    case MLPV_GELU:
+    case MLPV_SILU:
+    case MLPV_SOFTPLUS:
+    case MLPV_SIGMOID: return 1.0;
+    default: return -1.0;
     }
 }
 
 static double pair_expect(mlpv_activation a, double q1, double q2, double c, int deriv)
 {
-    if (!valid_activation(a) || !(q1 >= 0) || !(q2 >= 0) || !(c >= -1.0 - 1e-12 && c <= 1.0 + 1e-12))
-        return NAN;
+    if (!valid_activation(a) || !(q1 >= 0) || !(q2 >= 0) || !(c >= -1.0 - 1e-12 && c <= 1.0 + 1e-12)) return NAN;
     c = fmax(-1.0, fmin(1.0, c));
     if (closed_form(a)) return pair_closed(a, q1, q2, c, deriv);
     if (fmax(q1, q2) <= gh_qmax(a)) {
@@ -282,15 +292,9 @@ static double pair_expect(mlpv_activation a, double q1, double q2, double c, int
     return mlpv_gauss_pair_panels(a, q1, q2, c, deriv);
 }
 
-double mlpv_gauss_pair(mlpv_activation a, double q1, double q2, double c)
-{
-    return pair_expect(a, q1, q2, c, 0);
-}
+double mlpv_gauss_pair(mlpv_activation a, double q1, double q2, double c) { return pair_expect(a, q1, q2, c, 0); }
 
-double mlpv_gauss_pair_deriv(mlpv_activation a, double q1, double q2, double c)
-{
-    return pair_expect(a, q1, q2, c, 1);
-}
+double mlpv_gauss_pair_deriv(mlpv_activation a, double q1, double q2, double c) { return pair_expect(a, q1, q2, c, 1); }
 
 /* ---- the maps ------------------------------------------------------------ */
 
@@ -307,7 +311,10 @@ static double deriv_moment(mlpv_activation a, double q)
 {
     if (homogeneous(a)) return homogeneous_kappa(a);
     if (a == MLPV_SIN) return 0.5 * (1.0 + exp(-2.0 * q));
-    if (q == 0.0) { double d = mlpv_dphi(a, 0.0); return d * d; }
+    if (q == 0.0) {
+        double d = mlpv_dphi(a, 0.0);
+        return d * d;
+    }
     return expect1(a, q, 1);
 }
 
@@ -322,7 +329,7 @@ double mlpv_length_map_slope(mlpv_activation a, double q, double sw2)
     if (!valid_activation(a) || !(q >= 0)) return NAN;
     if (homogeneous(a)) return homogeneous_gain(a, sw2);
     if (a == MLPV_SIN) return sw2 * exp(-2.0 * q);
-    if (q == 0.0) {       /* d/dq E[phi(sqrt(q) z)^2] -> phi'(0)^2 + phi(0) phi''(0); phi'' by differences */
+    if (q == 0.0) { /* d/dq E[phi(sqrt(q) z)^2] -> phi'(0)^2 + phi(0) phi''(0); phi'' by differences */
         double d = mlpv_dphi(a, 0.0), h = 1e-5;
         double d2 = (mlpv_dphi(a, h) - mlpv_dphi(a, -h)) / (2.0 * h);
         return sw2 * (d * d + mlpv_phi(a, 0.0) * d2);
@@ -356,30 +363,47 @@ static int solve_q(mlpv_activation a, double sw2, double sb2, double *q)
 {
     if (homogeneous(a)) {
         double k = homogeneous_gain(a, sw2);
-        if (k < 1.0) { *q = sb2 / (1.0 - k); return 1; }
-        if (k == 1.0 && sb2 == 0.0) { *q = Q_ONE; return 1; }   /* every q is fixed */
+        if (k < 1.0) {
+            *q = sb2 / (1.0 - k);
+            return 1;
+        }
+        if (k == 1.0 && sb2 == 0.0) {
+            *q = Q_ONE;
+            return 1;
+        } /* every q is fixed */
         return 0;
     }
     double lo, hi, g = mlpv_length_map(a, Q_ONE, sw2, sb2) - Q_ONE;
     if (isnan(g)) return 0;
-    if (g == 0.0) { *q = Q_ONE; return 1; }
-    if (g > 0) {                  /* increase: g(lo) > 0 >= g(hi) */
-        lo = Q_ONE; hi = 2.0 * Q_ONE;
+    if (g == 0.0) {
+        *q = Q_ONE;
+        return 1;
+    }
+    if (g > 0) { /* increase: g(lo) > 0 >= g(hi) */
+        lo = Q_ONE;
+        hi = 2.0 * Q_ONE;
         while (mlpv_length_map(a, hi, sw2, sb2) - hi > 0) {
-            lo = hi; hi *= 2.0;
+            lo = hi;
+            hi *= 2.0;
             if (hi > 1e200) return 0;
         }
     } else {
-        hi = Q_ONE; lo = 0.5 * Q_ONE;
+        hi = Q_ONE;
+        lo = 0.5 * Q_ONE;
         while (mlpv_length_map(a, lo, sw2, sb2) - lo <= 0) {
-            hi = lo; lo *= 0.5;
-            if (lo < 1e-200) { *q = 0.0; return 1; }
+            hi = lo;
+            lo *= 0.5;
+            if (lo < 1e-200) {
+                *q = 0.0;
+                return 1;
+            }
         }
     }
     for (int it = 0; it < 400; it++) {
         double mid = hi > 4.0 * lo ? sqrt(lo * hi) : 0.5 * (lo + hi);
         if (!(mid > lo && mid < hi)) break;
-        if (mlpv_length_map(a, mid, sw2, sb2) - mid > 0) lo = mid; else hi = mid;
+        if (mlpv_length_map(a, mid, sw2, sb2) - mid > 0) lo = mid;
+        else hi = mid;
     }
     double glo = fabs(mlpv_length_map(a, lo, sw2, sb2) - lo), ghi = fabs(mlpv_length_map(a, hi, sw2, sb2) - hi);
     *q = glo < ghi ? lo : hi;
@@ -393,14 +417,21 @@ static double solve_c(mlpv_activation a, double q, double sw2, double sb2)
 {
     double hi = NAN;
     for (double e = 1e-2; e >= 1e-9; e *= 0.1)
-        if (mlpv_corr_map(a, q, q, 1.0 - e, sw2, sb2) < 1.0 - e) { hi = 1.0 - e; break; }
+        if (mlpv_corr_map(a, q, q, 1.0 - e, sw2, sb2) < 1.0 - e) {
+            hi = 1.0 - e;
+            break;
+        }
     if (isnan(hi)) return 1.0;
     double lo = -1.0;
     for (double c = hi - 1.0 / 32; c > -1.0; c -= 1.0 / 32)
-        if (mlpv_corr_map(a, q, q, c, sw2, sb2) >= c) { lo = c; break; }
+        if (mlpv_corr_map(a, q, q, c, sw2, sb2) >= c) {
+            lo = c;
+            break;
+        }
     for (int it = 0; it < 100 && hi - lo > 1e-15; it++) {
         double mid = 0.5 * (lo + hi);
-        if (mlpv_corr_map(a, q, q, mid, sw2, sb2) >= mid) lo = mid; else hi = mid;
+        if (mlpv_corr_map(a, q, q, mid, sw2, sb2) >= mid) lo = mid;
+        else hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -442,7 +473,9 @@ int mlpv_mean_field_solve(mlpv_activation a, double sw2, double sb2, mlpv_mean_f
 /* Two inputs' pre-activation variances q1, q2 and correlation c, with the
  * bias variance b they see. For homogeneous activations a diverging q is
  * rescaled together with b (the maps are then invariant), so q never overflows. */
-typedef struct { double q1, q2, c, b; } pair_state;
+typedef struct {
+    double q1, q2, c, b;
+} pair_state;
 
 /* One layer; 0, or -1 once a value is not finite. */
 static int pair_step(mlpv_activation a, double sw2, pair_state *st)
@@ -454,15 +487,18 @@ static int pair_step(mlpv_activation a, double sw2, pair_state *st)
     st->c = fmax(-1.0, fmin(1.0, c));
     st->q1 = n1;
     st->q2 = n2;
-    if (homogeneous(a) && fmax(n1, n2) > 1e100) { st->q1 *= 1e-100; st->q2 *= 1e-100; st->b *= 1e-100; }
+    if (homogeneous(a) && fmax(n1, n2) > 1e100) {
+        st->q1 *= 1e-100;
+        st->q2 *= 1e-100;
+        st->b *= 1e-100;
+    }
     return 0;
 }
 
-double mlpv_predicted_corr(mlpv_activation a, double sw2, double sb2, double q1_0, double q2_0,
-                           double c0, int layers)
+double mlpv_predicted_corr(mlpv_activation a, double sw2, double sb2, double q1_0, double q2_0, double c0, int layers)
 {
-    if (!valid_activation(a) || !(sw2 > 0) || !(sb2 >= 0) || !(q1_0 > 0) || !(q2_0 > 0) ||
-        !(c0 >= -1.0 && c0 <= 1.0) || layers < 0)
+    if (!valid_activation(a) || !(sw2 > 0) || !(sb2 >= 0) || !(q1_0 > 0) || !(q2_0 > 0) || !(c0 >= -1.0 && c0 <= 1.0) ||
+        layers < 0)
         return NAN;
     pair_state st = { q1_0, q2_0, c0, sb2 };
     for (int l = 0; l < layers; l++)
@@ -481,14 +517,13 @@ double mlpv_predicted_corr(mlpv_activation a, double sw2, double sb2, double q1_
  * length map, e.g. gelu at its "auto" gain, where q of the corners diverges and
  * q near the origin settles at a small fixed point). */
 #define C2C_GRID 3
-#define C2C_RHO 0.99         /* steps shrinking faster than this ratio count as geometric */
-#define C2C_STALL_LAYERS 10  /* layers in a row every pair short of 1 - tau must look stalled */
+#define C2C_RHO 0.99 /* steps shrinking faster than this ratio count as geometric */
+#define C2C_STALL_LAYERS 10 /* layers in a row every pair short of 1 - tau must look stalled */
 #define C2C_MAX_PAIRS (C2C_GRID * C2C_GRID * (C2C_GRID * C2C_GRID - 1) / 2)
 
 int mlpv_predicted_c2c_depth(mlpv_activation a, double sw2, double sb2, double tau, int max_depth)
 {
-    if (!valid_activation(a) || !(sw2 > 0) || !(sb2 >= 0) || !(tau > 0 && tau < 1) || max_depth < 1)
-        return -1;
+    if (!valid_activation(a) || !(sw2 > 0) || !(sb2 >= 0) || !(tau > 0 && tau < 1) || max_depth < 1) return -1;
     /* Chaotic phase: pairs tend to c* < 1 - tau and the worst never passes it. */
     mlpv_mean_field mf;
     if (mlpv_mean_field_solve(a, sw2, sb2, &mf) != 0) return -1;
@@ -503,9 +538,14 @@ int mlpv_predicted_c2c_depth(mlpv_activation a, double sw2, double sb2, double t
             np++;
         }
     pair_state *st = malloc(sizeof(pair_state) * C2C_MAX_PAIRS);
-    double (*key)[3] = malloc(sizeof(double[3]) * C2C_MAX_PAIRS);
-    double *dc = calloc(C2C_MAX_PAIRS, sizeof(double));     /* last step of each pair's c */
-    if (!st || !key || !dc) { free(st); free(key); free(dc); return -1; }
+    double(*key)[3] = malloc(sizeof(double[3]) * C2C_MAX_PAIRS);
+    double *dc = calloc(C2C_MAX_PAIRS, sizeof(double)); /* last step of each pair's c */
+    if (!st || !key || !dc) {
+        free(st);
+        free(key);
+        free(dc);
+        return -1;
+    }
     int n = 0;
     for (int i = 0; i < np; i++)
         for (int j = i + 1; j < np; j++) {
@@ -513,13 +553,14 @@ int mlpv_predicted_c2c_depth(mlpv_activation a, double sw2, double sb2, double t
             double qi = 0.5 * (px[i] * px[i] + py[i] * py[i]) + sb2;
             double qj = 0.5 * (px[j] * px[j] + py[j] * py[j]) + sb2;
             double cov = 0.5 * (px[i] * px[j] + py[i] * py[j]) + sb2;
-            if (!(qi > 0) || !(qj > 0)) continue;          /* sb2 = 0 and the origin: constant 0 */
+            if (!(qi > 0) || !(qj > 0)) continue; /* sb2 = 0 and the origin: constant 0 */
             double k0 = fmin(qi, qj), k1 = fmax(qi, qj);
             int dup = 0;
-            for (int k = 0; k < n && !dup; k++)
-                dup = key[k][0] == k0 && key[k][1] == k1 && key[k][2] == cov;
+            for (int k = 0; k < n && !dup; k++) dup = key[k][0] == k0 && key[k][1] == k1 && key[k][2] == cov;
             if (dup) continue;
-            key[n][0] = k0; key[n][1] = k1; key[n][2] = cov;
+            key[n][0] = k0;
+            key[n][1] = k1;
+            key[n][2] = cov;
             st[n] = (pair_state){ k0, k1, fmax(-1.0, fmin(1.0, cov / sqrt(qi * qj))), sb2 };
             n++;
         }
@@ -528,7 +569,10 @@ int mlpv_predicted_c2c_depth(mlpv_activation a, double sw2, double sb2, double t
         int all = 1, failed = 0, moving = 0;
         for (int k = 0; k < n; k++) {
             double before = st[k].c;
-            if (pair_step(a, sw2, &st[k]) != 0) { failed = 1; break; }
+            if (pair_step(a, sw2, &st[k]) != 0) {
+                failed = 1;
+                break;
+            }
             double step = fabs(st[k].c - before), gap = 1.0 - tau - st[k].c;
             if (gap >= 0) {
                 all = 0;

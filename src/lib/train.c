@@ -19,15 +19,15 @@
 
 static const char *const OPT_NAMES[MLPV_OPT_COUNT] = { "adam", "sgd" };
 
-const char *mlpv_optimizer_name(mlpv_optimizer o)
-{
-    return (o >= 0 && o < MLPV_OPT_COUNT) ? OPT_NAMES[o] : "?";
-}
+const char *mlpv_optimizer_name(mlpv_optimizer o) { return (o >= 0 && o < MLPV_OPT_COUNT) ? OPT_NAMES[o] : "?"; }
 
 int mlpv_optimizer_parse(const char *name, mlpv_optimizer *out)
 {
     for (int i = 0; i < MLPV_OPT_COUNT; i++)
-        if (name && strcmp(name, OPT_NAMES[i]) == 0) { *out = (mlpv_optimizer)i; return 0; }
+        if (name && strcmp(name, OPT_NAMES[i]) == 0) {
+            *out = (mlpv_optimizer)i;
+            return 0;
+        }
     return -1;
 }
 
@@ -62,7 +62,9 @@ void mlpv_train_batch_order(uint64_t seed, long epoch, long n, long *perm)
             long i = n - 1 - (k0 + k);
             long j = (long)(u[k] * (double)(i + 1));
             if (j > i) j = i;
-            long t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+            long t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
         }
     }
 }
@@ -94,8 +96,7 @@ static int opts_valid(const mlpv_train_opts *o)
     if (!(o->lr > 0) || !isfinite(o->lr) || o->steps < 1 || o->batch < 0 || o->check_every < 1) return 0;
     if (!(o->target_accuracy >= 0) || o->target_accuracy > 1) return 0;
     if (o->optimizer == MLPV_OPT_ADAM &&
-        (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1) ||
-         !(o->eps >= 0) || !isfinite(o->eps)))
+        (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1) || !(o->eps >= 0) || !isfinite(o->eps)))
         return 0;
     if (o->optimizer == MLPV_OPT_SGD && (!(o->momentum >= 0) || !isfinite(o->momentum))) return 0;
     return 1;
@@ -103,8 +104,7 @@ static int opts_valid(const mlpv_train_opts *o)
 
 static int dataset_fits(const mlpv_net *net, const mlpv_dataset *d)
 {
-    return d->n >= 1 && d->x && d->y && d->in_dim == net->spec.in_dim &&
-           d->out_dim == net->spec.out_dim;
+    return d->n >= 1 && d->x && d->y && d->in_dim == net->spec.in_dim && d->out_dim == net->spec.out_dim;
 }
 
 static double now_s(void)
@@ -117,12 +117,13 @@ static double now_s(void)
 static float *to_float(const double *a, size_t n)
 {
     float *f = malloc(sizeof(float) * n);
-    if (f) for (size_t i = 0; i < n; i++) f[i] = (float)a[i];
+    if (f)
+        for (size_t i = 0; i < n; i++) f[i] = (float)a[i];
     return f;
 }
 
-int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test,
-               const mlpv_train_opts *o, uint64_t seed, mlpv_train_result *res)
+int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *test, const mlpv_train_opts *o,
+               uint64_t seed, mlpv_train_result *res)
 {
     if (!res) return -1;
     res->final_loss = res->train_accuracy = res->test_loss = res->test_accuracy = res->test_r2 = NAN;
@@ -130,8 +131,7 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
     res->steps = 0;
     res->diverged = 0;
     res->seconds = 0;
-    if (!net || !train || !o || !opts_valid(o) || !dataset_fits(net, train) ||
-        (test && !dataset_fits(net, test)))
+    if (!net || !train || !o || !opts_valid(o) || !dataset_fits(net, train) || (test && !dataset_fits(net, test)))
         return -1;
 
     double t0 = now_s();
@@ -179,7 +179,10 @@ int mlpv_train(mlpv_net *net, const mlpv_dataset *train, const mlpv_dataset *tes
         }
         long correct = 0;
         double loss = ops->batch_grad(ws, params, X, Y, idx, 0, rows, grad, &correct);
-        if (!isfinite(loss)) { diverged = 1; break; }
+        if (!isfinite(loss)) {
+            diverged = 1;
+            break;
+        }
         /* Full batch: this forward pass already scored the weights after `step` updates. */
         if (full && check && step > 0 && step % o->check_every == 0 &&
             (double)correct / (double)n >= o->target_accuracy)

@@ -15,12 +15,20 @@ static void *writer(void *arg)
     pthread_mutex_lock(&c->mu);
     for (;;) {
         while (!c->n && !c->stopping) pthread_cond_wait(&c->wake, &c->mu);
-        if (!c->n) break;                      /* stopping, and nothing left */
+        if (!c->n) break; /* stopping, and nothing left */
         /* take the queued group; the master fills the other buffer meanwhile */
-        char *tb = c->buf; c->buf = buf; buf = tb;
-        size_t tcap = c->cap; c->cap = cap; cap = tcap;
-        commit_item *ti = c->items; c->items = items; items = ti;
-        size_t tci = c->cap_items; c->cap_items = cap_items; cap_items = tci;
+        char *tb = c->buf;
+        c->buf = buf;
+        buf = tb;
+        size_t tcap = c->cap;
+        c->cap = cap;
+        cap = tcap;
+        commit_item *ti = c->items;
+        c->items = items;
+        items = ti;
+        size_t tci = c->cap_items;
+        c->cap_items = cap_items;
+        cap_items = tci;
         size_t len = c->len, n = c->n;
         c->len = c->n = 0;
         pthread_mutex_unlock(&c->mu);
@@ -29,14 +37,14 @@ static void *writer(void *arg)
         pthread_mutex_lock(&c->mu);
         if (rc != 0) {
             if (!c->counts.io_error) c->counts.io_error = e ? e : EIO;
-            continue;                          /* nothing counts as done; keep draining */
+            continue; /* nothing counts as done; keep draining */
         }
         c->counts.groups++;
         for (size_t i = 0; i < n; i++) {
             const commit_item *it = &items[i];
             if (store_mark(c->st, it->key, it->failed, it->attempt) != 0 && !c->counts.io_error)
                 c->counts.io_error = ENOMEM;
-            int retry = it->attempt > 1;     /* its key was stored before, as failed */
+            int retry = it->attempt > 1; /* its key was stored before, as failed */
             c->counts.done++;
             c->counts.failed += it->failed;
             c->counts.retried += retry;
@@ -60,7 +68,10 @@ int committer_start(committer *c, store *st, eta_model *eta, int n_parts)
     c->counts.part_done = calloc((size_t)n_parts * 2, sizeof(long));
     if (!c->counts.part_done) return -1;
     c->counts.part_failed = c->counts.part_done + n_parts;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) { free(c->counts.part_done); return -1; }
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c->counts.part_done);
+        return -1;
+    }
     if (pthread_cond_init(&c->wake, NULL) != 0) {
         pthread_mutex_destroy(&c->mu);
         free(c->counts.part_done);
@@ -92,7 +103,7 @@ int committer_push(committer *c, const char *line, size_t len, const commit_item
 
 void committer_counts(committer *c, commit_counts *out, long *part_done, long *part_failed)
 {
-    int locked = c->started;               /* after committer_finish the counts are final */
+    int locked = c->started; /* after committer_finish the counts are final */
     if (locked) pthread_mutex_lock(&c->mu);
     *out = c->counts;
     memcpy(part_done, c->counts.part_done, sizeof(long) * (size_t)c->n_parts);
@@ -113,7 +124,10 @@ double committer_eta(committer *c, double wall, double *work_fraction)
 {
     if (c->started) pthread_mutex_lock(&c->mu);
     double e = c->eta ? eta_seconds(c->eta, wall) : -1, seen = 0, left = 0;
-    for (int k = 0; c->eta && k < c->eta->kinds; k++) { seen += c->eta->seen_cost[k]; left += c->eta->left_cost[k]; }
+    for (int k = 0; c->eta && k < c->eta->kinds; k++) {
+        seen += c->eta->seen_cost[k];
+        left += c->eta->left_cost[k];
+    }
     if (c->started) pthread_mutex_unlock(&c->mu);
     if (work_fraction) *work_fraction = seen + left > 0 ? seen / (seen + left) : 1.0;
     return e;

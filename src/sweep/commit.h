@@ -15,25 +15,27 @@
 typedef struct {
     uint64_t key;
     int failed, attempt, kind, part;
-    double cost, seconds;           /* predicted flops and measured worker seconds, for the ETA */
+    double cost, seconds; /* predicted flops and measured worker seconds, for the ETA */
 } commit_item;
 
 typedef struct {
-    long done, failed, retried;     /* records stored by this run; of them failed; retries of failed keys */
-    long *part_done;                /* [n_parts] keys stored for the first time */
-    long *part_failed;              /* [n_parts] change in keys whose latest record failed */
-    long groups;                    /* store_commit calls */
-    int io_error;                   /* errno of a failed write or fsync, 0 if none */
+    long done, failed, retried; /* records stored by this run; of them failed; retries of failed keys */
+    long *part_done; /* [n_parts] keys stored for the first time */
+    long *part_failed; /* [n_parts] change in keys whose latest record failed */
+    long groups; /* store_commit calls */
+    int io_error; /* errno of a failed write or fsync, 0 if none */
 } commit_counts;
 
 typedef struct {
     store *st;
-    eta_model *eta;                 /* updated after each fsync, under mu */
+    eta_model *eta; /* updated after each fsync, under mu */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    char *buf; size_t len, cap;     /* lines queued, not yet written */
-    commit_item *items; size_t n, cap_items;
+    char *buf;
+    size_t len, cap; /* lines queued, not yet written */
+    commit_item *items;
+    size_t n, cap_items;
     int stopping, started, n_parts;
     commit_counts counts;
 } committer;

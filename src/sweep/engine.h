@@ -11,7 +11,7 @@
 
 enum { TAG_RESULTS = 1, TAG_WORK = 2 };
 
-#define WORK_MAX 256               /* items per work message */
+#define WORK_MAX 256 /* items per work message */
 
 /* A work message: int64 count (0 = no more work), then count pairs of int64
  * (item index into plan.items, attempt). A results message: int64 count,
@@ -19,14 +19,14 @@ enum { TAG_RESULTS = 1, TAG_WORK = 2 };
 typedef struct {
     int64_t item;
     int32_t attempt, failed;
-    double seconds;                /* worker wall time of the item */
-    int64_t len;                   /* bytes of the line that follows */
+    double seconds; /* worker wall time of the item */
+    int64_t len; /* bytes of the line that follows */
 } result_head;
 
 /* The work of this run: items to compute, most expensive first. */
 typedef struct {
-    long *item;                    /* indices into plan.items */
-    int *attempt;                  /* the attempt each one will be */
+    long *item; /* indices into plan.items */
+    int *attempt; /* the attempt each one will be */
     long n;
 } work_list;
 

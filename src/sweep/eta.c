@@ -8,7 +8,7 @@ int eta_init(eta_model *m, int kinds, int workers)
     memset(m, 0, sizeof *m);
     m->kinds = kinds;
     m->workers = workers > 0 ? workers : 1;
-    m->prior_rate = 1e-9;            /* 1 GFLOP/s per worker until something is measured */
+    m->prior_rate = 1e-9; /* 1 GFLOP/s per worker until something is measured */
     m->seen_sec = calloc((size_t)kinds * 7, sizeof(double));
     if (!m->seen_sec) return -1;
     m->seen_cost = m->seen_sec + kinds;
@@ -20,7 +20,11 @@ int eta_init(eta_model *m, int kinds, int workers)
     return 0;
 }
 
-void eta_free(eta_model *m) { free(m->seen_sec); memset(m, 0, sizeof *m); }
+void eta_free(eta_model *m)
+{
+    free(m->seen_sec);
+    memset(m, 0, sizeof *m);
+}
 
 void eta_add_todo(eta_model *m, int kind, double cost)
 {
@@ -43,7 +47,10 @@ void eta_done(eta_model *m, int kind, double cost, double seconds)
 static double pooled(const eta_model *m)
 {
     double s = 0, c = 0;
-    for (int k = 0; k < m->kinds; k++) { s += m->seen_sec[k]; c += m->seen_cost[k]; }
+    for (int k = 0; k < m->kinds; k++) {
+        s += m->seen_sec[k];
+        c += m->seen_cost[k];
+    }
     return c > 0 && s > 0 ? s / c : m->prior_rate;
 }
 
@@ -65,7 +72,7 @@ static int line(const eta_model *m, int k, double *a, double *b)
     if (n < 3) return -1;
     double mx = m->seen_cost[k] / n, my = m->seen_sec[k] / n;
     double vxx = m->sxx[k] / n - mx * mx, vxy = m->sxy[k] / n - mx * my;
-    if (!(vxx > 1e-9 * mx * mx)) return -1;          /* every cost the same: no slope to fit */
+    if (!(vxx > 1e-9 * mx * mx)) return -1; /* every cost the same: no slope to fit */
     *a = vxy / vxx;
     *b = my - *a * mx;
     return *a >= 0 && *b >= 0 ? 0 : -1;

@@ -10,10 +10,10 @@
 
 typedef struct {
     int kinds, workers;
-    double *seen_sec, *seen_cost;    /* [kinds]: measured seconds and predicted flops of done items */
-    double *left_cost, *left_n;      /* [kinds]: predicted flops and count of items not yet done */
-    double *n, *sxx, *sxy;           /* [kinds]: least-squares sums of done items (x = flops, y = seconds) */
-    double prior_rate;               /* seconds per flop before anything is measured */
+    double *seen_sec, *seen_cost; /* [kinds]: measured seconds and predicted flops of done items */
+    double *left_cost, *left_n; /* [kinds]: predicted flops and count of items not yet done */
+    double *n, *sxx, *sxy; /* [kinds]: least-squares sums of done items (x = flops, y = seconds) */
+    double prior_rate; /* seconds per flop before anything is measured */
 } eta_model;
 
 /* 0, or -1 when out of memory. */

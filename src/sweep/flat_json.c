@@ -11,7 +11,10 @@ int flat_json_parse(const char *text, size_t len, flat_json *o, char *err, size_
 {
     memset(o, 0, sizeof *o);
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!yaml_parser_initialize(&p)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     int rc = 0, depth = 0, expect_key = 1, done = 0, events = 0;
     while (!rc && !done) {
@@ -24,41 +27,68 @@ int flat_json_parse(const char *text, size_t len, flat_json *o, char *err, size_
         events++;
         switch (e.type) {
         case YAML_MAPPING_START_EVENT:
-            if (depth++ != 0) { snprintf(err, errlen, "nested objects are not expected"); rc = -1; }
+            if (depth++ != 0) {
+                snprintf(err, errlen, "nested objects are not expected");
+                rc = -1;
+            }
             break;
         case YAML_MAPPING_END_EVENT: depth--; break;
         case YAML_SCALAR_EVENT:
-            if (depth != 1) { snprintf(err, errlen, "not a JSON object"); rc = -1; break; }
+            if (depth != 1) {
+                snprintf(err, errlen, "not a JSON object");
+                rc = -1;
+                break;
+            }
             if (expect_key) {
-                if (o->n == FLAT_JSON_MAX) { snprintf(err, errlen, "more than %d members", FLAT_JSON_MAX); rc = -1; break; }
+                if (o->n == FLAT_JSON_MAX) {
+                    snprintf(err, errlen, "more than %d members", FLAT_JSON_MAX);
+                    rc = -1;
+                    break;
+                }
                 o->key[o->n] = strdup((const char *)e.data.scalar.value);
-                if (!o->key[o->n]) { snprintf(err, errlen, "out of memory"); rc = -1; }
+                if (!o->key[o->n]) {
+                    snprintf(err, errlen, "out of memory");
+                    rc = -1;
+                }
             } else {
                 o->val[o->n] = strdup((const char *)e.data.scalar.value);
                 o->quoted[o->n] = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-                if (!o->val[o->n]) { snprintf(err, errlen, "out of memory"); rc = -1; }
+                if (!o->val[o->n]) {
+                    snprintf(err, errlen, "out of memory");
+                    rc = -1;
+                }
                 o->n++;
             }
             expect_key = !expect_key;
             break;
-        case YAML_SEQUENCE_START_EVENT: snprintf(err, errlen, "lists are not expected"); rc = -1; break;
+        case YAML_SEQUENCE_START_EVENT:
+            snprintf(err, errlen, "lists are not expected");
+            rc = -1;
+            break;
         case YAML_STREAM_END_EVENT: done = 1; break;
         case YAML_DOCUMENT_START_EVENT:
-            if (events > 2) { snprintf(err, errlen, "more than one JSON document"); rc = -1; }
+            if (events > 2) {
+                snprintf(err, errlen, "more than one JSON document");
+                rc = -1;
+            }
             break;
         default: break;
         }
         yaml_event_delete(&e);
     }
     yaml_parser_delete(&p);
-    if (!rc && (o->n == 0 && events < 4)) { snprintf(err, errlen, "empty"); rc = -1; }
+    if (!rc && (o->n == 0 && events < 4)) {
+        snprintf(err, errlen, "empty");
+        rc = -1;
+    }
     if (rc) flat_json_free(o);
     return rc;
 }
 
 static int find(const flat_json *o, const char *key)
 {
-    for (int i = 0; i < o->n; i++) if (!strcmp(o->key[i], key)) return i;
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->key[i], key)) return i;
     return -1;
 }
 
@@ -81,7 +111,10 @@ int flat_json_num(const flat_json *o, const char *key, double *out)
 
 void flat_json_free(flat_json *o)
 {
-    for (int i = 0; i < FLAT_JSON_MAX; i++) { free(o->key[i]); free(o->val[i]); }
+    for (int i = 0; i < FLAT_JSON_MAX; i++) {
+        free(o->key[i]);
+        free(o->val[i]);
+    }
     memset(o, 0, sizeof *o);
 }
 
@@ -90,15 +123,34 @@ char *read_small_file(const char *path, size_t max, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) { fclose(f); return NULL; }
-    if (!S_ISREG(st.st_mode)) { fclose(f); errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL; return NULL; }
-    if ((size_t)st.st_size > max) { fclose(f); errno = EFBIG; return NULL; }
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fclose(f);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    if ((size_t)st.st_size > max) {
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+    }
     char *buf = malloc((size_t)st.st_size + 1);
-    if (!buf) { fclose(f); errno = ENOMEM; return NULL; }
+    if (!buf) {
+        fclose(f);
+        errno = ENOMEM;
+        return NULL;
+    }
     size_t n = fread(buf, 1, (size_t)st.st_size, f);
     int e = ferror(f);
     fclose(f);
-    if (e) { free(buf); errno = EIO; return NULL; }
+    if (e) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
     buf[n] = '\0';
     if (len) *len = n;
     return buf;

@@ -10,8 +10,8 @@
 typedef struct {
     int n;
     char *key[FLAT_JSON_MAX];
-    char *val[FLAT_JSON_MAX];     /* the scalar's text */
-    int quoted[FLAT_JSON_MAX];    /* 1 for a string, 0 for a number, bool or null */
+    char *val[FLAT_JSON_MAX]; /* the scalar's text */
+    int quoted[FLAT_JSON_MAX]; /* 1 for a string, 0 for a number, bool or null */
 } flat_json;
 
 /* Parses text; 0, or -1 with one line in err (not a flat object, too many members, OOM). */

@@ -13,21 +13,21 @@
 
 typedef struct {
     FILE *f;
-    int depth;                               /* open objects and arrays */
-    unsigned char first[JSON_MAX_DEPTH];     /* nothing written yet at this level */
+    int depth; /* open objects and arrays */
+    unsigned char first[JSON_MAX_DEPTH]; /* nothing written yet at this level */
     unsigned char multiline[JSON_MAX_DEPTH];
 } json_obj;
 
-void json_begin(json_obj *j, FILE *f);                  /* '{' of a top-level object */
-void json_begin_multiline(json_obj *j, FILE *f);        /* the same, one member per line */
-void json_end(json_obj *j);                             /* closes it and ends the line */
+void json_begin(json_obj *j, FILE *f); /* '{' of a top-level object */
+void json_begin_multiline(json_obj *j, FILE *f); /* the same, one member per line */
+void json_end(json_obj *j); /* closes it and ends the line */
 
-void json_str(json_obj *j, const char *key, const char *val);   /* val NULL: null */
+void json_str(json_obj *j, const char *key, const char *val); /* val NULL: null */
 void json_num(json_obj *j, const char *key, double val);
 void json_int(json_obj *j, const char *key, long val);
 void json_bool(json_obj *j, const char *key, int val);
 void json_null(json_obj *j, const char *key);
-void json_array(json_obj *j, const char *key, const double *v, int n);   /* numbers */
+void json_array(json_obj *j, const char *key, const double *v, int n); /* numbers */
 
 void json_open_object(json_obj *j, const char *key, int multiline);
 void json_close_object(json_obj *j);

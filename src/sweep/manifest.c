@@ -20,19 +20,28 @@ char *path_join(const char *dir, const char *name)
 void sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY);
-    if (fd >= 0) { fsync(fd); close(fd); }
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
 }
 
 int manifest_read(const char *dir, manifest *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     char *path = path_join(dir, "manifest.json");
-    if (!path) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     size_t len;
     char *text = read_small_file(path, 65536, &len);
     if (!text) {
         int e = errno;
-        if (e == ENOENT) { free(path); return 1; }
+        if (e == ENOENT) {
+            free(path);
+            return 1;
+        }
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
         free(path);
         return -1;
@@ -45,7 +54,7 @@ int manifest_read(const char *dir, manifest *m, char *err, size_t errlen)
     const char *format = rc ? NULL : flat_json_str(&o, "format");
     if (!rc && (!sweep || !ident || !format)) {
         snprintf(why, sizeof why, "it lacks sweep, identity or format");
-        flat_json_free(&o);                   /* parsed: its members are ours (found by tests/fuzz) */
+        flat_json_free(&o); /* parsed: its members are ours (found by tests/fuzz) */
         rc = -1;
     }
     if (rc) snprintf(err, errlen, "%s is not an mlpvar manifest (%s); it was edited or damaged", path, why);

@@ -8,9 +8,9 @@
 #define MANIFEST_FORMAT "mlpvar-results 1"
 
 typedef struct {
-    char sweep[256];      /* the sweep's name */
-    char identity[64];    /* hex hash of its record-level settings (record.h, sweep_identity) */
-    char format[64];      /* MANIFEST_FORMAT */
+    char sweep[256]; /* the sweep's name */
+    char identity[64]; /* hex hash of its record-level settings (record.h, sweep_identity) */
+    char format[64]; /* MANIFEST_FORMAT */
 } manifest;
 
 /* Reads DIR/manifest.json. Returns 0; 1 when there is none; -1 with err when

@@ -8,16 +8,16 @@
 #include <string.h>
 #include <time.h>
 
-#define AHEAD 2                    /* work messages in flight per worker */
-#define BATCH_SECONDS 0.02         /* items go out several to a message up to this much predicted work */
+#define AHEAD 2 /* work messages in flight per worker */
+#define BATCH_SECONDS 0.02 /* items go out several to a message up to this much predicted work */
 
 typedef struct {
     const plan *p;
     const work_list *w;
     committer *c;
-    long next;                     /* next index into w */
+    long next; /* next index into w */
     int workers;
-    int kind[WORK_MAX];            /* the candidates of the next batch: kinds, costs, predicted seconds */
+    int kind[WORK_MAX]; /* the candidates of the next batch: kinds, costs, predicted seconds */
     double cost[WORK_MAX], sec[WORK_MAX];
     int64_t msg[1 + 2 * WORK_MAX];
 } dispatch;
@@ -68,12 +68,16 @@ static int take_results(dispatch *d, const char *buf, size_t len)
     size_t at = sizeof n;
     for (int64_t k = 0; k < n; k++) {
         result_head h;
-        if (at + sizeof h > len) return 0;           /* cannot happen: our own workers wrote it */
+        if (at + sizeof h > len) return 0; /* cannot happen: our own workers wrote it */
         memcpy(&h, buf + at, sizeof h);
         at += sizeof h;
         if (h.len > 0) {
-            commit_item ci = { plan_key(d->p, (long)h.item), h.failed, h.attempt, plan_item_kind(d->p, (long)h.item),
-                               d->p->configs[d->p->items[h.item].config].part, plan_item_cost(d->p, (long)h.item),
+            commit_item ci = { plan_key(d->p, (long)h.item),
+                               h.failed,
+                               h.attempt,
+                               plan_item_kind(d->p, (long)h.item),
+                               d->p->configs[d->p->items[h.item].config].part,
+                               plan_item_cost(d->p, (long)h.item),
                                h.seconds };
             if (committer_push(d->c, buf + at, (size_t)h.len, &ci) != 0) return -1;
         }
@@ -88,19 +92,28 @@ int master_run(const plan *p, const work_list *w, int n_workers, committer *c)
     int *ahead = calloc((size_t)n_workers + 1, sizeof(int)), rc = 0;
     char *buf = NULL;
     size_t cap = 0;
-    if (!d || !ahead) { free(d); free(ahead); sweep_stop_signal = SIGTERM; return -1; }
-    d->p = p; d->w = w; d->c = c; d->workers = n_workers;
+    if (!d || !ahead) {
+        free(d);
+        free(ahead);
+        sweep_stop_signal = SIGTERM;
+        return -1;
+    }
+    d->p = p;
+    d->w = w;
+    d->c = c;
+    d->workers = n_workers;
     int active = 0;
     for (int r = 1; r <= n_workers; r++) {
         for (int k = 0; k < AHEAD && send_batch(d, r); k++) ahead[r]++;
-        if (ahead[r]) active++; else send_stop(r);
+        if (ahead[r]) active++;
+        else send_stop(r);
     }
     long sleep_ns = 20000;
     while (active > 0) {
         int flag = 0;
         MPI_Status st;
         MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULTS, MPI_COMM_WORLD, &flag, &st);
-        if (!flag) {                          /* nothing yet: sleep, do not spin */
+        if (!flag) { /* nothing yet: sleep, do not spin */
             struct timespec ts = { 0, sleep_ns };
             nanosleep(&ts, NULL);
             if (sleep_ns < 1000000) sleep_ns = sleep_ns * 3 / 2;
@@ -109,13 +122,19 @@ int master_run(const plan *p, const work_list *w, int n_workers, committer *c)
         sleep_ns = 20000;
         int count;
         MPI_Get_count(&st, MPI_BYTE, &count);
-        if (mlpv_grow(&buf, &cap, (size_t)count, 1)) MPI_Abort(MPI_COMM_WORLD, 1);   /* stored records are safe */
+        if (mlpv_grow(&buf, &cap, (size_t)count, 1)) MPI_Abort(MPI_COMM_WORLD, 1); /* stored records are safe */
         int from = st.MPI_SOURCE;
         MPI_Recv(buf, count, MPI_BYTE, from, TAG_RESULTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (!rc && take_results(d, buf, (size_t)count) != 0) { rc = -1; sweep_stop_signal = SIGTERM; }
+        if (!rc && take_results(d, buf, (size_t)count) != 0) {
+            rc = -1;
+            sweep_stop_signal = SIGTERM;
+        }
         ahead[from]--;
-        if (send_batch(d, from)) ahead[from]++;          /* before the disk sees this message's records */
-        else if (!ahead[from]) { send_stop(from); active--; }
+        if (send_batch(d, from)) ahead[from]++; /* before the disk sees this message's records */
+        else if (!ahead[from]) {
+            send_stop(from);
+            active--;
+        }
     }
     free(buf);
     free(ahead);

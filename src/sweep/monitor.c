@@ -61,14 +61,17 @@ static void *run(void *arg)
     while (!m->stopping) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 500000000L;                          /* every 0.5 s */
-        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        ts.tv_nsec += 500000000L; /* every 0.5 s */
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
         pthread_cond_timedwait(&m->wake, &m->mu, &ts);
         if (m->stopping) break;
         pthread_mutex_unlock(&m->mu);
         double t = now_seconds();
         const char *dir = m->dir;
-        if (t - last_file < PROGRESS_EVERY) m->dir = NULL;   /* the line more often than the file */
+        if (t - last_file < PROGRESS_EVERY) m->dir = NULL; /* the line more often than the file */
         else last_file = t;
         publish(m, 0);
         m->dir = dir;
@@ -84,7 +87,7 @@ int monitor_start(monitor *m, committer *c, const char *dir, const progress_info
     m->c = c;
     m->dir = dir;
     m->info = *info;
-    m->before_done = info->done;            /* what the store held when the run began */
+    m->before_done = info->done; /* what the store held when the run began */
     m->before_failed = info->failed;
     for (int k = 0; k < info->n_parts; k++) {
         m->part_before_done[k] = info->part[k].done;
@@ -98,7 +101,10 @@ int monitor_start(monitor *m, committer *c, const char *dir, const progress_info
     m->part_failed = m->part_done + info->n_parts + 1;
     snprintf(m->info.state, sizeof m->info.state, "running");
     publish(m, 0);
-    if (pthread_mutex_init(&m->mu, NULL) != 0) { free(m->part_done); return -1; }
+    if (pthread_mutex_init(&m->mu, NULL) != 0) {
+        free(m->part_done);
+        return -1;
+    }
     if (pthread_cond_init(&m->wake, NULL) != 0) {
         pthread_mutex_destroy(&m->mu);
         free(m->part_done);

@@ -12,10 +12,10 @@
 
 typedef struct {
     committer *c;
-    const char *dir;               /* NULL: no progress.json (a dry run) */
+    const char *dir; /* NULL: no progress.json (a dry run) */
     progress bar;
-    progress_info info;            /* the fixed fields; the thread fills the counts */
-    long before_done, before_failed;       /* stored before this run */
+    progress_info info; /* the fixed fields; the thread fills the counts */
+    long before_done, before_failed; /* stored before this run */
     long part_before_done[PROGRESS_MAX_PARTS], part_before_failed[PROGRESS_MAX_PARTS];
     long *part_done, *part_failed; /* scratch [n_parts] */
     double t0;

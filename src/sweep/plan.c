@@ -11,10 +11,13 @@ int plan_load(plan *p, const char *path, sweep_source *src, char *err, size_t er
 {
     memset(p, 0, sizeof *p);
     int r = sweep_read_parts_from(path, src, &p->parts, &p->n_parts, err, errlen);
-    if (r) return r == -2 ? 1 : 2;               /* -2: the file could not be read (a system failure) */
+    if (r) return r == -2 ? 1 : 2; /* -2: the file could not be read (a system failure) */
     p->data = calloc((size_t)p->n_parts, sizeof(sweep_data));
     p->key_prefix = calloc((size_t)p->n_parts, sizeof(uint64_t));
-    if (!p->data || !p->key_prefix) { snprintf(err, errlen, "out of memory"); return 1; }
+    if (!p->data || !p->key_prefix) {
+        snprintf(err, errlen, "out of memory");
+        return 1;
+    }
     for (int k = 0; k < p->n_parts; k++) p->key_prefix[k] = record_key_prefix(&p->parts[k]);
     size_t cap_c = 0, cap_i = 0;
     for (int k = 0; k < p->n_parts; k++) {
@@ -23,7 +26,7 @@ int plan_load(plan *p, const char *path, sweep_source *src, char *err, size_t er
         sweep_item *it;
         int nc;
         if (sweep_configs(s, &cf, &nc, err, errlen) != 0) return 2;
-        for (int c = 0; c < nc; c++) assert(cf[c].spec.depth <= RECORD_MAX_DEPTH);   /* the reader caps depth */
+        for (int c = 0; c < nc; c++) assert(cf[c].spec.depth <= RECORD_MAX_DEPTH); /* the reader caps depth */
         long ni = sweep_items(s, nc, &it);
         if (ni < 0 || MLPV_GROW(p->configs, cap_c, p->n_configs + nc) || MLPV_GROW(p->items, cap_i, p->n_items + ni)) {
             free(cf);
@@ -54,10 +57,7 @@ void plan_free(plan *p)
     memset(p, 0, sizeof *p);
 }
 
-const mlpv_sweep *plan_part(const plan *p, const sweep_item *it)
-{
-    return &p->parts[p->configs[it->config].part];
-}
+const mlpv_sweep *plan_part(const plan *p, const sweep_item *it) { return &p->parts[p->configs[it->config].part]; }
 
 uint64_t plan_key(const plan *p, long item)
 {

@@ -11,11 +11,14 @@
 #include "sweep_expand.h"
 
 typedef struct {
-    mlpv_sweep *parts; int n_parts;
-    sweep_data *data;                 /* [n_parts] */
-    uint64_t *key_prefix;             /* [n_parts]: record_key_prefix of each part */
-    sweep_config *configs; int n_configs;
-    sweep_item *items; long n_items;
+    mlpv_sweep *parts;
+    int n_parts;
+    sweep_data *data; /* [n_parts] */
+    uint64_t *key_prefix; /* [n_parts]: record_key_prefix of each part */
+    sweep_config *configs;
+    int n_configs;
+    sweep_item *items;
+    long n_items;
 } plan;
 
 /* Reads the sweep file and expands it, its files through src (sweep_source.h;
@@ -25,7 +28,7 @@ int plan_load(plan *p, const char *path, sweep_source *src, char *err, size_t er
 void plan_free(plan *p);
 
 const mlpv_sweep *plan_part(const plan *p, const sweep_item *it);
-uint64_t plan_key(const plan *p, long item);   /* = record_key of the item */
+uint64_t plan_key(const plan *p, long item); /* = record_key of the item */
 
 /* Estimated cost of an item in flops: the landscape forward pass, plus
  * training (6 flops per weight per training point per step, with a CSV task's

@@ -56,7 +56,4 @@ void progress_add(progress *p, long n)
     progress_show(p, p->done, 0, rate > 0 ? (double)(p->total - p->done) / rate : -1.0, 0);
 }
 
-void progress_finish(progress *p)
-{
-    progress_show(p, p->done, 0, 0, 1);
-}
+void progress_finish(progress *p) { progress_show(p, p->done, 0, 0, 1); }

@@ -5,13 +5,13 @@
 #define MLPVAR_PROGRESS_H
 
 typedef struct {
-    const char *what;      /* "networks" */
+    const char *what; /* "networks" */
     long total, done;
     double t0, last;
     int quiet;
 } progress;
 
-double now_seconds(void);  /* CLOCK_MONOTONIC */
+double now_seconds(void); /* CLOCK_MONOTONIC */
 void progress_start(progress *p, const char *what, long total, int quiet);
 /* Counts n more done; the ETA extrapolates the rate of counts. Not
  * thread-safe: call under a lock. */

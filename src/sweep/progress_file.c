@@ -58,7 +58,12 @@ int progress_file_write(const char *dir, const progress_info *p)
 
 /* ---- reading: libyaml's document API over the (JSON) file ---- */
 
-typedef struct { yaml_document_t *doc; const char *path; char *err; size_t errlen; } reader;
+typedef struct {
+    yaml_document_t *doc;
+    const char *path;
+    char *err;
+    size_t errlen;
+} reader;
 
 static yaml_node_t *member(reader *r, yaml_node_t *map, const char *key)
 {
@@ -72,8 +77,10 @@ static yaml_node_t *member(reader *r, yaml_node_t *map, const char *key)
 
 static int bad(reader *r, const char *key, const char *what)
 {
-    snprintf(r->err, r->errlen, "%s is not a valid progress file: '%s' %s; it was edited or damaged (it is "
-             "rewritten while the sweep runs)", r->path, key, what);
+    snprintf(r->err, r->errlen,
+             "%s is not a valid progress file: '%s' %s; it was edited or damaged (it is "
+             "rewritten while the sweep runs)",
+             r->path, key, what);
     return -1;
 }
 
@@ -83,7 +90,10 @@ static int number(reader *r, yaml_node_t *map, const char *key, double *out)
     yaml_node_t *n = member(r, map, key);
     if (!n || n->type != YAML_SCALAR_NODE) return bad(r, key, "is missing");
     const char *v = (const char *)n->data.scalar.value;
-    if (!strcmp(v, "null") && !strcmp(key, "eta_seconds")) { *out = -1; return 0; }
+    if (!strcmp(v, "null") && !strcmp(key, "eta_seconds")) {
+        *out = -1;
+        return 0;
+    }
     char *end;
     *out = strtod(v, &end);
     if (end == v || *end || !isfinite(*out) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -103,17 +113,26 @@ static int text(reader *r, yaml_node_t *map, const char *key, char *out, size_t 
 static int read_doc(reader *r, yaml_node_t *root, progress_info *p)
 {
     double v[12];
-    static const char *const nums[] = { "pid", "started_at", "updated_at", "elapsed_seconds", "total", "done",
-                                        "failed", "run_done", "rate", "eta_seconds", "workers", "fsyncs" };
+    static const char *const nums[] = { "pid",    "started_at", "updated_at", "elapsed_seconds", "total",   "done",
+                                        "failed", "run_done",   "rate",       "eta_seconds",     "workers", "fsyncs" };
     if (!root || root->type != YAML_MAPPING_NODE) return bad(r, "(top level)", "is not an object");
     if (text(r, root, "sweep", p->sweep, sizeof p->sweep) || text(r, root, "state", p->state, sizeof p->state) ||
         text(r, root, "host", p->host, sizeof p->host))
         return -1;
     for (int i = 0; i < 12; i++)
         if (number(r, root, nums[i], &v[i])) return -1;
-    p->pid = (long)v[0]; p->started_at = v[1]; p->updated_at = v[2]; p->elapsed = v[3];
-    p->total = (long)v[4]; p->done = (long)v[5]; p->failed = (long)v[6]; p->run_done = (long)v[7];
-    p->rate = v[8]; p->eta = v[9]; p->workers = (int)v[10]; p->fsyncs = (long)v[11];
+    p->pid = (long)v[0];
+    p->started_at = v[1];
+    p->updated_at = v[2];
+    p->elapsed = v[3];
+    p->total = (long)v[4];
+    p->done = (long)v[5];
+    p->failed = (long)v[6];
+    p->run_done = (long)v[7];
+    p->rate = v[8];
+    p->eta = v[9];
+    p->workers = (int)v[10];
+    p->fsyncs = (long)v[11];
     if (number(r, root, "master_cpu_seconds", &p->master_cpu)) return -1;
     if (number(r, root, "work_fraction", &p->work_fraction)) return -1;
     if (p->done < 0 || p->done > p->total) return bad(r, "done", "does not fit total");
@@ -135,12 +154,18 @@ int progress_file_read(const char *dir, progress_info *p, char *err, size_t errl
 {
     memset(p, 0, sizeof *p);
     char *path = path_join(dir, "progress.json");
-    if (!path) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     size_t len;
     char *buf = read_small_file(path, 1 << 20, &len);
     if (!buf) {
         int e = errno;
-        if (e == ENOENT) { free(path); return 1; }
+        if (e == ENOENT) {
+            free(path);
+            return 1;
+        }
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
         free(path);
         return -1;

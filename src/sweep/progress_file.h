@@ -8,27 +8,29 @@
 
 #include <stddef.h>
 
-#define PROGRESS_MAX_PARTS 256     /* parts listed in the file; more are summed into the last */
-#define PROGRESS_EVERY 2.0         /* seconds between rewrites while running */
+#define PROGRESS_MAX_PARTS 256 /* parts listed in the file; more are summed into the last */
+#define PROGRESS_EVERY 2.0 /* seconds between rewrites while running */
 
-typedef struct { long total, done, failed; } progress_part;
+typedef struct {
+    long total, done, failed;
+} progress_part;
 
 typedef struct {
     char sweep[256];
-    char state[64];                /* "running", "finished", "stopped by signal 15", "failed: ..." */
+    char state[64]; /* "running", "finished", "stopped by signal 15", "failed: ..." */
     char host[256];
     long pid;
     double started_at, updated_at; /* seconds since the epoch */
-    double elapsed;                /* seconds of this run */
-    long total;                    /* networks in the sweep */
-    long done, failed;             /* stored: done counts failed ones; failed = latest record failed */
-    long run_done;                 /* stored by this run */
-    double rate;                   /* records per second in this run */
-    double eta;                    /* seconds; < 0 when unknown */
-    double work_fraction;          /* share of this run's predicted work (flops) done */
+    double elapsed; /* seconds of this run */
+    long total; /* networks in the sweep */
+    long done, failed; /* stored: done counts failed ones; failed = latest record failed */
+    long run_done; /* stored by this run */
+    double rate; /* records per second in this run */
+    double eta; /* seconds; < 0 when unknown */
+    double work_fraction; /* share of this run's predicted work (flops) done */
     int workers;
-    long fsyncs;                   /* group commits of this run */
-    double master_cpu;             /* CPU seconds of the master process */
+    long fsyncs; /* group commits of this run */
+    double master_cpu; /* CPU seconds of the master process */
     int n_parts;
     progress_part part[PROGRESS_MAX_PARTS];
 } progress_info;

@@ -37,19 +37,15 @@ int sweep_data_load(const mlpv_sweep *s, const sweep_source *src, sweep_data *d,
     return mlpv_csv_read(s->csv_path, s->csv_targets, &d->csv, err, errlen);
 }
 
-void sweep_data_free(sweep_data *d)
-{
-    mlpv_dataset_free(&d->csv);
-}
+void sweep_data_free(sweep_data *d) { mlpv_dataset_free(&d->csv); }
 
 /* Every setting a record depends on, as text; %.17g keeps doubles exact. */
 static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
 {
     const mlpv_train_opts *t = &s->train;
-    int n = snprintf(buf, len, "mlpvar-record-2|init=%s,%.17g|measure=%d,%d,%.17g,%d",
-                     mlpv_init_name(s->init), s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
-    if (s->rivals && n > 0 && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, "|rivals=%x", s->rivals);
+    int n = snprintf(buf, len, "mlpvar-record-2|init=%s,%.17g|measure=%d,%d,%.17g,%d", mlpv_init_name(s->init),
+                     s->bias_std, s->grid, s->order, s->tau, (int)s->precision);
+    if (s->rivals && n > 0 && (size_t)n < len) n += snprintf(buf + n, len - (size_t)n, "|rivals=%x", s->rivals);
     /* a CSV task by the hash of its bytes, not its path: an edited file is new work, a moved one is not */
     if (s->has_task && n > 0 && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, "|task=%s,%d,%ld,%d,%s,%d,%.17g", mlpv_task_name(s->task),
@@ -57,8 +53,8 @@ static void settings_text(const mlpv_sweep *s, char *buf, size_t len)
                       s->task == MLPV_TASK_CSV ? s->csv_hash : "", s->csv_targets, s->test_fraction);
     if (s->has_train && n > 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, "|train=%s,%.17g,%d,%ld,%.17g,%d,%.17g,%.17g,%.17g,%.17g,%d",
-                 mlpv_optimizer_name(t->optimizer), t->lr, t->steps, t->batch, t->target_accuracy,
-                 t->check_every, t->beta1, t->beta2, t->eps, t->momentum, (int)t->precision);
+                 mlpv_optimizer_name(t->optimizer), t->lr, t->steps, t->batch, t->target_accuracy, t->check_every,
+                 t->beta1, t->beta2, t->eps, t->momentum, (int)t->precision);
 }
 
 void sweep_identity(const mlpv_sweep *parts, int n_parts, char *out, size_t len)
@@ -108,7 +104,7 @@ static void rival_scores(const mlpv_sweep *s, const mlpv_net *net, const mlpv_da
 
 static void fail(item_result *r, const char *what)
 {
-    if (r->failed) return;           /* the first cause is the one to fix */
+    if (r->failed) return; /* the first cause is the one to fix */
     r->failed = 1;
     snprintf(r->error, sizeof r->error, "%s", what);
 }
@@ -133,7 +129,10 @@ static int measure(const mlpv_sweep *s, const mlpv_net *net, uint64_t seed, item
         r->variability = m.variability;
         r->collapse_ratio = m.collapse_ratio;
         r->collapsed = m.collapsed;
-        for (int l = 0; l < L; l++) { r->layer_dead[l] = diag[l].dead_fraction; r->layer_rho[l] = diag[l].collapse_ratio; }
+        for (int l = 0; l < L; l++) {
+            r->layer_dead[l] = diag[l].dead_fraction;
+            r->layer_rho[l] = diag[l].collapse_ratio;
+        }
         r->measured = 1;
     }
     r->measure_seconds = now() - t0;
@@ -141,16 +140,17 @@ static int measure(const mlpv_sweep *s, const mlpv_net *net, uint64_t seed, item
     return rc;
 }
 
-int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train,
-                    mlpv_dataset *test)
+int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, mlpv_dataset *train, mlpv_dataset *test)
 {
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
-    int rc = s->task == MLPV_TASK_CSV
-               ? mlpv_dataset_split(&data->csv, s->test_fraction, seed, train, test)
-               : (mlpv_task_sample(s->task, s->knob, s->points, seed, train) ||
-                  mlpv_task_grid(s->task, s->knob, s->test_grid, test));
-    if (rc) { mlpv_dataset_free(train); mlpv_dataset_free(test); }
+    int rc = s->task == MLPV_TASK_CSV ? mlpv_dataset_split(&data->csv, s->test_fraction, seed, train, test)
+                                      : (mlpv_task_sample(s->task, s->knob, s->points, seed, train) ||
+                                         mlpv_task_grid(s->task, s->knob, s->test_grid, test));
+    if (rc) {
+        mlpv_dataset_free(train);
+        mlpv_dataset_free(test);
+    }
     return rc ? -1 : 0;
 }
 
@@ -176,14 +176,20 @@ static mlpv_net *net_copy(const mlpv_net *net)
 
 /* Trains net; with s->train.keep_losses also keeps the losses and the
  * weights before and after (for mlpvar train --save). */
-static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, const mlpv_dataset *te,
-                  uint64_t seed, item_result *r)
+static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, const mlpv_dataset *te, uint64_t seed,
+                  item_result *r)
 {
     mlpv_train_result res;
     memset(&res, 0, sizeof res);
     int keep = s->train.keep_losses;
-    if (keep && !(r->init_net = net_copy(net))) { fail(r, "out of memory keeping the initial weights"); return; }
-    if (mlpv_train(net, tr, te, &s->train, seed, &res) != 0) { fail(r, "out of memory training"); return; }
+    if (keep && !(r->init_net = net_copy(net))) {
+        fail(r, "out of memory keeping the initial weights");
+        return;
+    }
+    if (mlpv_train(net, tr, te, &s->train, seed, &res) != 0) {
+        fail(r, "out of memory training");
+        return;
+    }
     r->final_loss = res.final_loss;
     r->train_accuracy = res.train_accuracy;
     r->test_loss = res.test_loss;
@@ -193,7 +199,10 @@ static void train(const mlpv_sweep *s, mlpv_net *net, const mlpv_dataset *tr, co
     r->diverged = res.diverged;
     r->train_seconds = res.seconds;
     r->losses = res.losses;
-    if (keep && !(r->trained_net = net_copy(net))) { fail(r, "out of memory keeping the trained weights"); return; }
+    if (keep && !(r->trained_net = net_copy(net))) {
+        fail(r, "out of memory keeping the trained weights");
+        return;
+    }
     r->trained_done = 1;
 }
 
@@ -249,7 +258,8 @@ void record_compute(const mlpv_sweep *s, const sweep_config *c, const sweep_item
     } else if (r->measured && s->rivals) {
         /* no task: the rivals that read inputs get uniform points (targets unused) */
         mlpv_dataset pts = { 0 };
-        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, SWEEP_RIVAL_POINTS, it->seed, &pts) == 0) rival_scores(s, net, &pts, it->seed, r);
+        if (mlpv_task_sample(MLPV_TASK_CHECKERBOARD, 1, SWEEP_RIVAL_POINTS, it->seed, &pts) == 0)
+            rival_scores(s, net, &pts, it->seed, r);
         else fail(r, "out of memory for the rivals' points");
         mlpv_dataset_free(&pts);
     }
@@ -271,8 +281,7 @@ void item_result_free(item_result *r)
 
 /* The stored record of a computed item: configuration and settings beside the
  * results. Strings and arrays point into s, c and r. */
-static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_result *r, const char *key,
-                      record *out)
+static void to_record(const mlpv_sweep *s, const sweep_config *c, const item_result *r, const char *key, record *out)
 {
     const mlpv_spec *p = &c->spec;
     memset(out, 0, sizeof *out);
@@ -359,6 +368,9 @@ char *record_line(const mlpv_sweep *s, const sweep_config *c, const item_result 
     record out;
     to_record(s, c, r, hex, &out);
     record_write(f, &out);
-    if (fclose(f) != 0) { free(buf); return NULL; }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
     return buf;
 }

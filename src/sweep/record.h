@@ -19,7 +19,7 @@ record_field_id sweep_knob_field(mlpv_task_kind k);
 
 /* Data a rank loads once per sweep: the CSV task's rows, else nothing. */
 typedef struct {
-    mlpv_dataset csv;            /* all rows of the CSV file, n = 0 if none */
+    mlpv_dataset csv; /* all rows of the CSV file, n = 0 if none */
 } sweep_data;
 
 /* From src's bytes when it holds the file (src may be NULL), else from disk. */
@@ -40,25 +40,25 @@ int sweep_task_data(const mlpv_sweep *s, const sweep_data *data, uint64_t seed, 
 /* What a worker computed for one item. */
 typedef struct {
     sweep_item item;
-    int attempt;                 /* 1 for the first try; a rerun retries failed items */
-    int failed;                  /* 1: error says why; values not computed are NaN / unset */
+    int attempt; /* 1 for the first try; a rerun retries failed items */
+    int failed; /* 1: error says why; values not computed are NaN / unset */
     char error[200];
-    int measured, has_task, graded, trained_done;   /* which phases completed */
+    int measured, has_task, graded, trained_done; /* which phases completed */
     int collapsed, steps, diverged;
     double variability, collapse_ratio, measure_seconds;
     double init_loss, init_accuracy;
     double final_loss, train_accuracy, test_loss, test_accuracy, train_seconds;
-    double test_r2;                          /* R^2 of the test set (real-valued targets); NaN otherwise */
-    int regression;                          /* targets are not all +-1: judged by test loss, not accuracy */
-    double rival[MLPV_RIVAL_COUNT];          /* those the sweep asks for; NaN when not computed */
-    double *layer_dead, *layer_rho;          /* [depth] */
-    double *layer_grad;                      /* [depth + 1]: the weights of layers 0..depth */
+    double test_r2; /* R^2 of the test set (real-valued targets); NaN otherwise */
+    int regression; /* targets are not all +-1: judged by test loss, not accuracy */
+    double rival[MLPV_RIVAL_COUNT]; /* those the sweep asks for; NaN when not computed */
+    double *layer_dead, *layer_rho; /* [depth] */
+    double *layer_grad; /* [depth + 1]: the weights of layers 0..depth */
     /* Only when the sweep's training options ask for the losses (train.keep_losses,
      * `mlpvar train --save`), else NULL: every step's loss and the weights that
      * training started from and ended with. */
-    double *losses;                          /* [steps]: mlpv_train_result.losses */
+    double *losses; /* [steps]: mlpv_train_result.losses */
     mlpv_net *init_net, *trained_net;
-    double seconds;                          /* wall time of the whole item (the ETA learns from it) */
+    double seconds; /* wall time of the whole item (the ETA learns from it) */
 } item_result;
 
 /* The stable key of an item: a hash of every setting its record depends on

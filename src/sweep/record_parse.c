@@ -14,10 +14,13 @@
 
 typedef struct {
     record *r;
-    double *nums; size_t n_nums, cap_nums;   /* array values, in r->owned */
-    char *chars; size_t n_chars, cap_chars;  /* string values, in r->owned */
-    char *err; size_t errlen;
-    int last;                                /* index of the last field matched (lines come in schema order) */
+    double *nums;
+    size_t n_nums, cap_nums; /* array values, in r->owned */
+    char *chars;
+    size_t n_chars, cap_chars; /* string values, in r->owned */
+    char *err;
+    size_t errlen;
+    int last; /* index of the last field matched (lines come in schema order) */
 } parse_ctx;
 
 static int fail(parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -37,7 +40,11 @@ static int json_number(const char *s, double *out)
     if (*p == '-') p++;
     if (!isdigit((unsigned char)*p)) return -1;
     while (isdigit((unsigned char)*p)) p++;
-    if (*p == '.') { p++; if (!isdigit((unsigned char)*p)) return -1; while (isdigit((unsigned char)*p)) p++; }
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) return -1;
+        while (isdigit((unsigned char)*p)) p++;
+    }
     if (*p == 'e' || *p == 'E') {
         p++;
         if (*p == '+' || *p == '-') p++;
@@ -66,7 +73,10 @@ static int field_of(parse_ctx *c, const char *k, int *rival)
     }
     for (int t = 0; t < RECORD_FIELD_COUNT; t++) {
         int i = (c->last + 1 + t) % RECORD_FIELD_COUNT;
-        if (RECORD_SCHEMA[i].type != RF_RIVALS && !strcmp(RECORD_SCHEMA[i].name, k)) { c->last = i; return i; }
+        if (RECORD_SCHEMA[i].type != RF_RIVALS && !strcmp(RECORD_SCHEMA[i].name, k)) {
+            c->last = i;
+            return i;
+        }
     }
     return -1;
 }
@@ -108,7 +118,8 @@ static int scalar(parse_ctx *c, const record_field *f, const char *name, int riv
     case RF_RIVALS: {
         double x;
         if (!plain || json_number(v, &x)) return fail(c, "field '%s': '%s' is not a number", name, v);
-        if (f->type == RF_RIVALS) r->rival[rival] = x; else *(double *)p = x;
+        if (f->type == RF_RIVALS) r->rival[rival] = x;
+        else *(double *)p = x;
         return 0;
     }
     case RF_BOOL:
@@ -116,8 +127,7 @@ static int scalar(parse_ctx *c, const record_field *f, const char *name, int riv
         else if (is_plain(e, "false")) *(int *)p = 0;
         else return fail(c, "field '%s': '%s' is not true or false", name, v);
         return 0;
-    default:
-        return fail(c, "field '%s': a single value where a list belongs", name);
+    default: return fail(c, "field '%s': a single value where a list belongs", name);
     }
 }
 
@@ -138,11 +148,15 @@ static int array(parse_ctx *c, yaml_parser_t *p, const record_field *f)
         yaml_event_t e;
         if (next(p, &e, c)) return -1;
         int rc = 0;
-        if (e.type == YAML_SEQUENCE_END_EVENT) { yaml_event_delete(&e); return 0; }
+        if (e.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&e);
+            return 0;
+        }
         if (e.type != YAML_SCALAR_EVENT) rc = fail(c, "field '%s': a list of numbers holds something else", f->name);
         else if (c->n_nums >= c->cap_nums) rc = fail(c, "field '%s': internal error (array space)", f->name);
         else if (is_plain(&e, "null")) a->v[a->n++] = NAN;
-        else if (e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE || json_number((const char *)e.data.scalar.value, &a->v[a->n]))
+        else if (e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                 json_number((const char *)e.data.scalar.value, &a->v[a->n]))
             rc = fail(c, "field '%s': '%s' in its list is not a number", f->name, (const char *)e.data.scalar.value);
         else a->n++;
         yaml_event_delete(&e);
@@ -157,8 +171,14 @@ static int members(parse_ctx *c, yaml_parser_t *p)
     for (;;) {
         yaml_event_t k;
         if (next(p, &k, c)) return -1;
-        if (k.type == YAML_MAPPING_END_EVENT) { yaml_event_delete(&k); return 0; }
-        if (k.type != YAML_SCALAR_EVENT) { yaml_event_delete(&k); return fail(c, "a key that is not a name"); }
+        if (k.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&k);
+            return 0;
+        }
+        if (k.type != YAML_SCALAR_EVENT) {
+            yaml_event_delete(&k);
+            return fail(c, "a key that is not a name");
+        }
         int rival = -1, i = field_of(c, (const char *)k.data.scalar.value, &rival);
         char name[64];
         snprintf(name, sizeof name, "%s", (const char *)k.data.scalar.value);
@@ -166,11 +186,14 @@ static int members(parse_ctx *c, yaml_parser_t *p)
         yaml_event_t v;
         if (next(p, &v, c)) return -1;
         int rc = 0;
-        if (i < 0) {                                  /* unknown: skip its value, nested or not */
+        if (i < 0) { /* unknown: skip its value, nested or not */
             int depth = v.type == YAML_SEQUENCE_START_EVENT || v.type == YAML_MAPPING_START_EVENT;
             while (depth > 0 && !rc) {
                 yaml_event_t e;
-                if (next(p, &e, c)) { rc = -1; break; }
+                if (next(p, &e, c)) {
+                    rc = -1;
+                    break;
+                }
                 depth += (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) -
                          (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT);
                 yaml_event_delete(&e);
@@ -222,11 +245,13 @@ static int complete(parse_ctx *c)
                    (f->presence == RP_TRAINED && trained);
         if (need && !((r->present >> i) & 1)) return fail(c, "the record lacks field '%s'", f->name);
     }
-    if (generated) {                      /* the task's knob, under its own name */
+    if (generated) { /* the task's knob, under its own name */
         mlpv_task_kind k;
         if (mlpv_task_parse(r->task, &k) != 0) return fail(c, "field 'task': unknown task '%.40s'", r->task);
-        record_field_id knob = k == MLPV_TASK_CHECKERBOARD ? RFI_cells : k == MLPV_TASK_RINGS ? RFI_rings
-                             : k == MLPV_TASK_SINES ? RFI_frequency : RFI_turns;
+        record_field_id knob = k == MLPV_TASK_CHECKERBOARD ? RFI_cells
+                               : k == MLPV_TASK_RINGS      ? RFI_rings
+                               : k == MLPV_TASK_SINES      ? RFI_frequency
+                                                           : RFI_turns;
         if (!record_has(r, knob)) return fail(c, "the record lacks field '%s'", RECORD_SCHEMA[knob].name);
     }
     if (!hex_key(r->key)) return fail(c, "field 'key': '%.40s' is not 16 hex digits", r->key);
@@ -238,37 +263,50 @@ static int complete(parse_ctx *c)
         return fail(c, "depth %ld, width %ld: not a network mlpvar writes (depth 1..%d)", r->depth, r->width,
                     RECORD_MAX_DEPTH);
     return array_of(c, RFI_layer_dead_fraction, r->depth) || array_of(c, RFI_layer_collapse_ratio, r->depth) ||
-           (has_task && array_of(c, RFI_layer_grad_norm, r->depth + 1)) ? -1 : 0;
+                   (has_task && array_of(c, RFI_layer_grad_norm, r->depth + 1))
+               ? -1
+               : 0;
 }
 
 int record_parse(const char *line, size_t len, record *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    for (int i = 0; i < RECORD_FIELD_COUNT; i++)          /* an absent number reads as NaN, never 0 */
+    for (int i = 0; i < RECORD_FIELD_COUNT; i++) /* an absent number reads as NaN, never 0 */
         if (RECORD_SCHEMA[i].type == RF_NUM) *(double *)((char *)r + RECORD_SCHEMA[i].offset) = NAN;
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) r->rival[k] = NAN;
     /* one allocation: at most len/2 + 1 numbers in arrays, at most len chars of strings */
     size_t cap_nums = len / 2 + 1, cap_chars = len + 1;
     r->owned = malloc(cap_nums * sizeof(double) + cap_chars);
-    parse_ctx c = { r, (double *)r->owned, 0, cap_nums, r->owned ? r->owned + cap_nums * sizeof(double) : NULL, 0,
-                    cap_chars, err, errlen, -1 };
+    parse_ctx c = { r, (double *)r->owned, 0,   cap_nums, r->owned ? r->owned + cap_nums * sizeof(double) : NULL,
+                    0, cap_chars,          err, errlen,   -1 };
     if (!r->owned) return fail(&c, "out of memory");
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) { record_free(r); return fail(&c, "out of memory"); }
+    if (!yaml_parser_initialize(&p)) {
+        record_free(r);
+        return fail(&c, "out of memory");
+    }
     yaml_parser_set_input_string(&p, (const unsigned char *)line, len);
     int rc = 0, stage = 0;
-    while (!rc && stage < 3) {           /* stream start, document start, mapping start */
+    while (!rc && stage < 3) { /* stream start, document start, mapping start */
         yaml_event_t e;
-        if (next(&p, &e, &c)) { rc = -1; break; }
-        int want = stage == 0 ? YAML_STREAM_START_EVENT : stage == 1 ? YAML_DOCUMENT_START_EVENT : YAML_MAPPING_START_EVENT;
+        if (next(&p, &e, &c)) {
+            rc = -1;
+            break;
+        }
+        int want = stage == 0   ? YAML_STREAM_START_EVENT
+                   : stage == 1 ? YAML_DOCUMENT_START_EVENT
+                                : YAML_MAPPING_START_EVENT;
         if ((int)e.type != want) rc = fail(&c, "not a JSON object");
         yaml_event_delete(&e);
         stage++;
     }
     if (!rc) rc = members(&c, &p);
-    for (int k = 0; !rc && k < 2; k++) {  /* nothing but the end may follow: document end, stream end */
+    for (int k = 0; !rc && k < 2; k++) { /* nothing but the end may follow: document end, stream end */
         yaml_event_t e;
-        if (next(&p, &e, &c)) { rc = k ? fail(&c, "text after the record's closing brace") : -1; break; }
+        if (next(&p, &e, &c)) {
+            rc = k ? fail(&c, "text after the record's closing brace") : -1;
+            break;
+        }
         if (e.type != (k ? YAML_STREAM_END_EVENT : YAML_DOCUMENT_END_EVENT))
             rc = fail(&c, "text after the record's closing brace");
         yaml_event_delete(&e);

@@ -44,12 +44,19 @@ void record_write(FILE *out, const record *r)
         int null = (r->null >> i) & 1;
         switch (f->type) {
         case RF_STR: json_str(&j, f->name, null ? NULL : *(const char *const *)p); break;
-        case RF_INT: if (null) json_null(&j, f->name); else json_int(&j, f->name, *(const long *)p); break;
+        case RF_INT:
+            if (null) json_null(&j, f->name);
+            else json_int(&j, f->name, *(const long *)p);
+            break;
         case RF_NUM: json_num(&j, f->name, null ? NAN : *(const double *)p); break;
-        case RF_BOOL: if (null) json_null(&j, f->name); else json_bool(&j, f->name, *(const int *)p); break;
+        case RF_BOOL:
+            if (null) json_null(&j, f->name);
+            else json_bool(&j, f->name, *(const int *)p);
+            break;
         case RF_ARR: {
             const record_array *a = (const record_array *)p;
-            if (null) json_null(&j, f->name); else json_array(&j, f->name, a->v, a->n);
+            if (null) json_null(&j, f->name);
+            else json_array(&j, f->name, a->v, a->n);
             break;
         }
         case RF_RIVALS:

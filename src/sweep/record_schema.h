@@ -28,7 +28,7 @@
 #ifndef MLPVAR_RECORD_SCHEMA_H
 #define MLPVAR_RECORD_SCHEMA_H
 
-#define RECORD_MAX_DEPTH 512     /* deeper networks are refused by the sweep and by the reader */
+#define RECORD_MAX_DEPTH 512 /* deeper networks are refused by the sweep and by the reader */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,63 +37,63 @@
 #include "mlpvar/rivals.h"
 
 /* X(name, type, presence, nullable) */
-#define RECORD_FIELDS(X)                         \
-    X(key, STR, ALWAYS, 0)                       \
-    X(sweep, STR, ALWAYS, 0)                     \
-    X(config, INT, ALWAYS, 0)                    \
-    X(part, INT, ALWAYS, 0)                      \
-    X(activation, STR, ALWAYS, 0)                \
-    X(depth, INT, ALWAYS, 0)                     \
-    X(width, INT, ALWAYS, 0)                     \
-    X(budget, INT, ALWAYS, 0)                    \
-    X(params, INT, ALWAYS, 0)                    \
-    X(activations, INT, ALWAYS, 0)               \
-    X(activation_ratio, NUM, ALWAYS, 0)          \
-    X(in_dim, INT, ALWAYS, 0)                    \
-    X(out_dim, INT, ALWAYS, 0)                   \
-    X(init, STR, ALWAYS, 0)                      \
-    X(bias_std, NUM, ALWAYS, 0)                  \
-    X(seed, INT, ALWAYS, 0)                      \
-    X(grid, INT, ALWAYS, 0)                      \
-    X(order, INT, ALWAYS, 0)                     \
-    X(tau, NUM, ALWAYS, 0)                       \
-    X(status, STR, ALWAYS, 0)                    \
-    X(error, STR, ALWAYS, 1)                     \
-    X(attempt, INT, ALWAYS, 0)                   \
-    X(variability, NUM, ALWAYS, 1)               \
-    X(collapse_ratio, NUM, ALWAYS, 1)            \
-    X(collapsed, BOOL, ALWAYS, 1)                \
-    X(layer_dead_fraction, ARR, ALWAYS, 1)       \
-    X(layer_collapse_ratio, ARR, ALWAYS, 1)      \
-    X(measure_seconds, NUM, ALWAYS, 1)           \
-    X(rival, RIVALS, OPTIONAL, 1)                \
-    X(task, STR, TASK, 0)                        \
-    X(cells, INT, OPTIONAL, 0)                   \
-    X(rings, INT, OPTIONAL, 0)                   \
-    X(frequency, INT, OPTIONAL, 0)               \
-    X(turns, INT, OPTIONAL, 0)                   \
-    X(points, INT, GENERATED, 0)                 \
-    X(test_grid, INT, GENERATED, 0)              \
-    X(csv_path, STR, CSV, 0)                     \
-    X(csv_rows, INT, CSV, 0)                     \
-    X(csv_targets, INT, CSV, 0)                  \
-    X(test_fraction, NUM, CSV, 0)                \
-    X(csv_hash, STR, CSV, 0)                     \
-    X(layer_grad_norm, ARR, TASK, 1)             \
-    X(init_loss, NUM, TASK, 1)                   \
-    X(init_accuracy, NUM, TASK, 1)               \
-    X(trained, BOOL, ALWAYS, 0)                  \
-    X(optimizer, STR, TRAINED, 0)                \
-    X(lr, NUM, TRAINED, 0)                       \
-    X(max_steps, INT, TRAINED, 0)                \
-    X(steps, INT, TRAINED, 1)                    \
-    X(diverged, BOOL, TRAINED, 1)                \
-    X(final_loss, NUM, TRAINED, 1)               \
-    X(train_accuracy, NUM, TRAINED, 1)           \
-    X(test_loss, NUM, TRAINED, 1)                \
-    X(test_accuracy, NUM, TRAINED, 1)            \
-    X(test_r2, NUM, TRAINED, 1)                  \
-    X(trainability, STR, TRAINED, 0)             \
+#define RECORD_FIELDS(X)                                                                                               \
+    X(key, STR, ALWAYS, 0)                                                                                             \
+    X(sweep, STR, ALWAYS, 0)                                                                                           \
+    X(config, INT, ALWAYS, 0)                                                                                          \
+    X(part, INT, ALWAYS, 0)                                                                                            \
+    X(activation, STR, ALWAYS, 0)                                                                                      \
+    X(depth, INT, ALWAYS, 0)                                                                                           \
+    X(width, INT, ALWAYS, 0)                                                                                           \
+    X(budget, INT, ALWAYS, 0)                                                                                          \
+    X(params, INT, ALWAYS, 0)                                                                                          \
+    X(activations, INT, ALWAYS, 0)                                                                                     \
+    X(activation_ratio, NUM, ALWAYS, 0)                                                                                \
+    X(in_dim, INT, ALWAYS, 0)                                                                                          \
+    X(out_dim, INT, ALWAYS, 0)                                                                                         \
+    X(init, STR, ALWAYS, 0)                                                                                            \
+    X(bias_std, NUM, ALWAYS, 0)                                                                                        \
+    X(seed, INT, ALWAYS, 0)                                                                                            \
+    X(grid, INT, ALWAYS, 0)                                                                                            \
+    X(order, INT, ALWAYS, 0)                                                                                           \
+    X(tau, NUM, ALWAYS, 0)                                                                                             \
+    X(status, STR, ALWAYS, 0)                                                                                          \
+    X(error, STR, ALWAYS, 1)                                                                                           \
+    X(attempt, INT, ALWAYS, 0)                                                                                         \
+    X(variability, NUM, ALWAYS, 1)                                                                                     \
+    X(collapse_ratio, NUM, ALWAYS, 1)                                                                                  \
+    X(collapsed, BOOL, ALWAYS, 1)                                                                                      \
+    X(layer_dead_fraction, ARR, ALWAYS, 1)                                                                             \
+    X(layer_collapse_ratio, ARR, ALWAYS, 1)                                                                            \
+    X(measure_seconds, NUM, ALWAYS, 1)                                                                                 \
+    X(rival, RIVALS, OPTIONAL, 1)                                                                                      \
+    X(task, STR, TASK, 0)                                                                                              \
+    X(cells, INT, OPTIONAL, 0)                                                                                         \
+    X(rings, INT, OPTIONAL, 0)                                                                                         \
+    X(frequency, INT, OPTIONAL, 0)                                                                                     \
+    X(turns, INT, OPTIONAL, 0)                                                                                         \
+    X(points, INT, GENERATED, 0)                                                                                       \
+    X(test_grid, INT, GENERATED, 0)                                                                                    \
+    X(csv_path, STR, CSV, 0)                                                                                           \
+    X(csv_rows, INT, CSV, 0)                                                                                           \
+    X(csv_targets, INT, CSV, 0)                                                                                        \
+    X(test_fraction, NUM, CSV, 0)                                                                                      \
+    X(csv_hash, STR, CSV, 0)                                                                                           \
+    X(layer_grad_norm, ARR, TASK, 1)                                                                                   \
+    X(init_loss, NUM, TASK, 1)                                                                                         \
+    X(init_accuracy, NUM, TASK, 1)                                                                                     \
+    X(trained, BOOL, ALWAYS, 0)                                                                                        \
+    X(optimizer, STR, TRAINED, 0)                                                                                      \
+    X(lr, NUM, TRAINED, 0)                                                                                             \
+    X(max_steps, INT, TRAINED, 0)                                                                                      \
+    X(steps, INT, TRAINED, 1)                                                                                          \
+    X(diverged, BOOL, TRAINED, 1)                                                                                      \
+    X(final_loss, NUM, TRAINED, 1)                                                                                     \
+    X(train_accuracy, NUM, TRAINED, 1)                                                                                 \
+    X(test_loss, NUM, TRAINED, 1)                                                                                      \
+    X(test_accuracy, NUM, TRAINED, 1)                                                                                  \
+    X(test_r2, NUM, TRAINED, 1)                                                                                        \
+    X(trainability, STR, TRAINED, 0)                                                                                   \
     X(train_seconds, NUM, TRAINED, 1)
 
 typedef enum { RF_STR, RF_INT, RF_NUM, RF_BOOL, RF_ARR, RF_RIVALS } record_type;
@@ -103,13 +103,16 @@ typedef enum {
 #define X(name, type, presence, nullable) RFI_##name,
     RECORD_FIELDS(X)
 #undef X
-    RECORD_FIELD_COUNT
+        RECORD_FIELD_COUNT
 } record_field_id;
 
 _Static_assert(RECORD_FIELD_COUNT <= 64, "presence and null are 64-bit masks");
 _Static_assert(MLPV_RIVAL_COUNT <= 32, "rival presence is a 32-bit mask");
 
-typedef struct { double *v; int n; } record_array;
+typedef struct {
+    double *v;
+    int n;
+} record_array;
 
 /* The C type of each schema type. */
 typedef const char *record_STR;
@@ -123,10 +126,10 @@ typedef struct {
 #define X(name, type, presence, nullable) record_##type name;
     RECORD_FIELDS(X)
 #undef X
-    unsigned rivals;            /* bit r: rival_<name r> present */
-    uint64_t present;           /* bit RFI_x: field x present */
-    uint64_t null;              /* bit RFI_x: field x present and null (numbers: also NaN) */
-    char *owned;                /* the reader's one allocation behind strings and arrays, or NULL */
+    unsigned rivals; /* bit r: rival_<name r> present */
+    uint64_t present; /* bit RFI_x: field x present */
+    uint64_t null; /* bit RFI_x: field x present and null (numbers: also NaN) */
+    char *owned; /* the reader's one allocation behind strings and arrays, or NULL */
 } record;
 
 typedef struct {
@@ -134,7 +137,7 @@ typedef struct {
     record_type type;
     record_presence presence;
     int nullable;
-    size_t offset;              /* of the value in record */
+    size_t offset; /* of the value in record */
 } record_field;
 
 extern const record_field RECORD_SCHEMA[RECORD_FIELD_COUNT];

@@ -19,12 +19,12 @@
 
 /* What a reading ignored, and why. */
 typedef struct {
-    long lines;                  /* complete lines */
-    long torn_bytes;             /* bytes of a torn last line (0: none) */
-    long bad;                    /* complete lines that are not complete records of this sweep */
-    long blank;                  /* of those, empty or whitespace-only lines */
-    long superseded;             /* records replaced by a later record of the same key */
-    long first_bad_line;         /* 1-based, 0 if none */
+    long lines; /* complete lines */
+    long torn_bytes; /* bytes of a torn last line (0: none) */
+    long bad; /* complete lines that are not complete records of this sweep */
+    long blank; /* of those, empty or whitespace-only lines */
+    long superseded; /* records replaced by a later record of the same key */
+    long first_bad_line; /* 1-based, 0 if none */
     char first_bad_why[256];
 } results_stats;
 
@@ -33,21 +33,21 @@ typedef struct {
  * offset and len locate the line (newline included). Returns 0 to go on, 1
  * when it keeps r (then it owns r and frees it with record_free), -1 to stop
  * with an error. */
-typedef int (*results_line_fn)(void *ctx, long lineno, long offset, const char *line, size_t len,
-                               record *r, const char *why);
+typedef int (*results_line_fn)(void *ctx, long lineno, long offset, const char *line, size_t len, record *r,
+                               const char *why);
 
 /* Scans path line by line with fn. sweep_name: records of another sweep are
  * not this store's (NULL: any). Returns 0, or -1 with err (cannot read, or
  * fn returned -1). st (may be NULL) gets the counts but superseded. */
-int results_scan(const char *path, const char *sweep_name, results_line_fn fn, void *ctx,
-                 results_stats *st, char *err, size_t errlen);
+int results_scan(const char *path, const char *sweep_name, results_line_fn fn, void *ctx, results_stats *st, char *err,
+                 size_t errlen);
 
 /* A store's records by the rules: the latest complete record of every key, in
  * the file order of those records. */
 typedef struct {
     record *rec;
     long n;
-    char sweep[256];             /* the manifest's sweep name */
+    char sweep[256]; /* the manifest's sweep name */
     results_stats st;
 } results;
 

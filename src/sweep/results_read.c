@@ -17,14 +17,17 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-int results_scan(const char *path, const char *sweep_name, results_line_fn fn, void *ctx,
-                 results_stats *st, char *err, size_t errlen)
+int results_scan(const char *path, const char *sweep_name, results_line_fn fn, void *ctx, results_stats *st, char *err,
+                 size_t errlen)
 {
     results_stats local;
     if (!st) st = &local;
     memset(st, 0, sizeof *st);
     FILE *f = fopen(path, "r");
-    if (!f) { snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno)); return -1; }
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -32,7 +35,10 @@ int results_scan(const char *path, const char *sweep_name, results_line_fn fn, v
     int rc = 0;
     while (!rc && (len = getline(&line, &cap, f)) > 0) {
         lineno++;
-        if (line[len - 1] != '\n') { st->torn_bytes = len; break; }   /* rule 1 */
+        if (line[len - 1] != '\n') {
+            st->torn_bytes = len;
+            break;
+        } /* rule 1 */
         st->lines++;
         record r;
         char why[256] = "";
@@ -42,13 +48,14 @@ int results_scan(const char *path, const char *sweep_name, results_line_fn fn, v
             st->blank++;
         } else if (record_parse(line, (size_t)len, &r, why, sizeof why) == 0) {
             if (sweep_name && strcmp(r.sweep, sweep_name) != 0) {
-                snprintf(why, sizeof why, "a record of another sweep ('%.100s', this is '%.100s')", r.sweep, sweep_name);
+                snprintf(why, sizeof why, "a record of another sweep ('%.100s', this is '%.100s')", r.sweep,
+                         sweep_name);
                 record_free(&r);
             } else {
                 ok = &r;
             }
         }
-        if (!ok) {                                                    /* rule 2 */
+        if (!ok) { /* rule 2 */
             st->bad++;
             if (!st->first_bad_line) {
                 st->first_bad_line = lineno;
@@ -63,7 +70,10 @@ int results_scan(const char *path, const char *sweep_name, results_line_fn fn, v
         if (ok && taken != 1) record_free(&r);
         offset += len;
     }
-    if (!rc && ferror(f)) { snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno)); rc = -1; }
+    if (!rc && ferror(f)) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
     free(line);
     fclose(f);
     return rc;
@@ -80,7 +90,9 @@ typedef struct {
 
 static int keep(void *vctx, long lineno, long offset, const char *line, size_t len, record *r, const char *why)
 {
-    (void)offset; (void)line; (void)len;
+    (void)offset;
+    (void)line;
+    (void)len;
     load_ctx *c = vctx;
     if (!r) {
         if (c->warned++ < 5)
@@ -93,7 +105,10 @@ static int keep(void *vctx, long lineno, long offset, const char *line, size_t l
     return 1;
 }
 
-typedef struct { const char *key; long index; } key_slot;
+typedef struct {
+    const char *key;
+    long index;
+} key_slot;
 
 static unsigned long hash_key(const char *k)
 {
@@ -109,7 +124,11 @@ static int latest_per_key(results *res)
     while (cap < 2 * (size_t)res->n + 2) cap *= 2;
     key_slot *slot = calloc(cap, sizeof *slot);
     char *superseded = calloc((size_t)res->n + 1, 1);
-    if (!slot || !superseded) { free(slot); free(superseded); return -1; }
+    if (!slot || !superseded) {
+        free(slot);
+        free(superseded);
+        return -1;
+    }
     for (long i = 0; i < res->n; i++) {
         size_t h = hash_key(res->rec[i].key) & (cap - 1);
         while (slot[h].key && strcmp(slot[h].key, res->rec[i].key)) h = (h + 1) & (cap - 1);
@@ -119,7 +138,11 @@ static int latest_per_key(results *res)
     }
     long k = 0;
     for (long i = 0; i < res->n; i++) {
-        if (superseded[i]) { record_free(&res->rec[i]); res->st.superseded++; continue; }
+        if (superseded[i]) {
+            record_free(&res->rec[i]);
+            res->st.superseded++;
+            continue;
+        }
         res->rec[k++] = res->rec[i];
     }
     res->n = k;
@@ -139,7 +162,10 @@ int results_load(const char *dir, results *out, char *err, size_t errlen)
         return -2;
     }
     char *path = path_join(dir, "results.jsonl");
-    if (!path) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     struct stat sb;
     int found = stat(path, &sb) == 0;
     if (!found || !S_ISREG(sb.st_mode)) {
@@ -151,7 +177,10 @@ int results_load(const char *dir, results *out, char *err, size_t errlen)
     snprintf(out->sweep, sizeof out->sweep, "%s", m.sweep);
     load_ctx c = { out, 0, path, 0 };
     int rc = results_scan(path, m.sweep, keep, &c, &out->st, err, errlen);
-    if (!rc && latest_per_key(out) != 0) { snprintf(err, errlen, "out of memory"); rc = -1; }
+    if (!rc && latest_per_key(out) != 0) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
     if (c.warned > 5) fprintf(stderr, "mlpvar: %s: %d more lines skipped\n", path, c.warned - 5);
     free(path);
     if (rc) results_free(out);
@@ -171,7 +200,8 @@ void results_stats_line(const results_stats *st, const char *path, char *buf, si
     buf[0] = '\0';
     if (!st->torn_bytes && !st->bad && !st->superseded) return;
     o += (size_t)snprintf(buf + o, len - o, "%s/results.jsonl: ignored", path);
-    if (st->torn_bytes && o < len) o += (size_t)snprintf(buf + o, len - o, " a torn last line (%ld bytes);", st->torn_bytes);
+    if (st->torn_bytes && o < len)
+        o += (size_t)snprintf(buf + o, len - o, " a torn last line (%ld bytes);", st->torn_bytes);
     if (st->bad && o < len)
         o += (size_t)snprintf(buf + o, len - o, " %ld line%s that %s not a record of this sweep (first: line %ld, %s);",
                               st->bad, st->bad == 1 ? "" : "s", st->bad == 1 ? "is" : "are", st->first_bad_line,

@@ -17,20 +17,20 @@
 
 uint64_t store_fnv(uint64_t state, const char *text)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) { state ^= *p; state *= 0x100000001b3ull; }
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        state ^= *p;
+        state *= 0x100000001b3ull;
+    }
     return state;
 }
 
 uint64_t store_hash_finish(uint64_t state)
 {
     uint64_t h = mlpv_mix64(state);
-    return h ? h : 1;        /* 0 marks an empty slot */
+    return h ? h : 1; /* 0 marks an empty slot */
 }
 
-uint64_t store_hash(const char *text)
-{
-    return store_hash_finish(store_fnv(STORE_FNV_START, text));
-}
+uint64_t store_hash(const char *text) { return store_hash_finish(store_fnv(STORE_FNV_START, text)); }
 
 /* The key map: open addressing, key 0 marks an empty slot; each key's state
  * is its latest record's: attempt << 1 | failed. */
@@ -41,8 +41,11 @@ static int map_put(store *s, uint64_t key, uint32_t state)
     if ((s->count + 1) * 2 > s->cap && map_grow(s) != 0) return -1;
     size_t i = key & (s->cap - 1);
     while (s->keys[i] && s->keys[i] != key) i = (i + 1) & (s->cap - 1);
-    if (!s->keys[i]) { s->keys[i] = key; s->count++; }
-    s->state[i] = state;          /* the latest record of a key wins */
+    if (!s->keys[i]) {
+        s->keys[i] = key;
+        s->count++;
+    }
+    s->state[i] = state; /* the latest record of a key wins */
     return 0;
 }
 
@@ -54,13 +57,17 @@ static int map_grow(store *s)
     size_t cap = old_cap ? 2 * old_cap : 1024;
     uint64_t *keys = calloc(cap, sizeof(uint64_t));
     uint32_t *state = calloc(cap, sizeof(uint32_t));
-    if (!keys || !state) { free(keys); free(state); return -1; }
+    if (!keys || !state) {
+        free(keys);
+        free(state);
+        return -1;
+    }
     s->keys = keys;
     s->state = state;
     s->cap = cap;
     s->count = 0;
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i]) map_put(s, old[i], old_state[i]);     /* cannot grow again: half full at most */
+        if (old[i]) map_put(s, old[i], old_state[i]); /* cannot grow again: half full at most */
     free(old);
     free(old_state);
     return 0;
@@ -88,11 +95,14 @@ int store_mark(store *s, uint64_t key, int failed, int attempt)
 
 /* ---- opening: the existing lines by the store's rules ---- */
 
-typedef struct { long offset, len; } span;
+typedef struct {
+    long offset, len;
+} span;
 
 typedef struct {
     store *s;
-    span *bad; size_t n_bad, cap_bad;
+    span *bad;
+    size_t n_bad, cap_bad;
 } open_scan;
 
 static int on_line(void *vctx, long lineno, long offset, const char *line, size_t len, record *r, const char *why)
@@ -101,7 +111,7 @@ static int on_line(void *vctx, long lineno, long offset, const char *line, size_
     open_scan *c = vctx;
     store *s = c->s;
     if (r) {
-        uint64_t k = strtoull(r->key, NULL, 16);     /* the reader checked: 16 hex digits */
+        uint64_t k = strtoull(r->key, NULL, 16); /* the reader checked: 16 hex digits */
         if (k && store_mark(s, k, strcmp(r->status, "ok") != 0, (int)r->attempt) != 0) return -1;
         if (k) return 0;
         why = "its key is 0";
@@ -138,7 +148,8 @@ static int quarantine(store *s, const char *dir, const open_scan *c, long good_e
     char *qpath = path_join(dir, "quarantine.jsonl"), *tmp = path_join(dir, "results.jsonl.tmp");
     FILE *in = fopen(s->path, "r"), *q = qpath ? fopen(qpath, "a") : NULL, *out = tmp ? fopen(tmp, "w") : NULL;
     int ok = in && q && out;
-    for (size_t i = 0; ok && i < c->n_bad; i++) ok = copy_range(in, q, c->bad[i].offset, c->bad[i].offset + c->bad[i].len) == 0;
+    for (size_t i = 0; ok && i < c->n_bad; i++)
+        ok = copy_range(in, q, c->bad[i].offset, c->bad[i].offset + c->bad[i].len) == 0;
     ok = ok && fflush(q) == 0 && fsync(fileno(q)) == 0;
     long at = 0;
     for (size_t i = 0; ok && i <= c->n_bad; i++) {
@@ -175,7 +186,10 @@ static int load_existing(store *s, const char *dir, const char *sweep_name, char
     }
     open_scan c = { s, NULL, 0, 0 };
     results_stats rs;
-    if (results_scan(s->path, sweep_name, on_line, &c, &rs, err, errlen) != 0) { free(c.bad); return -1; }
+    if (results_scan(s->path, sweep_name, on_line, &c, &rs, err, errlen) != 0) {
+        free(c.bad);
+        return -1;
+    }
     long good_end = (long)st.st_size - rs.torn_bytes;
     int rc = 0;
     if (c.n_bad) rc = quarantine(s, dir, &c, good_end);
@@ -190,7 +204,10 @@ static int load_existing(store *s, const char *dir, const char *sweep_name, char
 static int make_dirs(const char *dir)
 {
     char *p = strdup(dir);
-    if (!p) { errno = ENOMEM; return -1; }
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
     int rc = 0;
     for (char *q = p + 1; !rc && *q; q++) {
         if (*q != '/') continue;
@@ -200,13 +217,15 @@ static int make_dirs(const char *dir)
     }
     if (!rc && mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
     struct stat st;
-    if (!rc && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) { errno = ENOTDIR; rc = -1; }
+    if (!rc && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        errno = ENOTDIR;
+        rc = -1;
+    }
     free(p);
     return rc;
 }
 
-static int open_inner(store *s, const char *dir, const char *sweep_name, const char *identity,
-                      char *err, size_t errlen)
+static int open_inner(store *s, const char *dir, const char *sweep_name, const char *identity, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->fd = s->lock_fd = -1;
@@ -224,8 +243,10 @@ static int open_inner(store *s, const char *dir, const char *sweep_name, const c
         return -1;
     }
     if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        snprintf(err, errlen, "another mlpvar sweep is writing to '%s' right now; wait for it to end "
-                 "(or stop it), then rerun", dir);
+        snprintf(err, errlen,
+                 "another mlpvar sweep is writing to '%s' right now; wait for it to end "
+                 "(or stop it), then rerun",
+                 dir);
         close(s->lock_fd);
         s->lock_fd = -1;
         return -2;
@@ -234,17 +255,24 @@ static int open_inner(store *s, const char *dir, const char *sweep_name, const c
     int mr = manifest_read(dir, &m, err, errlen);
     if (mr < 0) return -2;
     s->path = path_join(dir, "results.jsonl");
-    if (!s->path) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!s->path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     if (mr == 0 && strcmp(m.identity, identity) != 0) {
-        snprintf(err, errlen, "'%s' holds results of a different sweep ('%s', identity %s; this is '%s', identity %s); "
-                 "give another --out folder, or move that one away", dir, m.sweep, m.identity, sweep_name, identity);
+        snprintf(err, errlen,
+                 "'%s' holds results of a different sweep ('%s', identity %s; this is '%s', identity %s); "
+                 "give another --out folder, or move that one away",
+                 dir, m.sweep, m.identity, sweep_name, identity);
         return -2;
     }
     if (mr == 1) {
         struct stat st;
         if (stat(s->path, &st) == 0 && st.st_size > 0) {
-            snprintf(err, errlen, "'%s' holds a results.jsonl but no manifest.json, so it cannot be matched to this sweep; "
-                     "give another --out folder", dir);
+            snprintf(err, errlen,
+                     "'%s' holds a results.jsonl but no manifest.json, so it cannot be matched to this sweep; "
+                     "give another --out folder",
+                     dir);
             return -2;
         }
         memset(&m, 0, sizeof m);
@@ -263,11 +291,10 @@ static int open_inner(store *s, const char *dir, const char *sweep_name, const c
     return 0;
 }
 
-int store_open(store *s, const char *dir, const char *sweep_name, const char *identity,
-               char *err, size_t errlen)
+int store_open(store *s, const char *dir, const char *sweep_name, const char *identity, char *err, size_t errlen)
 {
     int rc = open_inner(s, dir, sweep_name, identity, err, errlen);
-    if (rc != 0) store_close(s);          /* releases the lock and whatever was allocated */
+    if (rc != 0) store_close(s); /* releases the lock and whatever was allocated */
     return rc;
 }
 
@@ -276,7 +303,10 @@ int store_commit(store *s, const char *buf, size_t len)
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(s->fd, buf + off, len - off);
-        if (w < 0) { if (errno == EINTR) continue; return -1; }
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
         off += (size_t)w;
     }
     if (fsync(s->fd) != 0) return -1;
@@ -287,7 +317,7 @@ int store_commit(store *s, const char *buf, size_t len)
 void store_close(store *s)
 {
     if (s->fd >= 0) close(s->fd);
-    if (s->lock_fd >= 0) close(s->lock_fd);       /* releases the flock */
+    if (s->lock_fd >= 0) close(s->lock_fd); /* releases the flock */
     free(s->path);
     free(s->keys);
     free(s->state);

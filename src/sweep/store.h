@@ -18,16 +18,16 @@
 #define STORE_MAX_WARN 10
 
 typedef struct {
-    int fd;                  /* results.jsonl, O_APPEND */
-    int lock_fd;             /* DIR/lock, held (flock) while the store is open */
+    int fd; /* results.jsonl, O_APPEND */
+    int lock_fd; /* DIR/lock, held (flock) while the store is open */
     char *path;
-    uint64_t *keys;          /* open-addressing map of the stored keys (0 = empty slot) ... */
-    uint32_t *state;         /* ... to their latest record's attempt << 1 | failed */
+    uint64_t *keys; /* open-addressing map of the stored keys (0 = empty slot) ... */
+    uint32_t *state; /* ... to their latest record's attempt << 1 | failed */
     size_t cap, count;
-    long fsyncs;             /* fsyncs of results.jsonl by store_commit */
-    long torn_bytes;         /* bytes cut from a torn last line on open */
-    long quarantined;        /* lines moved to quarantine.jsonl on open */
-    int n_warn;              /* the first of them: line numbers and why */
+    long fsyncs; /* fsyncs of results.jsonl by store_commit */
+    long torn_bytes; /* bytes cut from a torn last line on open */
+    long quarantined; /* lines moved to quarantine.jsonl on open */
+    int n_warn; /* the first of them: line numbers and why */
     long warn_line[STORE_MAX_WARN];
     char warn[STORE_MAX_WARN][200];
 } store;
@@ -36,8 +36,7 @@ typedef struct {
  * settings: a folder whose manifest holds another identity is refused (returns
  * -2 with err naming both sweeps), and so is a folder another process is writing
  * (an exclusive flock on DIR/lock; -2); other failures return -1 with err. */
-int store_open(store *s, const char *dir, const char *sweep_name, const char *identity,
-               char *err, size_t errlen);
+int store_open(store *s, const char *dir, const char *sweep_name, const char *identity, char *err, size_t errlen);
 /* 1 when key has a record, with its latest record's status and attempt
  * (either pointer may be NULL); 0 when it has none. */
 int store_lookup(const store *s, uint64_t key, int *failed, int *attempt);

@@ -19,14 +19,17 @@ static int line_or_1(int line) { return line > 0 ? line : 1; }
 int sweep_csv_check(const mlpv_dataset *d, const char *path, char *err, size_t errlen)
 {
     if (d->n < 2) {
-        snprintf(err, errlen, "%s: %ld data row%s; training needs at least 2 (at least one is held out for the "
-                 "test set)", path, d->n, d->n == 1 ? "" : "s");
+        snprintf(err, errlen,
+                 "%s: %ld data row%s; training needs at least 2 (at least one is held out for the "
+                 "test set)",
+                 path, d->n, d->n == 1 ? "" : "s");
         return -1;
     }
     if (d->in_dim < 2) {
-        snprintf(err, errlen, "%s: %d input column%s beside the %d target%s; mlpvar measures the landscape over a "
-                 "2-D slice of the inputs, so give at least 2 input columns", path, d->in_dim,
-                 d->in_dim == 1 ? "" : "s", d->out_dim, d->out_dim == 1 ? "" : "s");
+        snprintf(err, errlen,
+                 "%s: %d input column%s beside the %d target%s; mlpvar measures the landscape over a "
+                 "2-D slice of the inputs, so give at least 2 input columns",
+                 path, d->in_dim, d->in_dim == 1 ? "" : "s", d->out_dim, d->out_dim == 1 ? "" : "s");
         return -1;
     }
     return 0;
@@ -42,7 +45,7 @@ void sweep_item_need(const mlpv_sweep *s, const sweep_config *c, int trained, li
     it->diag = 1;
     it->rivals = s->rivals;
     if (s->has_task && s->task == MLPV_TASK_CSV) {
-        long n = s->csv_rows, n_test = lround(s->test_fraction * (double)n);   /* mlpv_dataset_split */
+        long n = s->csv_rows, n_test = lround(s->test_fraction * (double)n); /* mlpv_dataset_split */
         if (n_test > n - 1) n_test = n - 1;
         if (n_test < 1) n_test = 1;
         it->train_rows = n - n_test;
@@ -69,17 +72,27 @@ static int too_many(const mlpv_sweep *s, long total, long sizes, long seeds, cha
     const char *key = s->n_widths ? "widths" : "budget";
     int line = s->n_widths ? s->line.widths : s->budget_line;
     long most = sizes;
-    if (s->n_acts > most) { most = s->n_acts; key = "activations"; line = s->line.activations; }
-    if (s->n_depths > most) { most = s->n_depths; key = "depths"; line = s->line.depths; }
+    if (s->n_acts > most) {
+        most = s->n_acts;
+        key = "activations";
+        line = s->line.activations;
+    }
+    if (s->n_depths > most) {
+        most = s->n_depths;
+        key = "depths";
+        line = s->line.depths;
+    }
     if (seeds > most) {
         int by_draws = s->draws >= s->n_seeds;
         key = by_draws ? "draws" : "seeds";
         line = by_draws ? s->line.draws : s->line.seeds;
     }
-    snprintf(err, errlen, "%s:%d: key '%s': the sweep has %ld networks (%ld %s x %d activations x %d depths x %ld "
+    snprintf(err, errlen,
+             "%s:%d: key '%s': the sweep has %ld networks (%ld %s x %d activations x %d depths x %ld "
              "seeds, all parts together), above the ceiling of %ld per sweep (docs/limits.md); shorten this list "
-             "or split the sweep into several", path_of(s), line_or_1(line), key, total, sizes,
-             s->n_widths ? "widths" : "budgets", s->n_acts, s->n_depths, seeds, LIM_MAX_NETWORKS);
+             "or split the sweep into several",
+             path_of(s), line_or_1(line), key, total, sizes, s->n_widths ? "widths" : "budgets", s->n_acts, s->n_depths,
+             seeds, LIM_MAX_NETWORKS);
     return -1;
 }
 
@@ -89,10 +102,19 @@ static void culprit(const mlpv_sweep *s, const lim_item *it, const char **key, i
     *key = s->n_widths ? "widths" : "budget";
     *line = s->n_widths ? s->line.widths : s->budget_line;
     lim_driver d = lim_item_driver(it);
-    if (d == LIM_BY_GRID) { *key = "grid"; *line = s->line.grid; }
-    else if (d == LIM_BY_DATA && s->task == MLPV_TASK_CSV) { *key = "path"; *line = s->line.path; }
-    else if (d == LIM_BY_DATA && (double)s->points >= (double)s->test_grid * s->test_grid) { *key = "points"; *line = s->line.points; }
-    else if (d == LIM_BY_DATA) { *key = "test_grid"; *line = s->line.test_grid; }
+    if (d == LIM_BY_GRID) {
+        *key = "grid";
+        *line = s->line.grid;
+    } else if (d == LIM_BY_DATA && s->task == MLPV_TASK_CSV) {
+        *key = "path";
+        *line = s->line.path;
+    } else if (d == LIM_BY_DATA && (double)s->points >= (double)s->test_grid * s->test_grid) {
+        *key = "points";
+        *line = s->line.points;
+    } else if (d == LIM_BY_DATA) {
+        *key = "test_grid";
+        *line = s->line.test_grid;
+    }
 }
 
 static void describe(const lim_item *it, char *buf, size_t len)
@@ -111,7 +133,10 @@ static double largest_item(const mlpv_sweep *s, const sweep_config *cf, int n, l
             lim_item it;
             sweep_item_need(s, &cf[k], t, &it);
             double b = lim_item_bytes(&it);
-            if (b > most) { most = b; *worst = it; }
+            if (b > most) {
+                most = b;
+                *worst = it;
+            }
         }
     return most;
 }
@@ -134,9 +159,11 @@ int sweep_check_sizes(const mlpv_sweep *s, long *networks, char *err, size_t err
     char what[160], need[32], cap[32];
     culprit(s, &worst, &key, &line);
     describe(&worst, what, sizeof what);
-    snprintf(err, errlen, "%s:%d: key '%s': one network of this sweep (%s) needs %s of memory, above the ceiling of "
-             "%s per network (docs/limits.md); lower %s", path_of(s), line_or_1(line), key,
-             what, lim_bytes_text(most, need, sizeof need), lim_bytes_text(LIM_MAX_ITEM_BYTES, cap, sizeof cap), key);
+    snprintf(err, errlen,
+             "%s:%d: key '%s': one network of this sweep (%s) needs %s of memory, above the ceiling of "
+             "%s per network (docs/limits.md); lower %s",
+             path_of(s), line_or_1(line), key, what, lim_bytes_text(most, need, sizeof need),
+             lim_bytes_text(LIM_MAX_ITEM_BYTES, cap, sizeof cap), key);
     return -1;
 }
 
@@ -150,10 +177,10 @@ double sweep_peak_memory(const mlpv_sweep *parts, int n_parts, int ranks, char *
         const mlpv_sweep *s = &parts[k];
         sweep_config *cf;
         int n;
-        if (sweep_configs(s, &cf, &n, NULL, 0) != 0) continue;   /* sweep_read refused it already */
+        if (sweep_configs(s, &cf, &n, NULL, 0) != 0) continue; /* sweep_read refused it already */
         double items = (double)n * (double)seeds_per_config(s);
         plan += items * (sizeof(sweep_item) + sizeof(long)) + n * sizeof(sweep_config);
-        store += items * 4 * sizeof(uint64_t);                   /* the key set, half full, while it grows */
+        store += items * 4 * sizeof(uint64_t); /* the key set, half full, while it grows */
         if (s->has_task && s->task == MLPV_TASK_CSV) data += (double)s->csv_rows * (s->in_dim + s->out_dim) * 8;
         lim_item it;
         double b = largest_item(s, cf, n, &it);
@@ -189,18 +216,23 @@ int sweep_memory_check(const mlpv_sweep *parts, int n_parts, int ranks, FILE *f)
     lim_bytes_text(peak, peak_t, sizeof peak_t);
     lim_bytes_text(need, need_t, sizeof need_t);
     if (avail < 0) {
-        if (f) fprintf(f, "memory: peak %s per rank (largest network: %s); cannot read the available memory "
-                "(/proc/meminfo), not checked\n", peak_t, worst);
+        if (f)
+            fprintf(f,
+                    "memory: peak %s per rank (largest network: %s); cannot read the available memory "
+                    "(/proc/meminfo), not checked\n",
+                    peak_t, worst);
         return 0;
     }
     lim_bytes_text(avail, avail_t, sizeof avail_t);
     if (need > avail) {
-        fprintf(f ? f : stderr, "mlpvar sweep: memory: %d rank%s on this node x %s per rank = %s, more than the %s available "
+        fprintf(f ? f : stderr,
+                "mlpvar sweep: memory: %d rank%s on this node x %s per rank = %s, more than the %s available "
                 "(largest network: %s); run fewer ranks per node, or lower grid, widths, budget or points\n",
                 here, here == 1 ? "" : "s", peak_t, need_t, avail_t, worst);
         return 2;
     }
-    if (f) fprintf(f, "memory: peak %s per rank (largest network: %s); %d rank%s on this node need %s of %s available\n",
-            peak_t, worst, here, here == 1 ? "" : "s", need_t, avail_t);
+    if (f)
+        fprintf(f, "memory: peak %s per rank (largest network: %s); %d rank%s on this node need %s of %s available\n",
+                peak_t, worst, here, here == 1 ? "" : "s", need_t, avail_t);
     return 0;
 }

@@ -17,8 +17,10 @@ int sweep_configs(const mlpv_sweep *s, sweep_config **out, int *n, char *err, si
     long total = sizes * s->n_acts * s->n_depths;
     if (total <= 0 || total > INT_MAX) {
         if (err && errlen)
-            snprintf(err, errlen, "%s: the sweep has %ld configurations; give at least one budget or width, "
-                     "activation and depth, and fewer than %d in all", s->path ? s->path : "sweep", total, INT_MAX);
+            snprintf(err, errlen,
+                     "%s: the sweep has %ld configurations; give at least one budget or width, "
+                     "activation and depth, and fewer than %d in all",
+                     s->path ? s->path : "sweep", total, INT_MAX);
         return -1;
     }
     sweep_config *c = calloc((size_t)total, sizeof *c);
@@ -38,10 +40,12 @@ int sweep_configs(const mlpv_sweep *s, sweep_config **out, int *n, char *err, si
                 } else if ((width = mlpv_width_for_budget(budget, in_dim, out_dim, depth)) < 1) {
                     long least = mlpv_param_count(in_dim, out_dim, depth, 1);
                     if (err && errlen)
-                        snprintf(err, errlen, "%s:%d: key 'budget': budget %ld is below the smallest network at "
+                        snprintf(err, errlen,
+                                 "%s:%d: key 'budget': budget %ld is below the smallest network at "
                                  "depth %d (%ld parameters at width 1); raise the budget to at least %ld or drop "
-                                 "depth %d", s->path ? s->path : "sweep", s->budget_line > 0 ? s->budget_line : 1,
-                                 budget, depth, least, least, depth);
+                                 "depth %d",
+                                 s->path ? s->path : "sweep", s->budget_line > 0 ? s->budget_line : 1, budget, depth,
+                                 least, least, depth);
                     free(c);
                     return -1;
                 }
@@ -66,10 +70,7 @@ static int u64_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void sweep_sort_seeds(uint64_t *seeds, long n)
-{
-    qsort(seeds, (size_t)n, sizeof *seeds, u64_cmp);
-}
+void sweep_sort_seeds(uint64_t *seeds, long n) { qsort(seeds, (size_t)n, sizeof *seeds, u64_cmp); }
 
 long sweep_items(const mlpv_sweep *s, int n_configs, sweep_item **out)
 {
@@ -78,9 +79,14 @@ long sweep_items(const mlpv_sweep *s, int n_configs, sweep_item **out)
     uint64_t *tr = malloc(sizeof *tr * (size_t)(ns + 1));
     uint64_t *seed = malloc(sizeof *seed * (size_t)(draws + ns + 1));
     int *train = malloc(sizeof *train * (size_t)(draws + ns + 1));
-    if (!tr || !seed || !train) { free(tr); free(seed); free(train); return -1; }
+    if (!tr || !seed || !train) {
+        free(tr);
+        free(seed);
+        free(train);
+        return -1;
+    }
     if (ns) memcpy(tr, s->seeds, sizeof *tr * (size_t)ns);
-    sweep_sort_seeds(tr, ns);                      /* a hand-built sweep may list them in any order */
+    sweep_sort_seeds(tr, ns); /* a hand-built sweep may list them in any order */
     /* merge 0..draws-1 with the sorted training seeds, each seed once */
     long m = 0, i = 0, j = 0;
     while (i < draws || j < ns) {
@@ -92,13 +98,21 @@ long sweep_items(const mlpv_sweep *s, int n_configs, sweep_item **out)
             t = 1;
             if (i < draws && (uint64_t)i == v) i++;
         }
-        if (m > 0 && seed[m - 1] == v) { train[m - 1] |= t && s->has_train; continue; }   /* repeated training seed */
+        if (m > 0 && seed[m - 1] == v) {
+            train[m - 1] |= t && s->has_train;
+            continue;
+        } /* repeated training seed */
         seed[m] = v;
         train[m++] = t && s->has_train;
     }
     long total = (long)(n_configs > 0 ? n_configs : 0) * m;
     sweep_item *it = total > 0 ? malloc(sizeof *it * (size_t)total) : NULL;
-    if (total > 0 && !it) { free(tr); free(seed); free(train); return -1; }
+    if (total > 0 && !it) {
+        free(tr);
+        free(seed);
+        free(train);
+        return -1;
+    }
     long k = 0;
     for (int c = 0; c < n_configs; c++)
         for (long q = 0; q < m; q++) {

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* ---- the sections of a sweep file ---- */
 
 static const char *task_name_i(int i) { return mlpv_task_name((mlpv_task_kind)i); }
@@ -40,8 +39,12 @@ static int get_activations(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
 {
     const char *key = "activations";
     yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [relu, abs]");
-    if (n->type == YAML_SEQUENCE_NODE) { start = n->data.sequence.items.start; top = n->data.sequence.items.top; }
+    if (n->type == YAML_MAPPING_NODE)
+        return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [relu, abs]");
+    if (n->type == YAML_SEQUENCE_NODE) {
+        start = n->data.sequence.items.start;
+        top = n->data.sequence.items.top;
+    }
     if (top == start) return SY_FAIL(c, n, key, "empty list; give at least one activation, e.g. [relu, abs]");
     s->acts = calloc((size_t)(top - start), sizeof *s->acts);
     if (!s->acts) return SY_FAIL(c, n, key, "out of memory");
@@ -59,16 +62,16 @@ static int get_activations(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
     return 0;
 }
 
-static const char *const TOP_KEYS[] = { "name", "activations", "budget", "widths", "depths", "seeds",
-                                        "init", "task", "train", "measure", "parts", NULL };
+static const char *const TOP_KEYS[] = { "name", "activations", "budget", "widths",  "depths", "seeds",
+                                        "init", "task",        "train",  "measure", "parts",  NULL };
 enum { T_NAME, T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE, T_PARTS };
 /* A part may set every top-level key but name and parts. */
-static const char *const PART_KEYS[] = { "activations", "budget", "widths", "depths", "seeds", "init",
-                                         "task", "train", "measure", NULL };
+static const char *const PART_KEYS[] = { "activations", "budget", "widths", "depths",  "seeds",
+                                         "init",        "task",   "train",  "measure", NULL };
 static const int PART_TO_TOP[] = { T_ACTS, T_BUDGET, T_WIDTHS, T_DEPTHS, T_SEEDS, T_INIT, T_TASK, T_TRAIN, T_MEASURE };
 static const char *const INIT_KEYS[] = { "scheme", "bias_std", NULL };
-static const char *const TRAIN_KEYS[] = { "steps", "lr", "optimizer", "batch", "target_accuracy",
-                                          "momentum", "precision", NULL };
+static const char *const TRAIN_KEYS[] = { "steps",           "lr",       "optimizer", "batch",
+                                          "target_accuracy", "momentum", "precision", NULL };
 static const char *const MEASURE_KEYS[] = { "grid", "order", "draws", "tau", "precision", "rivals", NULL };
 static const char *const CSV_KEYS[] = { "name", "path", "targets", "test_fraction", NULL };
 static const char *const KNOBS[] = { "cells", "rings", "frequency", "turns" };
@@ -76,7 +79,6 @@ static const int KNOB_DEFAULT[] = { 8, 3, 3, 2 };
 
 const char *sweep_knob_name(mlpv_task_kind k) { return k >= 0 && k < MLPV_TASK_CSV ? KNOBS[k] : NULL; }
 int sweep_knob_default(mlpv_task_kind k) { return k >= 0 && k < MLPV_TASK_CSV ? KNOB_DEFAULT[k] : 0; }
-
 
 static int parse_init(sy_ctx *c, sy_section *top, mlpv_sweep *s)
 {
@@ -100,7 +102,10 @@ static char *resolve(const char *sweep_path, const char *p)
     if (p[0] == '/' || !slash) return strdup(p);
     size_t dl = (size_t)(slash - sweep_path) + 1;
     char *r = malloc(dl + strlen(p) + 1);
-    if (r) { memcpy(r, sweep_path, dl); strcpy(r + dl, p); }
+    if (r) {
+        memcpy(r, sweep_path, dl);
+        strcpy(r + dl, p);
+    }
     return r;
 }
 
@@ -196,7 +201,8 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     sy_section sec;
     mlpv_train_opts *t = &s->train;
     if (!s->has_task)
-        return SY_FAIL(c, top->key[T_TRAIN], "train", "training needs a task; add task: {name: checkerboard} "
+        return SY_FAIL(c, top->key[T_TRAIN], "train",
+                       "training needs a task; add task: {name: checkerboard} "
                        "or remove train for a measure-only sweep");
     if (sy_read_section(c, top->val[T_TRAIN], "train", "train", sy_line_of(top->key[T_TRAIN]), TRAIN_KEYS, &sec))
         return -1;
@@ -213,12 +219,16 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     }
     if (sec.val[3] && sy_get_long(c, sec.val[3], "batch", 0, LIM_MAX_POINTS, &t->batch)) return -1;
     if (sec.val[3] && s->task != MLPV_TASK_CSV && t->batch > s->points)
-        return SY_FAIL(c, sec.val[3], "batch", "%ld is more than the %ld training points; give batch <= points, "
-                       "or 0 for full batch", t->batch, s->points);
+        return SY_FAIL(c, sec.val[3], "batch",
+                       "%ld is more than the %ld training points; give batch <= points, "
+                       "or 0 for full batch",
+                       t->batch, s->points);
     if (sec.val[4] && sy_get_double(c, sec.val[4], "target_accuracy", 0, 0, 1, 0, &t->target_accuracy)) return -1;
     if (sec.val[4] && t->target_accuracy > 0 && s->task == MLPV_TASK_CSV && !s->csv_labels_pm1)
-        return SY_FAIL(c, sec.val[4], "target_accuracy", "%s has real-valued targets (not all +-1), so accuracy is "
-                       "not defined and training is judged by test loss; drop target_accuracy", s->csv_path);
+        return SY_FAIL(c, sec.val[4], "target_accuracy",
+                       "%s has real-valued targets (not all +-1), so accuracy is "
+                       "not defined and training is judged by test loss; drop target_accuracy",
+                       s->csv_path);
     if (sec.val[5] && sy_get_double(c, sec.val[5], "momentum", 0, 0, 1, 1, &t->momentum)) return -1;
     if (sec.val[6] && get_precision(c, sec.val[6], "precision", &t->precision)) return -1;
     return 0;
@@ -229,8 +239,12 @@ static int get_rivals(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
 {
     const char *key = "rivals";
     yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [snip, naswot]");
-    if (n->type == YAML_SEQUENCE_NODE) { start = n->data.sequence.items.start; top = n->data.sequence.items.top; }
+    if (n->type == YAML_MAPPING_NODE)
+        return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [snip, naswot]");
+    if (n->type == YAML_SEQUENCE_NODE) {
+        start = n->data.sequence.items.start;
+        top = n->data.sequence.items.top;
+    }
     for (yaml_node_item_t *it = start; it < top; it++) {
         const yaml_node_t *m = it == &one ? n : sy_node_at(c, *it);
         const char *name;
@@ -258,14 +272,18 @@ static int parse_measure(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     if (sec.val[4] && get_precision(c, sec.val[4], "precision", &s->precision)) return -1;
     if (sec.val[5] && get_rivals(c, sec.val[5], s)) return -1;
     for (int r = 0; r < MLPV_RIVAL_COUNT; r++)
-        if ((s->rivals & (1u << r)) && (mlpv_rival_needs((mlpv_rival)r) & MLPV_RIVAL_NEEDS_TARGETS) && !top->val[T_TASK])
-            return SY_FAIL(c, sec.val[5], "rivals", "'%s' needs the targets of a task; add task: {name: "
-                           "checkerboard} or drop it", mlpv_rival_name((mlpv_rival)r));
+        if ((s->rivals & (1u << r)) && (mlpv_rival_needs((mlpv_rival)r) & MLPV_RIVAL_NEEDS_TARGETS) &&
+            !top->val[T_TASK])
+            return SY_FAIL(c, sec.val[5], "rivals",
+                           "'%s' needs the targets of a task; add task: {name: "
+                           "checkerboard} or drop it",
+                           mlpv_rival_name((mlpv_rival)r));
     if (s->grid <= s->order) {
         int g = sec.val[0] != NULL;
         return SY_FAIL(c, g ? sec.val[0] : sec.val[1], g ? "grid" : "order",
                        "grid %d must be larger than order %d (the k-th difference needs k+1 points); "
-                       "raise grid or lower order", s->grid, s->order);
+                       "raise grid or lower order",
+                       s->grid, s->order);
     }
     return 0;
 }
@@ -279,10 +297,13 @@ static int parse_name(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     size_t len = strlen(name);
     int ok = len >= 1 && len <= 200 && name[0] != '.';
     for (const char *p = name; ok && *p; p++)
-        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-             *p == '_' || *p == '-' || *p == '.';
-    if (!ok) return SY_FAIL(c, n, "name", "'%s' is not a valid name (it names output files); use 1 to 200 letters, "
-                            "digits, '_', '-' or '.', not starting with '.'", name);
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+             *p == '-' || *p == '.';
+    if (!ok)
+        return SY_FAIL(c, n, "name",
+                       "'%s' is not a valid name (it names output files); use 1 to 200 letters, "
+                       "digits, '_', '-' or '.', not starting with '.'",
+                       name);
     s->name = strdup(name);
     return s->name ? 0 : SY_FAIL(c, n, "name", "out of memory");
 }
@@ -306,7 +327,7 @@ static int parse_seeds(sy_ctx *c, sy_section *top, mlpv_sweep *s)
     for (long i = 0; !rc && i < count; i++) s->seeds[i] = l ? (uint64_t)l[i] : (uint64_t)i;
     s->n_seeds = (int)count;
     free(l);
-    if (!rc) sweep_sort_seeds(s->seeds, count);   /* ascending */
+    if (!rc) sweep_sort_seeds(s->seeds, count); /* ascending */
     return rc;
 }
 
@@ -331,7 +352,8 @@ static int parse_body(sy_ctx *c, sy_section *sec, mlpv_sweep *s)
         s->line.widths = (int)sy_line_of(top.key[T_WIDTHS]);
         if (sy_get_int_list(c, top.val[T_WIDTHS], "widths", 1, LIM_MAX_WIDTH, &s->widths, &s->n_widths)) return -1;
     }
-    if (!top.val[T_DEPTHS]) return sy_fail_line(c, top.line, "depths", "missing; add depths: [1, 2, 4, 8] or [\"1..8\"]");
+    if (!top.val[T_DEPTHS])
+        return sy_fail_line(c, top.line, "depths", "missing; add depths: [1, 2, 4, 8] or [\"1..8\"]");
     s->line.depths = (int)sy_line_of(top.key[T_DEPTHS]);
     s->line.activations = (int)sy_line_of(top.key[T_ACTS]);
     if (top.val[T_SEEDS]) s->line.seeds = (int)sy_line_of(top.key[T_SEEDS]);
@@ -357,10 +379,13 @@ static int merge_part(sy_ctx *c, const sy_section *top, yaml_node_t *part, sy_se
     if (sy_read_section(c, part, "a part", "parts", sy_line_of(part), PART_KEYS, &own)) return -1;
     *out = *top;
     out->line = own.line;
-    int sizes = own.val[1] || own.val[2];             /* budget or widths */
+    int sizes = own.val[1] || own.val[2]; /* budget or widths */
     if (sizes) out->key[T_BUDGET] = out->val[T_BUDGET] = out->key[T_WIDTHS] = out->val[T_WIDTHS] = NULL;
     for (int i = 0; PART_KEYS[i]; i++)
-        if (own.val[i]) { out->key[PART_TO_TOP[i]] = own.key[i]; out->val[PART_TO_TOP[i]] = own.val[i]; }
+        if (own.val[i]) {
+            out->key[PART_TO_TOP[i]] = own.key[i];
+            out->val[PART_TO_TOP[i]] = own.val[i];
+        }
     return 0;
 }
 
@@ -369,12 +394,14 @@ static int parse_top(sy_ctx *c, yaml_node_t *root, mlpv_sweep **parts, int *n_pa
 {
     sy_section top;
     if (root->type != YAML_MAPPING_NODE)
-        return SY_FAIL(c, root, NULL, "the top level must be a mapping of keys (name: ..., activations: ...); "
+        return SY_FAIL(c, root, NULL,
+                       "the top level must be a mapping of keys (name: ..., activations: ...); "
                        "start from sweeps/reference.yaml");
     if (sy_read_section(c, root, "the top level", NULL, sy_line_of(root), TOP_KEYS, &top)) return -1;
     yaml_node_t *pl = top.val[T_PARTS];
     if (pl && (pl->type != YAML_SEQUENCE_NODE || pl->data.sequence.items.start == pl->data.sequence.items.top))
-        return SY_FAIL(c, pl, "parts", "not a list of parts; give a non-empty list of mappings, e.g. parts: [{task: {name: rings}}]");
+        return SY_FAIL(c, pl, "parts",
+                       "not a list of parts; give a non-empty list of mappings, e.g. parts: [{task: {name: rings}}]");
     int n = pl ? (int)(pl->data.sequence.items.top - pl->data.sequence.items.start) : 1;
     *parts = calloc((size_t)n, sizeof(mlpv_sweep));
     if (!*parts) return sy_fail_line(c, 1, NULL, "out of memory");
@@ -436,7 +463,11 @@ int sweep_read_parts_from(const char *path, sweep_source *src, mlpv_sweep **part
         rc = s->path ? sweep_check_sizes(s, &networks, err, errlen) : sy_fail_line(&c, 1, NULL, "out of memory");
     }
     yaml_document_delete(&doc);
-    if (rc) { sweep_free_parts(*parts, *n_parts); *parts = NULL; *n_parts = 0; }
+    if (rc) {
+        sweep_free_parts(*parts, *n_parts);
+        *parts = NULL;
+        *n_parts = 0;
+    }
     return rc;
 }
 
@@ -451,7 +482,10 @@ int sweep_read(const char *path, mlpv_sweep *s, char *err, size_t errlen)
     mlpv_sweep *parts;
     int n;
     int rc = sweep_read_parts(path, &parts, &n, err, errlen);
-    if (rc != 0) { memset(s, 0, sizeof *s); return rc; }
+    if (rc != 0) {
+        memset(s, 0, sizeof *s);
+        return rc;
+    }
     if (n != 1) {
         snprintf(err, errlen, "%s: the sweep has %d parts; this reader takes a sweep without 'parts:'", path, n);
         sweep_free_parts(parts, n);

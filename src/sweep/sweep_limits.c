@@ -12,10 +12,9 @@
 /* Rows per chunk of the backward pass (MLPV_BP_CHUNK in src/lib/backprop.h)
  * and of the rivals' kernels (mlpv_rival_defaults: batch 64; linear_regions'
  * chunk 256 and grid 64; trajectory's 1000 samples). */
-enum { BP_CHUNK = 512, RIVAL_BATCH = 64, RIVAL_CHUNK = 256, RIVAL_GRID = 64, RIVAL_SAMPLES = 1000,
-       RIVAL_POINTS = 256 };
-#define ALLOC_SLACK 4096.0          /* per allocation: headers, alignment, padding */
-#define MARGIN (1.0 / 32)           /* on the sum: pages touched around the blocks, libraries' own buffers */
+enum { BP_CHUNK = 512, RIVAL_BATCH = 64, RIVAL_CHUNK = 256, RIVAL_GRID = 64, RIVAL_SAMPLES = 1000, RIVAL_POINTS = 256 };
+#define ALLOC_SLACK 4096.0 /* per allocation: headers, alignment, padding */
+#define MARGIN (1.0 / 32) /* on the sum: pages touched around the blocks, libraries' own buffers */
 
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double esz(mlpv_precision p) { return p == MLPV_FLOAT ? 4.0 : 8.0; }
@@ -57,20 +56,16 @@ static double rival_bytes(const mlpv_spec *s, mlpv_rival r, double N)
     double cache_k = 2 * L * K * n * 8 + K * m * 8, cache_c = 2 * L * RIVAL_CHUNK * n * 8 + RIVAL_CHUNK * m * 8;
     switch (r) {
     case MLPV_RIVAL_GRAD_NORM:
-    case MLPV_RIVAL_SNIP:
-        return 2 * P * 8 + bp_ws(s, rows_chunk((long)N), MLPV_DOUBLE);
-    case MLPV_RIVAL_SYNFLOW:
-        return 2 * (L + 1) * w * 8 + 2 * w * 8 + (L + 1) * 8;
+    case MLPV_RIVAL_SNIP: return 2 * P * 8 + bp_ws(s, rows_chunk((long)N), MLPV_DOUBLE);
+    case MLPV_RIVAL_SYNFLOW: return 2 * (L + 1) * w * 8 + 2 * w * 8 + (L + 1) * 8;
     case MLPV_RIVAL_JACOB_COV:
     case MLPV_RIVAL_NASWOT:
     case MLPV_RIVAL_NTK_COND:
         return cache_k + K * (L * n + m) * 8 + 2 * K * K * 8 + K * nw * 8 + 2 * K * dmax(K, d) * 8 + K * d * 8;
     case MLPV_RIVAL_LINEAR_REGIONS:
         return cache_c + (double)RIVAL_GRID * RIVAL_GRID * (nw * 8 + 16) + RIVAL_CHUNK * d * 8;
-    case MLPV_RIVAL_TRAJECTORY:
-        return RIVAL_SAMPLES * m * 8 + 2 * RIVAL_CHUNK * w * 8 + RIVAL_CHUNK * d * 8;
-    default:
-        return 0;
+    case MLPV_RIVAL_TRAJECTORY: return RIVAL_SAMPLES * m * 8 + 2 * RIVAL_CHUNK * w * 8 + RIVAL_CHUNK * d * 8;
+    default: return 0;
     }
 }
 
@@ -83,8 +78,8 @@ static double train_bytes(const lim_item *it)
     long B = o->batch <= 0 || o->batch >= it->train_rows ? it->train_rows : o->batch;
     double state = o->optimizer == MLPV_OPT_ADAM ? 2 * P * e : (o->momentum > 0 ? P * e : 0);
     double b = bp_ws(s, rows_chunk(B), o->precision) + P * e + state;
-    if (B < it->train_rows) b += n * 8;                          /* the epoch's permutation */
-    if (o->precision == MLPV_FLOAT) b += n * (s->in_dim + s->out_dim) * 4;   /* float copies */
+    if (B < it->train_rows) b += n * 8; /* the epoch's permutation */
+    if (o->precision == MLPV_FLOAT) b += n * (s->in_dim + s->out_dim) * 4; /* float copies */
     return b + bp_ws(s, rows_chunk(it->train_rows > it->test_rows ? it->train_rows : it->test_rows), MLPV_DOUBLE);
 }
 
@@ -92,12 +87,12 @@ double lim_item_bytes(const lim_item *it)
 {
     const mlpv_spec *s = &it->spec;
     double net = params(s) * 12 + 4 * (s->depth + 1) * 8 + 6 * ALLOC_SLACK;
-    double fixed = 16.0 * s->depth + 3 * (LIM_MAX_DEPTH + 1) * 8 + 64 * 1024;   /* diag, the record */
+    double fixed = 16.0 * s->depth + 3 * (LIM_MAX_DEPTH + 1) * 8 + 64 * 1024; /* diag, the record */
     double task = 0;
     if (it->train_rows > 0) {
         double rows = (double)it->train_rows + (double)it->test_rows;
-        double data = rows * (s->in_dim + s->out_dim) * 8 + rows * 16;   /* the sets; a CSV split's shuffle */
-        double phase = params(s) * 8 + bp_ws(s, rows_chunk(it->train_rows), MLPV_DOUBLE);   /* grad norms */
+        double data = rows * (s->in_dim + s->out_dim) * 8 + rows * 16; /* the sets; a CSV split's shuffle */
+        double phase = params(s) * 8 + bp_ws(s, rows_chunk(it->train_rows), MLPV_DOUBLE); /* grad norms */
         for (int r = 0; r < MLPV_RIVAL_COUNT; r++)
             if (it->rivals & (1u << r)) phase = dmax(phase, rival_bytes(s, (mlpv_rival)r, (double)it->train_rows));
         if (it->trained) phase = dmax(phase, train_bytes(it));
@@ -132,7 +127,10 @@ double lim_proc_bytes(const char *path, const char *key)
     double v = -1;
     size_t k = strlen(key);
     while (fgets(line, sizeof line, f))
-        if (!strncmp(line, key, k) && line[k] == ':') { v = strtod(line + k + 1, NULL) * 1024; break; }
+        if (!strncmp(line, key, k) && line[k] == ':') {
+            v = strtod(line + k + 1, NULL) * 1024;
+            break;
+        }
     fclose(f);
     return v;
 }
@@ -161,7 +159,7 @@ double lim_available_bytes(void)
         lim = file_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
         used = file_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
     }
-    if (lim > 0 && lim < 1e18) {          /* cgroup v1 writes "no limit" as a huge number */
+    if (lim > 0 && lim < 1e18) { /* cgroup v1 writes "no limit" as a huge number */
         double left = used >= 0 ? lim - used : lim;
         if (left < 0) left = 0;
         if (avail < 0 || left < avail) avail = left;
@@ -173,7 +171,10 @@ const char *lim_bytes_text(double b, char *buf, size_t len)
 {
     static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
     int u = 0;
-    while (b >= 1024 && u < 6) { b /= 1024; u++; }
+    while (b >= 1024 && u < 6) {
+        b /= 1024;
+        u++;
+    }
     if (u == 0) snprintf(buf, len, "%.0f B", b);
     else snprintf(buf, len, b < 10 ? "%.1f %s" : "%.0f %s", b, unit[u]);
     return buf;

@@ -13,40 +13,40 @@
 #include "mlpvar/train.h"
 
 /* Sizes of one network. */
-#define LIM_MAX_DEPTH 512L              /* hidden layers: a record's per-layer arrays (record.h) */
-#define LIM_MAX_WIDTH 1000000L          /* units per hidden layer */
-#define LIM_MAX_BUDGET 1000000000L      /* parameters (1e9: 12 GB of weights in double + float) */
-#define LIM_MAX_DIM 100000L             /* inputs or outputs of a network */
+#define LIM_MAX_DEPTH 512L /* hidden layers: a record's per-layer arrays (record.h) */
+#define LIM_MAX_WIDTH 1000000L /* units per hidden layer */
+#define LIM_MAX_BUDGET 1000000000L /* parameters (1e9: 12 GB of weights in double + float) */
+#define LIM_MAX_DIM 100000L /* inputs or outputs of a network */
 /* Sizes of a measurement and of training. */
-#define LIM_MAX_GRID 8192L              /* landscape grid g (g^2 = 67M points, 512 MiB per output) */
-#define LIM_MAX_ORDER 1000L             /* the k of V_k (below the grid) */
-#define LIM_MAX_DRAWS 1000000L          /* random draws per configuration (1e6) */
-#define LIM_MAX_POINTS 100000000L       /* training points of a 2-D task (1e8) */
-#define LIM_MAX_TEST_GRID 8192L         /* test grid of a 2-D task */
-#define LIM_MAX_STEPS 100000000L        /* optimisation steps (1e8) */
+#define LIM_MAX_GRID 8192L /* landscape grid g (g^2 = 67M points, 512 MiB per output) */
+#define LIM_MAX_ORDER 1000L /* the k of V_k (below the grid) */
+#define LIM_MAX_DRAWS 1000000L /* random draws per configuration (1e6) */
+#define LIM_MAX_POINTS 100000000L /* training points of a 2-D task (1e8) */
+#define LIM_MAX_TEST_GRID 8192L /* test grid of a 2-D task */
+#define LIM_MAX_STEPS 100000000L /* optimisation steps (1e8) */
 /* Sizes of a sweep. */
-#define LIM_MAX_LIST 10000L             /* values in one list, ranges expanded */
-#define LIM_MAX_NETWORKS 10000000L      /* networks (configuration x seed) in one sweep (1e7) */
-#define LIM_MAX_SEEDS 1000000L          /* trained seeds */
+#define LIM_MAX_LIST 10000L /* values in one list, ranges expanded */
+#define LIM_MAX_NETWORKS 10000000L /* networks (configuration x seed) in one sweep (1e7) */
+#define LIM_MAX_SEEDS 1000000L /* trained seeds */
 /* The sweep file itself: a hostile file is refused before libyaml builds it. */
-#define LIM_MAX_FILE_BYTES (1L << 20)   /* 1 MiB */
-#define LIM_MAX_CSV_BYTES (1L << 31)    /* 2 GiB of CSV text: the file every rank is sent */
-#define LIM_MAX_NESTING 16              /* lists and mappings inside each other */
+#define LIM_MAX_FILE_BYTES (1L << 20) /* 1 MiB */
+#define LIM_MAX_CSV_BYTES (1L << 31) /* 2 GiB of CSV text: the file every rank is sent */
+#define LIM_MAX_NESTING 16 /* lists and mappings inside each other */
 /* Memory. */
-#define LIM_MAX_ITEM_BYTES (32.0 * (1L << 30))   /* one network's measurement and training: 32 GiB */
-#define LIM_BASE_BYTES (64.0 * (1L << 20))       /* a rank before any work: MPI, OpenBLAS, the binary */
+#define LIM_MAX_ITEM_BYTES (32.0 * (1L << 30)) /* one network's measurement and training: 32 GiB */
+#define LIM_BASE_BYTES (64.0 * (1L << 20)) /* a rank before any work: MPI, OpenBLAS, the binary */
 
 /* What one item (a network measured at init, and maybe trained) computes,
  * for its memory estimate. */
 typedef struct {
     mlpv_spec spec;
-    int grid, chunk;                    /* landscape grid and points per GEMM (256 in sweeps) */
-    mlpv_precision precision;           /* of the landscape */
-    int diag;                           /* per-layer diagnostics kept */
-    long train_rows, test_rows;         /* task data (0 0: no task) */
+    int grid, chunk; /* landscape grid and points per GEMM (256 in sweeps) */
+    mlpv_precision precision; /* of the landscape */
+    int diag; /* per-layer diagnostics kept */
+    long train_rows, test_rows; /* task data (0 0: no task) */
     int trained;
     mlpv_train_opts train;
-    unsigned rivals;                    /* bit r: rival r scored */
+    unsigned rivals; /* bit r: rival r scored */
 } lim_item;
 
 /* Bytes an item allocates at its peak, estimated from the allocation sizes in

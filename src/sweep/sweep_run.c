@@ -61,12 +61,15 @@ static int share_files(sweep_source *src, int rank)
     int rc = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t sizes[2] = { 0, 0 };
-        if (rank == 0) { sizes[0] = strlen(src->file[i].path) + 1; sizes[1] = src->file[i].len; }
+        if (rank == 0) {
+            sizes[0] = strlen(src->file[i].path) + 1;
+            sizes[1] = src->file[i].len;
+        }
         bcast_u64(&sizes[0]);
         bcast_u64(&sizes[1]);
         char *path = rank == 0 ? src->file[i].path : malloc(sizes[0]);
         char *bytes = rank == 0 ? src->file[i].bytes : malloc(sizes[1] + 1);
-        if (!path || !bytes) MPI_Abort(MPI_COMM_WORLD, 1);   /* a rank out of memory cannot follow the others */
+        if (!path || !bytes) MPI_Abort(MPI_COMM_WORLD, 1); /* a rank out of memory cannot follow the others */
         bcast_bytes(path, sizes[0]);
         bcast_bytes(bytes, sizes[1]);
         if (rank != 0) {
@@ -89,11 +92,13 @@ static int load_everywhere(plan *p, const char *path, int rank, int size)
     int rc = rank == 0 ? plan_load(p, path, &src, err, sizeof err) : 0;
     int ok = rc == 0;
     MPI_Request req;
-    MPI_Ibcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);   /* the master's own load failed: nothing to send */
+    MPI_Ibcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD, &req); /* the master's own load failed: nothing to send */
     mpi_wait_politely(&req);
     if (ok) {
-        if (share_files(&src, rank) != 0) { rc = 1; snprintf(err, sizeof err, "out of memory for the sweep's files"); }
-        else if (rank != 0) rc = plan_load(p, path, &src, err, sizeof err);
+        if (share_files(&src, rank) != 0) {
+            rc = 1;
+            snprintf(err, sizeof err, "out of memory for the sweep's files");
+        } else if (rank != 0) rc = plan_load(p, path, &src, err, sizeof err);
     } else if (rank != 0) {
         memset(p, 0, sizeof *p);
         rc = 2;
@@ -147,13 +152,19 @@ static int sample_kinds_first(const plan *p, work_list *w)
     long n = 0;
     for (long i = 0; !rc && i < w->n; i++) {
         int k = plan_item_kind(p, w->item[i]);
-        long j = seen[k]++;                              /* its rank within its kind */
-        if (j == 0 || j == count[k] / 2 || j == count[k] - 1) { front[i] = 1; out[n++] = w->item[i]; }
+        long j = seen[k]++; /* its rank within its kind */
+        if (j == 0 || j == count[k] / 2 || j == count[k] - 1) {
+            front[i] = 1;
+            out[n++] = w->item[i];
+        }
     }
     for (long i = 0; !rc && i < w->n; i++)
         if (!front[i]) out[n++] = w->item[i];
     if (!rc) memcpy(w->item, out, sizeof(long) * (size_t)w->n);
-    free(count); free(seen); free(out); free(front);
+    free(count);
+    free(seen);
+    free(out);
+    free(front);
     return rc;
 }
 
@@ -164,7 +175,10 @@ static int work_of(const plan *p, const store *st, int retries, long max_items, 
     w->item = malloc(sizeof(long) * (size_t)(p->n_items + 1));
     int *att = malloc(sizeof(int) * (size_t)(p->n_items + 1));
     w->attempt = malloc(sizeof(int) * (size_t)(p->n_items + 1));
-    if (!w->item || !att || !w->attempt) { free(att); return -1; }
+    if (!w->item || !att || !w->attempt) {
+        free(att);
+        return -1;
+    }
     w->n = 0;
     for (long i = 0; i < p->n_items; i++) {
         int failed = 0, attempt = 0, part = p->configs[p->items[i].config].part;
@@ -182,7 +196,10 @@ static int work_of(const plan *p, const store *st, int retries, long max_items, 
     }
     sort_plan = p;
     qsort(w->item, (size_t)w->n, sizeof(long), by_cost_desc);
-    if (sample_kinds_first(p, w) != 0) { free(att); return -1; }
+    if (sample_kinds_first(p, w) != 0) {
+        free(att);
+        return -1;
+    }
     if (max_items > 0 && w->n > max_items) w->n = max_items;
     for (long k = 0; k < w->n; k++) w->attempt[k] = att[w->item[k]];
     free(att);
@@ -206,13 +223,15 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     sweep_identity(p->parts, p->n_parts, ident, sizeof ident);
     struct stat sb;
     int rc = 0;
-    if (!(o->dry_run && stat(o->out_dir, &sb) != 0))    /* a dry run creates nothing */
+    if (!(o->dry_run && stat(o->out_dir, &sb) != 0)) /* a dry run creates nothing */
         rc = store_open(&st, o->out_dir, p->parts[0].name, ident, err, sizeof err);
     int status = rc == 0 ? 0 : (rc == -2 ? 2 : 1);
     if (status) fprintf(stderr, "mlpvar sweep: %s\n", err);
     for (int i = 0; !status && i < st.n_warn; i++)
-        fprintf(stderr, "mlpvar sweep: %s:%ld: moved to quarantine.jsonl, not a record of this sweep: %s; its "
-                "network is computed again\n", st.path, st.warn_line[i], st.warn[i]);
+        fprintf(stderr,
+                "mlpvar sweep: %s:%ld: moved to quarantine.jsonl, not a record of this sweep: %s; its "
+                "network is computed again\n",
+                st.path, st.warn_line[i], st.warn[i]);
     if (st.quarantined > st.n_warn)
         fprintf(stderr, "mlpvar sweep: %ld more lines moved to quarantine.jsonl\n", st.quarantined - st.n_warn);
     work_list w = { NULL, NULL, 0 };
@@ -224,15 +243,18 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     }
     int workers = size > 1 ? size - 1 : 1;
     if (!status && (o->dry_run || !o->quiet))
-        fprintf(stderr, "sweep '%s': %d configurations, %ld networks, %ld already in %s (%ld failed), %ld to run on "
-                "%d %s%s\n", p->parts[0].name, p->n_configs, p->n_items, info.done, o->out_dir, info.failed, w.n,
-                workers, size > 1 ? "workers" : "rank", st.torn_bytes ? " (cut a torn last line)" : "");
+        fprintf(stderr,
+                "sweep '%s': %d configurations, %ld networks, %ld already in %s (%ld failed), %ld to run on "
+                "%d %s%s\n",
+                p->parts[0].name, p->n_configs, p->n_items, info.done, o->out_dir, info.failed, w.n, workers,
+                size > 1 ? "workers" : "rank", st.torn_bytes ? " (cut a torn last line)" : "");
     /* the memory every rank of this node needs, against what the node has: --dry-run is a real check */
     if (!status) status = sweep_memory_check(p->parts, p->n_parts, size, o->dry_run || !o->quiet ? stderr : NULL);
-    if (o->dry_run && !status) status = 3;               /* workers leave; exit 0 */
+    if (o->dry_run && !status) status = 3; /* workers leave; exit 0 */
     tell_workers(&status);
     if (status) {
-        free(w.item); free(w.attempt);
+        free(w.item);
+        free(w.attempt);
         store_close(&st);
         return status == 3 ? 0 : status;
     }
@@ -249,7 +271,7 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     for (long k = 0; ok && k < w.n; k++) eta_add_todo(&eta, plan_item_kind(p, w.item[k]), plan_item_cost(p, w.item[k]));
     ok = ok && committer_start(&c, &st, &eta, p->n_parts) == 0;
     ok = ok && monitor_start(&mon, &c, o->out_dir, &info, o->quiet) == 0;
-    if (!ok) {                                            /* the workers wait for work: tell them to stop */
+    if (!ok) { /* the workers wait for work: tell them to stop */
         fprintf(stderr, "mlpvar sweep: out of memory starting the sweep\n");
         w.n = 0;
     }
@@ -269,8 +291,10 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
     } else if (run || !ok) {
         exit_code = 1;
     } else if (sweep_stop_signal) {
-        fprintf(stderr, "mlpvar sweep: stopped by signal %d after %ld new records; %ld networks are safe in %s; "
-                "rerun the same command to resume\n", (int)sweep_stop_signal, c.counts.done, mon.info.done, st.path);
+        fprintf(stderr,
+                "mlpvar sweep: stopped by signal %d after %ld new records; %ld networks are safe in %s; "
+                "rerun the same command to resume\n",
+                (int)sweep_stop_signal, c.counts.done, mon.info.done, st.path);
         exit_code = 128 + (int)sweep_stop_signal;
     } else if (!o->quiet) {
         fprintf(stderr, "sweep '%s': %ld of %ld networks in %s", p->parts[0].name, mon.info.done, p->n_items, st.path);
@@ -289,9 +313,9 @@ static int master(const plan *p, const sweep_run_opts *o, int size)
 
 int sweep_run(const sweep_run_opts *o, int *argc, char ***argv)
 {
-    catch_signals();              /* before MPI_Init: a TERM during start-up still stops cleanly */
+    catch_signals(); /* before MPI_Init: a TERM during start-up still stops cleanly */
     int provided;
-    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);   /* only the main thread calls MPI */
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided); /* only the main thread calls MPI */
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -9,9 +9,9 @@ typedef struct {
     const char *sweep_path;
     const char *out_dir;
     int quiet;
-    int dry_run;             /* print what would run and exit */
-    long max_items;          /* stop after this many new records (0 = all); for tests */
-    int retries;             /* attempts in all for an item that fails (>= 1; default 2) */
+    int dry_run; /* print what would run and exit */
+    long max_items; /* stop after this many new records (0 = all); for tests */
+    int retries; /* attempts in all for an item that fails (>= 1; default 2) */
 } sweep_run_opts;
 
 /* Runs under MPI (initialised and finalised inside). Returns the exit code:

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 typedef struct {
-    char *path;                  /* as the reader asked for it */
-    char *bytes;                 /* the whole file, NUL-terminated */
+    char *path; /* as the reader asked for it */
+    char *bytes; /* the whole file, NUL-terminated */
     size_t len;
 } source_file;
 
@@ -19,7 +19,7 @@ typedef struct {
     source_file *file;
     int n;
     size_t cap;
-    int from_disk;               /* 1: a file not held yet is read from disk and kept */
+    int from_disk; /* 1: a file not held yet is read from disk and kept */
 } sweep_source;
 
 void source_init(sweep_source *s, int from_disk);

@@ -31,7 +31,7 @@ int sy_fail_line(sy_ctx *c, unsigned long line, const char *key, const char *fmt
         vsnprintf(buf + k, sizeof buf - (size_t)k, fmt, ap);
         va_end(ap);
     }
-    for (char *p = buf; *p; p++)                      /* one printable line whatever was quoted */
+    for (char *p = buf; *p; p++) /* one printable line whatever was quoted */
         if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : '?';
     if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s", buf);
     return -1;
@@ -61,7 +61,8 @@ int sy_is_null(const yaml_node_t *n)
 static int want_scalar(sy_ctx *c, const yaml_node_t *n, const char *key, const char *what)
 {
     if (n->type == YAML_SEQUENCE_NODE) return SY_FAIL(c, n, key, "a list where %s belongs; give a single value", what);
-    if (n->type == YAML_MAPPING_NODE) return SY_FAIL(c, n, key, "a mapping where %s belongs; give a single value", what);
+    if (n->type == YAML_MAPPING_NODE)
+        return SY_FAIL(c, n, key, "a mapping where %s belongs; give a single value", what);
     if (sy_is_null(n)) return SY_FAIL(c, n, key, "has no value; give %s", what);
     return 0;
 }
@@ -79,7 +80,10 @@ static int to_long(const char *s, long *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (end != s && *end == '\0' && errno == 0) { *out = v; return 0; }
+    if (end != s && *end == '\0' && errno == 0) {
+        *out = v;
+        return 0;
+    }
     errno = 0;
     double d = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(d)) return 2;
@@ -96,8 +100,7 @@ int sy_get_long(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long 
     if (want_scalar(c, n, key, "a number")) return -1;
     const char *s = sy_sval(n);
     long v;
-    if (strstr(s, ".."))
-        return SY_FAIL(c, n, key, "a range '%s' where one number belongs; give %s", s, hint);
+    if (strstr(s, "..")) return SY_FAIL(c, n, key, "a range '%s' where one number belongs; give %s", s, hint);
     int r = to_long(s, &v);
     if (r == 2) return SY_FAIL(c, n, key, "'%s' is not a number; give %s", s, hint);
     if (r == 1) return SY_FAIL(c, n, key, "%s is not a whole number; give %s", s, hint);
@@ -115,8 +118,8 @@ int sy_get_int(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long h
 }
 
 /* A finite number in the interval lo..hi; *_open excludes the end; hi = INFINITY for none. */
-int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open,
-                  double hi, int hi_open, double *out)
+int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open, double hi, int hi_open,
+                  double *out)
 {
     char hint[96];
     if (isinf(hi)) snprintf(hint, sizeof hint, "a number %s %g", lo_open ? ">" : ">=", lo);
@@ -136,7 +139,7 @@ int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, i
 int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char **out)
 {
     if (want_scalar(c, n, key, "a name")) return -1;
-    if (strlen(sy_sval(n)) != n->data.scalar.length)          /* "a\0b": C would read "a" */
+    if (strlen(sy_sval(n)) != n->data.scalar.length) /* "a\0b": C would read "a" */
         return SY_FAIL(c, n, key, "the value holds a NUL character (\\0); remove it");
     *out = sy_sval(n);
     return 0;
@@ -146,7 +149,8 @@ int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char *
 
 static int key_index(const char *const *valid, const char *k)
 {
-    for (int i = 0; valid[i]; i++) if (!strcmp(valid[i], k)) return i;
+    for (int i = 0; valid[i]; i++)
+        if (!strcmp(valid[i], k)) return i;
     return -1;
 }
 
@@ -157,10 +161,10 @@ int sy_read_section(sy_ctx *c, yaml_node_t *map, const char *what, const char *k
     char names[512];
     memset(sec, 0, sizeof *sec);
     sec->line = line;
-    if (sy_is_null(map)) return 0;   /* "train:" with nothing under it: every default */
+    if (sy_is_null(map)) return 0; /* "train:" with nothing under it: every default */
     if (map->type != YAML_MAPPING_NODE)
-        return SY_FAIL(c, map, key, "%s must be a mapping; write its keys (%s) under it, e.g. {%s: ...}",
-                       what, sy_join(valid, NULL, 0, names, sizeof names), valid[0]);
+        return SY_FAIL(c, map, key, "%s must be a mapping; write its keys (%s) under it, e.g. {%s: ...}", what,
+                       sy_join(valid, NULL, 0, names, sizeof names), valid[0]);
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = sy_node_at(c, p->key);
         if (k->type != YAML_SCALAR_NODE)
@@ -190,7 +194,10 @@ yaml_node_t *sy_lookup(sy_ctx *c, yaml_node_t *map, const char *k)
 
 /* ---- lists ---- */
 
-typedef struct { long v; unsigned long line; } lv;
+typedef struct {
+    long v;
+    unsigned long line;
+} lv;
 
 static int lv_cmp(const void *a, const void *b)
 {
@@ -205,7 +212,8 @@ static int push(lv **a, long *n, long *cap, long v, unsigned long line)
         long nc = *cap ? 2 * *cap : 16;
         lv *p = realloc(*a, sizeof **a * (size_t)nc);
         if (!p) return -1;
-        *a = p; *cap = nc;
+        *a = p;
+        *cap = nc;
     }
     (*a)[(*n)++] = (lv){ v, line };
     return 0;
@@ -239,8 +247,10 @@ static int list_item(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, 
             ok = e2 != t && errno == 0 && *e2 == '\0' && (*t == '-' || *t == '+' || (*t >= '0' && *t <= '9'));
         }
         if (!ok) return SY_FAIL(c, n, key, "bad range '%s'; write LOW..HIGH with whole numbers, e.g. \"1..8\"", s);
-        if (y < x) return SY_FAIL(c, n, key, "bad range '%s': %ld is above %ld; write LOW..HIGH with LOW <= HIGH", s, x, y);
-        if (x < lo || y > hi) return SY_FAIL(c, n, key, "range '%s' goes out of range; every value must be %s", s, hint);
+        if (y < x)
+            return SY_FAIL(c, n, key, "bad range '%s': %ld is above %ld; write LOW..HIGH with LOW <= HIGH", s, x, y);
+        if (x < lo || y > hi)
+            return SY_FAIL(c, n, key, "range '%s' goes out of range; every value must be %s", s, hint);
         if (y - x >= LIM_MAX_LIST)
             return SY_FAIL(c, n, key, "range '%s' has more than %ld values; use a shorter range", s, LIM_MAX_LIST);
     }
@@ -276,13 +286,18 @@ int sy_get_long_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, 
             qsort(sorted, (size_t)cnt, sizeof *sorted, lv_cmp);
             for (long i = 1; !rc && i < cnt; i++)
                 if (sorted[i].v == sorted[i - 1].v)
-                    rc = sy_fail_line(c, sorted[i].line, key, "%ld is listed twice (also on line %lu); "
-                                      "list each value once", sorted[i].v, sorted[i - 1].line);
+                    rc = sy_fail_line(c, sorted[i].line, key,
+                                      "%ld is listed twice (also on line %lu); "
+                                      "list each value once",
+                                      sorted[i].v, sorted[i - 1].line);
             for (long i = 0; i < cnt; i++) (*out)[i] = a[i].v;
             *count = (int)cnt;
         }
         free(sorted);
-        if (rc) { free(*out); *out = NULL; }
+        if (rc) {
+            free(*out);
+            *out = NULL;
+        }
     }
     free(a);
     return rc;
@@ -293,7 +308,10 @@ int sy_get_int_list(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, l
     long *l;
     if (sy_get_long_list(c, n, key, lo, hi, &l, count)) return -1;
     *out = malloc(sizeof **out * (size_t)*count);
-    if (!*out) { free(l); return SY_FAIL(c, n, key, "out of memory"); }
+    if (!*out) {
+        free(l);
+        return SY_FAIL(c, n, key, "out of memory");
+    }
     for (int i = 0; i < *count; i++) (*out)[i] = (int)l[i];
     free(l);
     return 0;
@@ -307,7 +325,10 @@ static void line_col(const char *buf, size_t at, unsigned long *line, unsigned l
     *line = 1;
     size_t start = 0;
     for (size_t i = 0; i < at; i++)
-        if (buf[i] == '\n') { (*line)++; start = i + 1; }
+        if (buf[i] == '\n') {
+            (*line)++;
+            start = i + 1;
+        }
     *col = (unsigned long)(at - start) + 1;
 }
 
@@ -322,16 +343,21 @@ static int syntax_error(sy_ctx *c, const yaml_parser_t *p, const char *buf, size
         line_col(buf, at, &line, &col);
         unsigned byte = at < len ? (unsigned char)buf[at] : 0;
         if (p->problem && strstr(p->problem, "control characters"))
-            return sy_fail_line(c, line, NULL, "a control character (byte 0x%02x, column %lu) is not allowed in a "
-                                "sweep file; remove it", byte, col);
+            return sy_fail_line(c, line, NULL,
+                                "a control character (byte 0x%02x, column %lu) is not allowed in a "
+                                "sweep file; remove it",
+                                byte, col);
         return sy_fail_line(c, line, NULL, "not UTF-8 text (%s: byte 0x%02x, column %lu); save the file as UTF-8",
                             p->problem ? p->problem : "unreadable", byte, col);
     }
     char where[160] = "";
     if (p->context)
-        snprintf(where, sizeof where, " (%s that starts on line %lu)", p->context, (unsigned long)p->context_mark.line + 1);
-    return sy_fail_line(c, (unsigned long)p->problem_mark.line + 1, NULL, "YAML syntax error: %s%s; fix the YAML "
-                        "here (indentation, quotes, brackets, 'key: value')", p->problem ? p->problem : "unreadable", where);
+        snprintf(where, sizeof where, " (%s that starts on line %lu)", p->context,
+                 (unsigned long)p->context_mark.line + 1);
+    return sy_fail_line(c, (unsigned long)p->problem_mark.line + 1, NULL,
+                        "YAML syntax error: %s%s; fix the YAML "
+                        "here (indentation, quotes, brackets, 'key: value')",
+                        p->problem ? p->problem : "unreadable", where);
 }
 
 /* Walks the events once, refusing deep nesting, long lists and a second
@@ -341,16 +367,21 @@ static int prescan(sy_ctx *c, const char *buf, size_t len)
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) return sy_fail_line(c, 1, NULL, "out of memory reading the file");
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-    long items[LIM_MAX_NESTING + 1];       /* per open collection: its events so far */
+    long items[LIM_MAX_NESTING + 1]; /* per open collection: its events so far */
     int depth = 0, docs = 0, rc = 0;
     for (int done = 0; !done && !rc;) {
         yaml_event_t e;
-        if (!yaml_parser_parse(&p, &e)) { rc = syntax_error(c, &p, buf, len); break; }
+        if (!yaml_parser_parse(&p, &e)) {
+            rc = syntax_error(c, &p, buf, len);
+            break;
+        }
         unsigned long line = (unsigned long)e.start_mark.line + 1;
         if (depth > 0 && e.type != YAML_SEQUENCE_END_EVENT && e.type != YAML_MAPPING_END_EVENT &&
             ++items[depth - 1] > 2 * LIM_MAX_LIST)
-            rc = sy_fail_line(c, line, NULL, "a list or mapping of more than %ld items, above the ceiling of a sweep "
-                              "file (docs/limits.md); write long lists as ranges like \"1..64\"", LIM_MAX_LIST);
+            rc = sy_fail_line(c, line, NULL,
+                              "a list or mapping of more than %ld items, above the ceiling of a sweep "
+                              "file (docs/limits.md); write long lists as ranges like \"1..64\"",
+                              LIM_MAX_LIST);
         switch (e.type) {
         case YAML_DOCUMENT_START_EVENT:
             if (++docs > 1) rc = sy_fail_line(c, line, NULL, "a second YAML document ('---'); keep one sweep per file");
@@ -358,19 +389,16 @@ static int prescan(sy_ctx *c, const char *buf, size_t len)
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
             if (depth == LIM_MAX_NESTING)
-                rc = sy_fail_line(c, line, NULL, "lists and mappings nested more than %d deep, above the ceiling of a "
-                                  "sweep file (docs/limits.md); a sweep file nests at most 5 deep", LIM_MAX_NESTING);
+                rc = sy_fail_line(c, line, NULL,
+                                  "lists and mappings nested more than %d deep, above the ceiling of a "
+                                  "sweep file (docs/limits.md); a sweep file nests at most 5 deep",
+                                  LIM_MAX_NESTING);
             else items[depth++] = 0;
             break;
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            depth--;
-            break;
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        default:
-            break;
+        case YAML_MAPPING_END_EVENT: depth--; break;
+        case YAML_STREAM_END_EVENT: done = 1; break;
+        default: break;
         }
         yaml_event_delete(&e);
     }
@@ -382,9 +410,12 @@ static int prescan(sy_ctx *c, const char *buf, size_t len)
 static int read_file(sy_ctx *c, char **out, size_t *len)
 {
     const source_file *held = source_find(c->src, c->path);
-    if (held) {                                  /* the master's bytes, sent to this rank */
+    if (held) { /* the master's bytes, sent to this rank */
         *out = malloc(held->len + 1);
-        if (!*out) { snprintf(c->err, c->errlen, "%s: out of memory", c->path); return -2; }
+        if (!*out) {
+            snprintf(c->err, c->errlen, "%s: out of memory", c->path);
+            return -2;
+        }
         memcpy(*out, held->bytes, held->len + 1);
         *len = held->len;
         return 0;
@@ -396,16 +427,20 @@ static int read_file(sy_ctx *c, char **out, size_t *len)
     if (read_whole_file(c->path, (size_t)LIM_MAX_FILE_BYTES, out, len) != 0) {
         int e = errno;
         if (e == EISDIR) {
-            snprintf(c->err, c->errlen, "%s: is a folder, not a sweep file; give the path of a YAML sweep file", c->path);
+            snprintf(c->err, c->errlen, "%s: is a folder, not a sweep file; give the path of a YAML sweep file",
+                     c->path);
             return -1;
         }
         if (e == EFBIG) {
-            snprintf(c->err, c->errlen, "%s: larger than %ld KiB, the ceiling for a sweep file (docs/limits.md); write "
-                     "long lists as ranges like \"1..64\"", c->path, LIM_MAX_FILE_BYTES / 1024);
+            snprintf(c->err, c->errlen,
+                     "%s: larger than %ld KiB, the ceiling for a sweep file (docs/limits.md); write "
+                     "long lists as ranges like \"1..64\"",
+                     c->path, LIM_MAX_FILE_BYTES / 1024);
             return -1;
         }
-        snprintf(c->err, c->errlen, "%s: cannot %s the sweep file: %s%s", c->path, e == EIO || e == ENOMEM ? "read" : "open",
-                 strerror(e), e == EIO || e == ENOMEM ? "" : "; check the path");
+        snprintf(c->err, c->errlen, "%s: cannot %s the sweep file: %s%s", c->path,
+                 e == EIO || e == ENOMEM ? "read" : "open", strerror(e),
+                 e == EIO || e == ENOMEM ? "" : "; check the path");
         return e == ENOENT || e == ENOTDIR || e == EACCES || e == ENAMETOOLONG || e == ELOOP ? -1 : -2;
     }
     if (c->src && source_add(c->src, c->path, *out, *len) != 0) {

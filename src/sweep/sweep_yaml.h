@@ -7,26 +7,26 @@
 #include <stddef.h>
 #include <yaml.h>
 
-#define SY_NO_MAX LONG_MAX   /* no upper limit */
+#define SY_NO_MAX LONG_MAX /* no upper limit */
 #define SY_MAX_KEYS 12
 
 #include "sweep_source.h"
 
 typedef struct {
-    const char *path;        /* the sweep file, for messages */
+    const char *path; /* the sweep file, for messages */
     yaml_document_t *doc;
     char *err;
     size_t errlen;
-    sweep_source *src;       /* the files in memory (sweep_source.h), or NULL: read from disk */
+    sweep_source *src; /* the files in memory (sweep_source.h), or NULL: read from disk */
 } sy_ctx;
 
 /* A mapping's values, indexed like the list of valid keys given to sy_read_section. */
 typedef struct {
     yaml_node_t *key[SY_MAX_KEYS], *val[SY_MAX_KEYS];
-    unsigned long line;      /* where the section starts (for missing keys) */
+    unsigned long line; /* where the section starts (for missing keys) */
 } sy_section;
 
-unsigned long sy_line_of(const yaml_node_t *n);   /* 1-based; 1 for NULL */
+unsigned long sy_line_of(const yaml_node_t *n); /* 1-based; 1 for NULL */
 const char *sy_sval(const yaml_node_t *n);
 yaml_node_t *sy_node_at(sy_ctx *c, int id);
 
@@ -39,7 +39,7 @@ int sy_fail_line(sy_ctx *c, unsigned long line, const char *key, const char *fmt
 /* "a, b, c" from a NULL-terminated list, or from fn(0..count-1) when names is NULL. */
 const char *sy_join(const char *const *names, const char *(*fn)(int), int count, char *buf, size_t len);
 
-int sy_is_null(const yaml_node_t *n);   /* empty, ~ or null, unquoted */
+int sy_is_null(const yaml_node_t *n); /* empty, ~ or null, unquoted */
 
 /* "a whole number >= LO" or "a whole number from LO to HI", for messages. */
 void sy_int_hint(char *buf, size_t len, long lo, long hi);
@@ -48,8 +48,8 @@ void sy_int_hint(char *buf, size_t len, long lo, long hi);
 int sy_get_long(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, long *out);
 int sy_get_int(sy_ctx *c, const yaml_node_t *n, const char *key, long lo, long hi, int *out);
 /* A finite number in lo..hi; *_open excludes that end; hi = INFINITY for none. */
-int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open,
-                  double hi, int hi_open, double *out);
+int sy_get_double(sy_ctx *c, const yaml_node_t *n, const char *key, double lo, int lo_open, double hi, int hi_open,
+                  double *out);
 int sy_get_string(sy_ctx *c, const yaml_node_t *n, const char *key, const char **out);
 
 /* A number, a range string "LOW..HIGH" (inclusive) or a non-empty list of both, in

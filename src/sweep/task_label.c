@@ -21,15 +21,18 @@ void task_identity(const record *r, char *buf, size_t len)
 {
     if (!record_has(r, RFI_task)) snprintf(buf, len, "%s", "");
     else if (is_csv(r))
-        snprintf(buf, len, "csv hash=%s targets=%ld test_fraction=%.17g", r->csv_hash, r->csv_targets, r->test_fraction);
-    else
-        snprintf(buf, len, "%s knob=%ld points=%ld test_grid=%ld", r->task, knob_of(r), r->points, r->test_grid);
+        snprintf(buf, len, "csv hash=%s targets=%ld test_fraction=%.17g", r->csv_hash, r->csv_targets,
+                 r->test_fraction);
+    else snprintf(buf, len, "%s knob=%ld points=%ld test_grid=%ld", r->task, knob_of(r), r->points, r->test_grid);
 }
 
 /* The label of level 1, 2 or 3 of the task of identity i, r one of its records. */
 static void label_at(int level, const record *r, const char *identity, char *buf, size_t len)
 {
-    if (level >= 3) { snprintf(buf, len, "%s", identity); return; }
+    if (level >= 3) {
+        snprintf(buf, len, "%s", identity);
+        return;
+    }
     if (is_csv(r)) {
         const char *base = strrchr(r->csv_path, '/');
         base = base ? base + 1 : r->csv_path;
@@ -44,7 +47,7 @@ static void label_at(int level, const record *r, const char *identity, char *buf
 int task_labels_build(task_labels *t, const record *rec, long n)
 {
     memset(t, 0, sizeof *t);
-    long *first = NULL;                     /* a record of each task */
+    long *first = NULL; /* a record of each task */
     size_t cap_first = 0;
     char id[TASK_ID_MAX];
     for (long i = 0; i < n; i++) {

@@ -55,7 +55,7 @@ void worker_run(const plan *p)
             commit_item ci;
             size_t ll = 0;
             char *line = compute_item(p, (long)batch[2 * k], (int)batch[2 * k + 1], &ll, &ci);
-            if (!line) ll = 0;            /* no line (out of memory): the master stores nothing, a rerun retries */
+            if (!line) ll = 0; /* no line (out of memory): the master stores nothing, a rerun retries */
             if (mlpv_grow(&out, &cap, len + sizeof(result_head) + ll, 1)) MPI_Abort(MPI_COMM_WORLD, 1);
             result_head h = { batch[2 * k], (int32_t)batch[2 * k + 1], ci.failed, ci.seconds, (int64_t)ll };
             memcpy(out + len, &h, sizeof h);

@@ -15,7 +15,10 @@ static double naive_median_odd(const double *x, int n)
 {
     for (int i = 0; i < n; i++) {
         int below = 0, above = 0;
-        for (int j = 0; j < n; j++) { below += x[j] < x[i]; above += x[j] > x[i]; }
+        for (int j = 0; j < n; j++) {
+            below += x[j] < x[i];
+            above += x[j] > x[i];
+        }
         if (below <= n / 2 && above <= n / 2) return x[i];
     }
     return NAN;
@@ -40,7 +43,10 @@ START_TEST(interval_of_equal_draws_is_the_point)
 {
     double v[16], s, lo, hi;
     int col[16];
-    for (int i = 0; i < 16; i++) { v[i] = 3e-3; col[i] = 0; }
+    for (int i = 0; i < 16; i++) {
+        v[i] = 3e-3;
+        col[i] = 0;
+    }
     ck_assert_int_eq(advice_score_ci(v, col, 16, 500, 7, &s, &lo, &hi), 0);
     ck_assert(s == 3e-3 && lo == 3e-3 && hi == 3e-3);
     /* two values, no collapse: the resampled median lies between them, both ends reached */
@@ -61,14 +67,14 @@ END_TEST
 START_TEST(prefer_the_cheapest_within_noise)
 {
     advice_candidate c[] = {
-        { 0.92, 0.70, 1.10, 4, 3100, 0 },      /* 0: within, depth 4, heavier */
-        { 1.00, 0.80, 1.20, 17, 2965, 0 },     /* 1: the top */
-        { 0.50, 0.30, 0.79, 3, 2961, 0 },      /* 2: its interval ends below the top's */
-        { 0.90, 0.75, 1.05, 4, 2911, 0 },      /* 3: within, depth 4, lighter: preferred */
-        { 0.95, 0.85, 1.05, 12, 3057, 0 },     /* 4: within */
-        { 0.60, 1.21, 1.30, 2, 2965, 0 },      /* 5: above the top's interval: not within */
-        { NAN, NAN, NAN, 1, 3001, 0 },         /* 6: no score */
-        { 0.85, 0.80, 0.90, 6, 3097, 0 },      /* 7: touches the top's lower end: within */
+        { 0.92, 0.70, 1.10, 4, 3100, 0 }, /* 0: within, depth 4, heavier */
+        { 1.00, 0.80, 1.20, 17, 2965, 0 }, /* 1: the top */
+        { 0.50, 0.30, 0.79, 3, 2961, 0 }, /* 2: its interval ends below the top's */
+        { 0.90, 0.75, 1.05, 4, 2911, 0 }, /* 3: within, depth 4, lighter: preferred */
+        { 0.95, 0.85, 1.05, 12, 3057, 0 }, /* 4: within */
+        { 0.60, 1.21, 1.30, 2, 2965, 0 }, /* 5: above the top's interval: not within */
+        { NAN, NAN, NAN, 1, 3001, 0 }, /* 6: no score */
+        { 0.85, 0.80, 0.90, 6, 3097, 0 }, /* 7: touches the top's lower end: within */
     };
     int top, pref = advice_prefer(c, 8, &top);
     ck_assert_int_eq(top, 1);

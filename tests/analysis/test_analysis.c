@@ -34,7 +34,8 @@ static void bf_walk(const double *eff, const double *val, const int *idx, int m,
     }
     for (int i = 0; i < m; i++) {
         if (used_[i] || (depth && eff[idx[i]] > eff[idx[perm[depth - 1]]])) continue;
-        used_[i] = 1; perm[depth] = i;
+        used_[i] = 1;
+        perm[depth] = i;
         bf_walk(eff, val, idx, m, k, depth + 1);
         used_[i] = 0;
     }
@@ -50,14 +51,19 @@ static double brute_topk(const double *key, const double *val, int n, int k, int
         idx[m++] = i;
     }
     if (!m) return NAN;
-    bf_sum = 0; bf_count = 0;
+    bf_sum = 0;
+    bf_count = 0;
     memset(used_, 0, sizeof used_);
     bf_walk(eff, val, idx, m, k, 0);
     return bf_sum / (double)bf_count;
 }
 
 static unsigned long long lcg = 88172645463325252ull;
-static double rnd(void) { lcg = lcg * 6364136223846793005ull + 1442695040888963407ull; return (double)(lcg >> 11) * 0x1p-53; }
+static double rnd(void)
+{
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(lcg >> 11) * 0x1p-53;
+}
 
 START_TEST(topk_against_brute_force)
 {
@@ -66,13 +72,14 @@ START_TEST(topk_against_brute_force)
         int n = 1 + (int)(rnd() * 7), k = (int[]){ 1, 2, 3, 5 }[(int)(rnd() * 4)], sign = (int)(rnd() * 3) - 1;
         double key[8], val[8];
         for (int i = 0; i < n; i++) {
-            key[i] = rnd() < 0.1 ? NAN : (double)(int)(rnd() * 3);          /* many ties */
-            val[i] = rnd() < 0.3 ? 0.5 : (double)(int)(rnd() * 100) / 100;  /* some equal values */
+            key[i] = rnd() < 0.1 ? NAN : (double)(int)(rnd() * 3); /* many ties */
+            val[i] = rnd() < 0.3 ? 0.5 : (double)(int)(rnd() * 100) / 100; /* some equal values */
         }
         double want = brute_topk(key, val, n, k, sign), got = an_topk_expected(key, val, n, k, sign, work);
         if (isnan(want)) ck_assert_msg(isnan(got), "trial %d: want NaN, got %g", trial, got);
-        else ck_assert_msg(fabs(got - want) < 1e-12, "trial %d (n %d, k %d, sign %d): got %.17g, want %.17g",
-                           trial, n, k, sign, got, want);
+        else
+            ck_assert_msg(fabs(got - want) < 1e-12, "trial %d (n %d, k %d, sign %d): got %.17g, want %.17g", trial, n,
+                          k, sign, got, want);
     }
 }
 END_TEST
@@ -94,17 +101,28 @@ static void hand_config(int i, const char *act, int depth, int width, long param
     memset(g, 0, sizeof *g);
     memset(t, 0, sizeof *t);
     snprintf(g->activation, sizeof g->activation, "%s", act);
-    g->depth = depth; g->width = width; g->budget = 3000; g->params = params; g->v_median = v3; g->c2c = c2c;
+    g->depth = depth;
+    g->width = width;
+    g->budget = 3000;
+    g->params = params;
+    g->v_median = v3;
+    g->c2c = c2c;
     g->rho_median = 0.5;
     snprintf(t->task_label, sizeof t->task_label, "checkerboard:8");
     t->measure = AN_ACCURACY;
     snprintf(t->activation, sizeof t->activation, "%s", act);
-    t->depth = depth; t->width = width; t->budget = 3000; t->params = params;
+    t->depth = depth;
+    t->width = width;
+    t->budget = 3000;
+    t->params = params;
     t->activation_ratio = (double)depth * width / params;
     t->n = n;
     t->seed_v = hseeds[i];
     double s = 0;
-    for (int j = 0; j < n; j++) { hseeds[i][j] = seeds[j]; s += seeds[j]; }
+    for (int j = 0; j < n; j++) {
+        hseeds[i][j] = seeds[j];
+        s += seeds[j];
+    }
     t->tr_mean = s / n;
     t->init = g;
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) t->rival[k] = NAN;
@@ -112,7 +130,8 @@ static void hand_config(int i, const char *act, int depth, int width, long param
 
 static const an_regret *find_regret(const analysis *a, const char *score)
 {
-    for (int i = 0; i < a->n_regret; i++) if (!strcmp(a->regret[i].score, score)) return &a->regret[i];
+    for (int i = 0; i < a->n_regret; i++)
+        if (!strcmp(a->regret[i].score, score)) return &a->regret[i];
     return NULL;
 }
 
@@ -129,12 +148,19 @@ START_TEST(regret_against_brute_force)
     hand_config(5, "abs", 16, 13, 2950, 9.0e-3, 0.0, (double[]){ 0.70, 0.70 }, 2);
     analysis a;
     memset(&a, 0, sizeof a);
-    a.trained = htr; a.n_trained = NC; a.bootstrap = 200; a.seed = 3;
+    a.trained = htr;
+    a.n_trained = NC;
+    a.bootstrap = 200;
+    a.seed = 3;
     ck_assert_int_eq(analysis_regret(&a), 0);
-    struct { const char *score; int sign; double key[NC]; } want[] = {
-        { "V3", +1, { 1.0e-3, 2.0e-3, 4.0e-3, 9.0e-3, 1.0e-3, 9.0e-3 } },             /* tie at the top */
+    struct {
+        const char *score;
+        int sign;
+        double key[NC];
+    } want[] = {
+        { "V3", +1, { 1.0e-3, 2.0e-3, 4.0e-3, 9.0e-3, 1.0e-3, 9.0e-3 } }, /* tie at the top */
         { "V3 x (1 - C2C)", +1, { 1.0e-3, 2.0e-3, 4.0e-3, 6.75e-3, 0.5e-3, 9.0e-3 } },
-        { "C2C probability", -1, { 0, 0, 0, 0.25, 0.5, 0 } },                           /* lowest first, 4 tied */
+        { "C2C probability", -1, { 0, 0, 0, 0.25, 0.5, 0 } }, /* lowest first, 4 tied */
         { "depth", -1, { 1, 1, 4, 4, 16, 16 } },
         { "parameters", +1, { 3001, 3001, 2911, 2911, 2950, 2950 } },
         { "random", 0, { 0, 0, 0, 0, 0, 0 } },
@@ -142,7 +168,10 @@ START_TEST(regret_against_brute_force)
     double acc[NC], best = -1;
     char work[AN_TOPK_WORK(NC)];
     (void)work;
-    for (int i = 0; i < NC; i++) { acc[i] = htr[i].tr_mean; best = fmax(best, acc[i]); }
+    for (int i = 0; i < NC; i++) {
+        acc[i] = htr[i].tr_mean;
+        best = fmax(best, acc[i]);
+    }
     for (size_t s = 0; s < sizeof want / sizeof want[0]; s++) {
         const an_regret *r = find_regret(&a, want[s].score);
         ck_assert_msg(r != NULL, "no regret row for %s", want[s].score);
@@ -152,7 +181,8 @@ START_TEST(regret_against_brute_force)
         ck_assert_int_eq(r->n, NC);
         ck_assert_msg(fabs(r->best - best) < 1e-15, "%s: best %g", want[s].score, r->best);
         ck_assert_msg(fabs(r->regret - r1) < 1e-12, "%s: regret %.17g, want %.17g", want[s].score, r->regret, r1);
-        ck_assert_msg(fabs(r->regret3 - r3) < 1e-12, "%s: top-3 regret %.17g, want %.17g", want[s].score, r->regret3, r3);
+        ck_assert_msg(fabs(r->regret3 - r3) < 1e-12, "%s: top-3 regret %.17g, want %.17g", want[s].score, r->regret3,
+                      r3);
         ck_assert_msg(fabs(r->lo - r1) < 1e-12 && fabs(r->hi - r1) < 1e-12, "%s: interval [%g, %g] around %g",
                       want[s].score, r->lo, r->hi, r1);
         ck_assert_msg(fabs(r->lo3 - r3) < 1e-12 && fabs(r->hi3 - r3) < 1e-12, "%s: top-3 interval", want[s].score);
@@ -180,13 +210,16 @@ START_TEST(regret_interval_known_distribution)
     hand_config(2, "relu", 3, 30, 3001, 2.0e-3, 0.0, (double[]){ 0.5, 0.5 }, 2);
     analysis a;
     memset(&a, 0, sizeof a);
-    a.trained = htr; a.n_trained = 3; a.bootstrap = 1000; a.seed = 11;
+    a.trained = htr;
+    a.n_trained = 3;
+    a.bootstrap = 1000;
+    a.seed = 11;
     ck_assert_int_eq(analysis_regret(&a), 0);
     const an_regret *r = find_regret(&a, "V3");
     ck_assert_ptr_nonnull(r);
     ck_assert(fabs(r->regret - 0.05) < 1e-12);
     ck_assert_msg(fabs(r->lo) < 1e-12 && fabs(r->hi - 0.2) < 1e-12, "interval [%.17g, %.17g]", r->lo, r->hi);
-    ck_assert(fabs(r->regret3) < 1e-12);                /* the first three are all of them */
+    ck_assert(fabs(r->regret3) < 1e-12); /* the first three are all of them */
     free(a.regret);
 }
 END_TEST
@@ -202,10 +235,24 @@ static an_record *rec_base(const char *act, int depth, int width, long budget, i
     ck_assert_int_lt(nr, MAXR);
     an_record *r = &R[nr++];
     memset(r, 0, sizeof *r);
-    r->key = "k"; r->sweep = "t"; r->status = "ok"; r->activation = act; r->init = "auto";
-    r->depth = depth; r->width = width; r->budget = budget; r->params = (long)width * width * depth + 3 * width;
-    r->activations = (long)depth * width; r->activation_ratio = (double)r->activations / (double)r->params;
-    r->in_dim = 2; r->out_dim = 1; r->seed = seed; r->grid = 64; r->order = 3; r->tau = 0.01; r->attempt = 1;
+    r->key = "k";
+    r->sweep = "t";
+    r->status = "ok";
+    r->activation = act;
+    r->init = "auto";
+    r->depth = depth;
+    r->width = width;
+    r->budget = budget;
+    r->params = (long)width * width * depth + 3 * width;
+    r->activations = (long)depth * width;
+    r->activation_ratio = (double)r->activations / (double)r->params;
+    r->in_dim = 2;
+    r->out_dim = 1;
+    r->seed = seed;
+    r->grid = 64;
+    r->order = 3;
+    r->tau = 0.01;
+    r->attempt = 1;
     r->variability = r->collapse_ratio = NAN;
     r->test_loss = r->test_accuracy = r->test_r2 = NAN;
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) r->rival[k] = NAN;
@@ -215,7 +262,9 @@ static an_record *rec_base(const char *act, int depth, int width, long budget, i
 static void rec_init(const char *act, int depth, int width, long budget, int seed, double v)
 {
     an_record *r = rec_base(act, depth, width, budget, seed);
-    r->variability = v; r->collapse_ratio = 0.5; r->collapsed = 0;
+    r->variability = v;
+    r->collapse_ratio = 0.5;
+    r->collapsed = 0;
     r->present |= 1ull << RFI_variability | 1ull << RFI_collapse_ratio | 1ull << RFI_collapsed;
 }
 
@@ -225,21 +274,31 @@ static void rec_trained(const char *task, int knob, const char *measure, const c
                         int seed, double value, double r2, int diverged)
 {
     an_record *r = rec_base(act, depth, width, 3000, seed);
-    r->task = task; r->trained = 1; r->trainability = measure; r->diverged = diverged;
+    r->task = task;
+    r->trained = 1;
+    r->trainability = measure;
+    r->diverged = diverged;
     r->present |= 1ull << RFI_task | 1ull << RFI_diverged;
-    if (!strcmp(task, "csv")) {            /* the task identity fields of a CSV task (task_label.h) */
-        r->csv_path = "data/reg.csv"; r->csv_rows = 100; r->csv_targets = 1; r->test_fraction = 0.2;
+    if (!strcmp(task, "csv")) { /* the task identity fields of a CSV task (task_label.h) */
+        r->csv_path = "data/reg.csv";
+        r->csv_rows = 100;
+        r->csv_targets = 1;
+        r->test_fraction = 0.2;
         r->csv_hash = "0123456789abcdef";
         r->present |= 1ull << RFI_csv_path | 1ull << RFI_csv_rows | 1ull << RFI_csv_targets |
                       1ull << RFI_test_fraction | 1ull << RFI_csv_hash;
         (void)knob;
-    } else {                               /* a generated task: its knob under its own name */
-        r->cells = knob; r->points = 2048; r->test_grid = 64;
+    } else { /* a generated task: its knob under its own name */
+        r->cells = knob;
+        r->points = 2048;
+        r->test_grid = 64;
         r->present |= 1ull << RFI_cells | 1ull << RFI_points | 1ull << RFI_test_grid;
     }
     if (diverged) return;
-    if (!strcmp(measure, "test_loss")) { r->test_loss = value; r->test_r2 = r2; }
-    else r->test_accuracy = value;
+    if (!strcmp(measure, "test_loss")) {
+        r->test_loss = value;
+        r->test_r2 = r2;
+    } else r->test_accuracy = value;
 }
 
 static const an_claim *find_claim(const analysis *a, const char *claim, const char *slice)
@@ -255,7 +314,10 @@ static double hand_spearman(const double *x, const double *y, int n)
     double d2 = 0;
     for (int i = 0; i < n; i++) {
         int rx = 1, ry = 1;
-        for (int j = 0; j < n; j++) { rx += x[j] < x[i]; ry += y[j] < y[i]; }
+        for (int j = 0; j < n; j++) {
+            rx += x[j] < x[i];
+            ry += y[j] < y[i];
+        }
         d2 += (double)(rx - ry) * (rx - ry);
     }
     return 1 - 6 * d2 / (n * ((double)n * n - 1));
@@ -267,24 +329,27 @@ START_TEST(c3_over_widths)
     static const int widths[] = { 8, 16, 32, 64, 128 };
     static const double relu_med[] = { 1e-3, 3e-3, 2e-3, 5e-3, 4e-3 }, abs_med[] = { 5e-3, 4e-3, 3e-3, 2e-3, 1e-3 };
     for (int w = 0; w < 5; w++)
-        for (int s = 0; s < 5; s++) {      /* five equal draws: every resample has the same medians */
+        for (int s = 0; s < 5; s++) { /* five equal draws: every resample has the same medians */
             rec_init("relu", 3, widths[w], 0, s, relu_med[w]);
             rec_init("abs", 3, widths[w], 0, s, abs_med[w]);
         }
-    rec_init("relu", 5, 8, 0, 0, 1e-3);    /* one width at depth 5: no C3w row there */
-    for (int s = 0; s < 5; s++) {          /* width 8 at depths 1, 2, 3: a series over depths, rising */
+    rec_init("relu", 5, 8, 0, 0, 1e-3); /* one width at depth 5: no C3w row there */
+    for (int s = 0; s < 5; s++) { /* width 8 at depths 1, 2, 3: a series over depths, rising */
         rec_init("relu", 1, 8, 0, s, 1e-4);
         rec_init("relu", 2, 8, 0, s, 5e-4);
     }
     analysis a;
     memset(&a, 0, sizeof a);
-    a.rec = R; a.n_rec = nr; a.bootstrap = 100; a.success_threshold = 0.75;
+    a.rec = R;
+    a.n_rec = nr;
+    a.bootstrap = 100;
+    a.success_threshold = 0.75;
     ck_assert_int_eq(analysis_compute(&a), 0);
     double act[5];
     for (int w = 0; w < 5; w++) act[w] = 3.0 * widths[w];
     const an_claim *c = find_claim(&a, "C3w", "relu, depth 3");
     ck_assert_ptr_nonnull(c);
-    double want = hand_spearman(act, relu_med, 5);         /* 0.8 */
+    double want = hand_spearman(act, relu_med, 5); /* 0.8 */
     ck_assert(fabs(want - 0.8) < 1e-12);
     ck_assert_msg(fabs(c->value - want) < 1e-12, "C3w relu: %.17g, want %.17g", c->value, want);
     ck_assert(fabs(c->lo - want) < 1e-12 && fabs(c->hi - want) < 1e-12);
@@ -303,7 +368,7 @@ START_TEST(c3_over_widths)
     ck_assert_ptr_nonnull(c);
     ck_assert_int_eq(c->verdict, AN_FAILS);
     ck_assert_int_eq(find_claim(&a, "C1", "overall")->verdict, AN_NO_DATA);
-    ck_assert_ptr_null(find_claim(&a, "C1", "relu, width 16"));  /* one depth at width 16: no series */
+    ck_assert_ptr_null(find_claim(&a, "C1", "relu, width 16")); /* one depth at width 16: no series */
     analysis_free(&a);
 }
 END_TEST
@@ -316,37 +381,52 @@ START_TEST(test_loss_task)
     static const int depths[] = { 1, 2, 4, 8, 16 }, widths[] = { 60, 38, 26, 18, 13 };
     static const double v3[] = { 1e-3, 4e-3, 6e-3, 5e-3, 2e-3 };
     /* test losses of 3 seeds; configuration 2's second seed diverged */
-    static const double loss[5][3] = { { 0.50, 0.54, 0.52 }, { 0.30, 0.34, 0.29 }, { 0.20, NAN, 0.22 },
-                                       { 0.25, 0.27, 0.26 }, { 0.45, 0.41, 0.40 } };
-    static const double r2[5][3] = { { 0.50, 0.46, 0.48 }, { 0.70, 0.66, 0.71 }, { 0.80, NAN, 0.78 },
-                                     { 0.75, 0.73, 0.74 }, { 0.55, 0.59, 0.60 } };
+    static const double loss[5][3] = {
+        { 0.50, 0.54, 0.52 }, { 0.30, 0.34, 0.29 }, { 0.20, NAN, 0.22 }, { 0.25, 0.27, 0.26 }, { 0.45, 0.41, 0.40 }
+    };
+    static const double r2[5][3] = {
+        { 0.50, 0.46, 0.48 }, { 0.70, 0.66, 0.71 }, { 0.80, NAN, 0.78 }, { 0.75, 0.73, 0.74 }, { 0.55, 0.59, 0.60 }
+    };
     static const double accs[5] = { 0.70, 0.80, 0.75, 0.90, 0.60 };
     for (int c = 0; c < 5; c++) {
         for (int s = 0; s < 8; s++) rec_init("relu", depths[c], widths[c], 3000, s, v3[c] * (1 + 0.01 * (s - 4)));
         for (int s = 0; s < 3; s++) {
-            rec_trained("csv", 8, "test_loss", "relu", depths[c], widths[c], s, loss[c][s], r2[c][s], isnan(loss[c][s]));
+            rec_trained("csv", 8, "test_loss", "relu", depths[c], widths[c], s, loss[c][s], r2[c][s],
+                        isnan(loss[c][s]));
             rec_trained("checkerboard", 4, "accuracy", "relu", depths[c], widths[c], s, accs[c], NAN, 0);
         }
     }
     analysis a;
     memset(&a, 0, sizeof a);
-    a.rec = R; a.n_rec = nr; a.bootstrap = 200; a.success_threshold = 0.75;
+    a.rec = R;
+    a.n_rec = nr;
+    a.bootstrap = 200;
+    a.success_threshold = 0.75;
     ck_assert_int_eq(analysis_compute(&a), 0);
     ck_assert_int_eq(a.n_trained, 10);
     /* the chance loss: median over finished runs of loss / (1 - R^2) */
     double ratio[15];
     int nratio = 0;
     for (int c = 0; c < 5; c++)
-        for (int s = 0; s < 3; s++) if (!isnan(loss[c][s])) ratio[nratio++] = loss[c][s] / (1 - r2[c][s]);
-    for (int i = 1; i < nratio; i++)          /* insertion sort, then the middle one of 14: the mean of two */
-        for (int k = i; k > 0 && ratio[k - 1] > ratio[k]; k--) { double t = ratio[k]; ratio[k] = ratio[k - 1]; ratio[k - 1] = t; }
+        for (int s = 0; s < 3; s++)
+            if (!isnan(loss[c][s])) ratio[nratio++] = loss[c][s] / (1 - r2[c][s]);
+    for (int i = 1; i < nratio; i++) /* insertion sort, then the middle one of 14: the mean of two */
+        for (int k = i; k > 0 && ratio[k - 1] > ratio[k]; k--) {
+            double t = ratio[k];
+            ratio[k] = ratio[k - 1];
+            ratio[k - 1] = t;
+        }
     double chance = (ratio[nratio / 2 - 1] + ratio[nratio / 2]) / 2;
     double want_mean[5], want_r2[5], v3med[5];
     for (int c = 0; c < 5; c++) {
         double s = 0, q = 0;
-        for (int k = 0; k < 3; k++) { s += isnan(loss[c][k]) ? chance : loss[c][k]; q += isnan(loss[c][k]) ? 0 : r2[c][k]; }
-        want_mean[c] = -s / 3; want_r2[c] = q / 3;
-        v3med[c] = v3[c] * (1 + 0.01 * (-0.5));  /* the median of the 8 draws v3 (1 + 0.01 (s - 4)), s = 0..7 */
+        for (int k = 0; k < 3; k++) {
+            s += isnan(loss[c][k]) ? chance : loss[c][k];
+            q += isnan(loss[c][k]) ? 0 : r2[c][k];
+        }
+        want_mean[c] = -s / 3;
+        want_r2[c] = q / 3;
+        v3med[c] = v3[c] * (1 + 0.01 * (-0.5)); /* the median of the 8 draws v3 (1 + 0.01 (s - 4)), s = 0..7 */
     }
     int seen = 0;
     for (int i = 0; i < a.n_trained; i++) {
@@ -361,7 +441,8 @@ START_TEST(test_loss_task)
         while (depths[c] != t->depth) c++;
         seen++;
         ck_assert_int_eq(t->measure, AN_NEG_TEST_LOSS);
-        ck_assert_msg(fabs(t->tr_mean - want_mean[c]) < 1e-12, "depth %d: mean %.17g, want %.17g", t->depth, t->tr_mean, want_mean[c]);
+        ck_assert_msg(fabs(t->tr_mean - want_mean[c]) < 1e-12, "depth %d: mean %.17g, want %.17g", t->depth, t->tr_mean,
+                      want_mean[c]);
         ck_assert(fabs(t->r2_mean - want_r2[c]) < 1e-12);
         ck_assert(isnan(t->success));
         ck_assert(fabs(t->init->v_median - v3med[c]) < 1e-15);
@@ -385,7 +466,7 @@ START_TEST(test_loss_task)
             ck_assert_int_eq(p->measure, AN_NEG_TEST_LOSS);
             ck_assert(fabs(p->spearman - rho) < 1e-12);
         }
-        if (!strcmp(p->slice, "all")) ck_assert_int_eq(p->n, 5);     /* one measure per "all" row */
+        if (!strcmp(p->slice, "all")) ck_assert_int_eq(p->n, 5); /* one measure per "all" row */
     }
     ck_assert_int_eq(found, 1);
     /* the regret by V3 on the loss task: the best -loss minus the -loss of V3's first (depth 4) */

@@ -15,7 +15,9 @@
 static const int DEPTHS[] = { 1, 2, 4, 8, 12, 16, 24, 32, 48 };
 #define ND ((int)(sizeof DEPTHS / sizeof DEPTHS[0]))
 
-typedef struct { mlpv_config_summary s[ND]; } sweep;
+typedef struct {
+    mlpv_config_summary s[ND];
+} sweep;
 static sweep relu, abs_;
 
 static void run(mlpv_activation a, sweep *out)
@@ -61,7 +63,10 @@ static void ranks(const double *x, int n, double *r)
 {
     for (int i = 0; i < n; i++) {
         int less = 0, equal = 0;
-        for (int j = 0; j < n; j++) { less += x[j] < x[i]; equal += x[j] == x[i]; }
+        for (int j = 0; j < n; j++) {
+            less += x[j] < x[i];
+            equal += x[j] == x[i];
+        }
         r[i] = less + (equal + 1) / 2.0;
     }
 }
@@ -71,7 +76,10 @@ static double spearman(const double *x, const double *y, int n)
     double rx[ND], ry[ND], mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
     ranks(x, n, rx);
     ranks(y, n, ry);
-    for (int i = 0; i < n; i++) { mx += rx[i] / n; my += ry[i] / n; }
+    for (int i = 0; i < n; i++) {
+        mx += rx[i] / n;
+        my += ry[i] / n;
+    }
     for (int i = 0; i < n; i++) {
         sxy += (rx[i] - mx) * (ry[i] - my);
         sxx += (rx[i] - mx) * (rx[i] - mx);
@@ -106,7 +114,10 @@ START_TEST(c2_collapse_rises_and_anticorrelates)
     for (int k = 0; k < 2; k++) {
         ck_assert_double_gt(ws[k]->s[ND - 1].c2c_ci_low, ws[k]->s[0].c2c_ci_high);
         double v[ND], c[ND];
-        for (int d = 0; d < ND; d++) { v[d] = ws[k]->s[d].variability.median; c[d] = ws[k]->s[d].c2c_probability; }
+        for (int d = 0; d < ND; d++) {
+            v[d] = ws[k]->s[d].variability.median;
+            c[d] = ws[k]->s[d].c2c_probability;
+        }
         ck_assert_double_lt(spearman(v, c, ND), -0.3);
     }
 }
@@ -119,8 +130,7 @@ END_TEST
 START_TEST(c4_abs_beats_relu)
 {
     setup();
-    for (int d = 0; d < ND; d++)
-        ck_assert_double_gt(abs_.s[d].variability.median, relu.s[d].variability.median);
+    for (int d = 0; d < ND; d++) ck_assert_double_gt(abs_.s[d].variability.median, relu.s[d].variability.median);
     int d32 = 7;
     ck_assert_int_eq(DEPTHS[d32], 32);
     ck_assert_double_lt(abs_.s[d32].c2c_ci_high, relu.s[d32].c2c_ci_low);
@@ -140,7 +150,7 @@ int main(void)
     tcase_add_test(tc, c4_abs_beats_relu);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);   /* measure once, share across the three checks */
+    srunner_set_fork_status(sr, CK_NOFORK); /* measure once, share across the three checks */
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

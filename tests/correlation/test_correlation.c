@@ -18,24 +18,23 @@
 #include "mlpvar/rng.h"
 
 #define TOL 1e-12
-#define EQ(a, b, tol)                                                                         \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b);                                                            \
-        ck_assert_msg(fabs(a_ - b_) <= (tol), "%s = %.17g, want %.17g (tol %g)", #a, a_, b_,  \
-                      (double)(tol));                                                         \
+#define EQ(a, b, tol)                                                                                                  \
+    do {                                                                                                               \
+        double a_ = (a), b_ = (b);                                                                                     \
+        ck_assert_msg(fabs(a_ - b_) <= (tol), "%s = %.17g, want %.17g (tol %g)", #a, a_, b_, (double)(tol));           \
     } while (0)
 
 /* ---- data, identical to reference_values.py ---- */
 
 /* A: no ties. */
-static const double A_X[] = {0.31, -1.20, 2.45, 0.07, 1.88, -0.66, 3.10, -2.05, 0.94, 1.21, -0.13, 2.02};
-static const double A_Y[] = {0.52, -0.40, 1.75, 0.88, 1.10, -1.35, 2.60, -0.95, 0.15, 1.95, 0.33, 0.71};
-static const double A_Z[] = {1.40, -0.30, 0.85, -1.10, 2.30, 0.05, 1.05, -0.75, -0.20, 0.60, 0.95, 1.70};
+static const double A_X[] = { 0.31, -1.20, 2.45, 0.07, 1.88, -0.66, 3.10, -2.05, 0.94, 1.21, -0.13, 2.02 };
+static const double A_Y[] = { 0.52, -0.40, 1.75, 0.88, 1.10, -1.35, 2.60, -0.95, 0.15, 1.95, 0.33, 0.71 };
+static const double A_Z[] = { 1.40, -0.30, 0.85, -1.10, 2.30, 0.05, 1.05, -0.75, -0.20, 0.60, 0.95, 1.70 };
 #define NA 12
 /* B: many ties (integers with repeats). */
-static const double B_X[] = {3, 1, 4, 1, 5, 2, 2, 3, 5, 4, 1, 3, 2, 4, 5, 1, 3, 3, 2, 4};
-static const double B_Y[] = {2, 1, 3, 2, 4, 2, 1, 3, 4, 4, 1, 2, 2, 3, 3, 2, 2, 3, 1, 4};
-static const double B_Z[] = {2, 0, 3, 1, 3, 1, 2, 2, 4, 3, 0, 2, 1, 3, 4, 0, 2, 3, 1, 3};
+static const double B_X[] = { 3, 1, 4, 1, 5, 2, 2, 3, 5, 4, 1, 3, 2, 4, 5, 1, 3, 3, 2, 4 };
+static const double B_Y[] = { 2, 1, 3, 2, 4, 2, 1, 3, 4, 4, 1, 2, 2, 3, 3, 2, 2, 3, 1, 4 };
+static const double B_Z[] = { 2, 0, 3, 1, 3, 1, 2, 2, 4, 3, 0, 2, 1, 3, 4, 0, 2, 3, 1, 3 };
 #define NB 20
 #define NF 300
 
@@ -65,10 +64,10 @@ static void formula_reals(double *x, double *y)
 START_TEST(test_ranks_match_rankdata)
 {
     /* scipy.stats.rankdata(B_X), rankdata(B_Y) */
-    static const double rbx[NB] = {11.0, 2.5, 15.5, 2.5, 19.0, 6.5, 6.5, 11.0, 19.0, 15.5,
-                                   2.5, 11.0, 6.5, 15.5, 19.0, 2.5, 11.0, 11.0, 6.5, 15.5};
-    static const double rby[NB] = {8.0, 2.5, 14.0, 8.0, 18.5, 8.0, 2.5, 14.0, 18.5, 18.5,
-                                   2.5, 8.0, 8.0, 14.0, 14.0, 8.0, 8.0, 14.0, 2.5, 18.5};
+    static const double rbx[NB] = { 11.0, 2.5,  15.5, 2.5,  19.0, 6.5, 6.5,  11.0, 19.0, 15.5,
+                                    2.5,  11.0, 6.5,  15.5, 19.0, 2.5, 11.0, 11.0, 6.5,  15.5 };
+    static const double rby[NB] = { 8.0, 2.5, 14.0, 8.0,  18.5, 8.0, 2.5, 14.0, 18.5, 18.5,
+                                    2.5, 8.0, 8.0,  14.0, 14.0, 8.0, 8.0, 14.0, 2.5,  18.5 };
     double r[NB];
     mlpv_ranks(B_X, NB, r);
     for (int i = 0; i < NB; i++) ck_assert_msg(r[i] == rbx[i], "rank x[%d] = %g, want %g", i, r[i], rbx[i]);
@@ -85,12 +84,12 @@ START_TEST(test_ranks_match_rankdata)
     }
 
     /* NaN anywhere: every rank NaN (rankdata([1, 2, nan, 4]) = [nan]*4) */
-    const double xn[4] = {1, 2, NAN, 4};
+    const double xn[4] = { 1, 2, NAN, 4 };
     double rn[4];
     mlpv_ranks(xn, 4, rn);
     for (int i = 0; i < 4; i++) ck_assert(isnan(rn[i]));
     /* all tied; single element */
-    const double c[3] = {7, 7, 7};
+    const double c[3] = { 7, 7, 7 };
     double rc[3];
     mlpv_ranks(c, 3, rc);
     for (int i = 0; i < 3; i++) ck_assert(rc[i] == 2.0);
@@ -167,7 +166,7 @@ END_TEST
  *   pearsonr 0.31622776601683794. */
 START_TEST(test_hand_n4)
 {
-    const double x[4] = {1, 2, 3, 4}, y[4] = {1, 3, 2, 2};
+    const double x[4] = { 1, 2, 3, 4 }, y[4] = { 1, 3, 2, 2 };
     EQ(mlpv_kendall_tau_b(x, y, 4), 1.0 / sqrt(30.0), 1e-15);
     EQ(mlpv_kendall_tau_b(x, y, 4), 0.18257418583505539, 1e-15);
     EQ(mlpv_spearman(x, y, 4), 1.0 / sqrt(10.0), 1e-15);
@@ -222,8 +221,8 @@ START_TEST(test_partial_spearman)
     EQ(pb, 0.34958690898025796, TOL);
 
     /* vs the hand formula on this library's Spearman values */
-    const double *xs[2] = {A_X, B_X}, *ys[2] = {A_Y, B_Y}, *zs[2] = {A_Z, B_Z};
-    int ns[2] = {NA, NB};
+    const double *xs[2] = { A_X, B_X }, *ys[2] = { A_Y, B_Y }, *zs[2] = { A_Z, B_Z };
+    int ns[2] = { NA, NB };
     for (int k = 0; k < 2; k++) {
         size_t n = (size_t)ns[k];
         double rxy = mlpv_spearman(xs[k], ys[k], n), rxz = mlpv_spearman(xs[k], zs[k], n),
@@ -252,11 +251,11 @@ END_TEST
 
 START_TEST(test_degenerate)
 {
-    const double x[4] = {1, 2, 3, 4}, y[4] = {2, 1, 4, 3};
-    const double c[4] = {0.1, 0.1, 0.1, 0.1}; /* mean of 0.1s is not exactly 0.1 */
-    const double xn[4] = {1, 2, NAN, 4}, yn[4] = {2, NAN, 4, 3};
+    const double x[4] = { 1, 2, 3, 4 }, y[4] = { 2, 1, 4, 3 };
+    const double c[4] = { 0.1, 0.1, 0.1, 0.1 }; /* mean of 0.1s is not exactly 0.1 */
+    const double xn[4] = { 1, 2, NAN, 4 }, yn[4] = { 2, NAN, 4, 3 };
     typedef double (*f2)(const double *, const double *, size_t);
-    f2 fs[3] = {mlpv_pearson, mlpv_spearman, mlpv_kendall_tau_b};
+    f2 fs[3] = { mlpv_pearson, mlpv_spearman, mlpv_kendall_tau_b };
     for (int k = 0; k < 3; k++) {
         ck_assert_msg(isnan(fs[k](x, y, 0)), "f%d n=0", k);
         ck_assert_msg(isnan(fs[k](x, y, 1)), "f%d n=1", k);
@@ -275,7 +274,7 @@ START_TEST(test_degenerate)
     ck_assert(isnan(mlpv_partial_spearman(x, y, c, 4)));
     ck_assert(isnan(mlpv_partial_spearman(x, y, y, 1)));
     /* infinities are ordered values for the rank statistics */
-    const double xi[4] = {1, 2, 3, INFINITY};
+    const double xi[4] = { 1, 2, 3, INFINITY };
     EQ(mlpv_spearman(xi, x, 4), 1.0, 1e-15);
     EQ(mlpv_kendall_tau_b(xi, x, 4), 1.0, 1e-15);
     ck_assert(isnan(mlpv_pearson(xi, x, 4)));
@@ -323,8 +322,7 @@ START_TEST(test_bootstrap_documented_scheme)
     qsort(vals, (size_t)k, sizeof(double), cmp_d);
     double lo, hi;
     int used = -1;
-    double est = mlpv_bootstrap_ci(mlpv_stat_partial_spearman, B_X, B_Y, B_Z, n, B, seed, 0.9,
-                                   &lo, &hi, &used);
+    double est = mlpv_bootstrap_ci(mlpv_stat_partial_spearman, B_X, B_Y, B_Z, n, B, seed, 0.9, &lo, &hi, &used);
     EQ(est, 0.34958690898025796, TOL);
     ck_assert_int_eq(used, k);
     EQ(lo, percentile_linear(vals, k, 0.05), 1e-14); /* interpolation rounding */
@@ -386,8 +384,8 @@ START_TEST(test_bootstrap_contains_estimate)
     double x[NF], y[NF], z[NF];
     formula_reals(x, y);
     for (int i = 0; i < NF; i++) z[i] = cos(0.9 * i) + 0.5 * x[i];
-    mlpv_pair_stat stats[4] = {mlpv_stat_pearson, mlpv_stat_spearman, mlpv_stat_kendall_tau_b,
-                               mlpv_stat_partial_spearman};
+    mlpv_pair_stat stats[4] = { mlpv_stat_pearson, mlpv_stat_spearman, mlpv_stat_kendall_tau_b,
+                                mlpv_stat_partial_spearman };
     for (int k = 0; k < 4; k++) {
         double lo, hi, lo8, hi8;
         int used;
@@ -429,8 +427,8 @@ START_TEST(test_bootstrap_nan_resamples)
     /* x has a single non-zero value among n = 10: a resample that misses that
      * row has constant x and a NaN Spearman. P(miss) = 0.9^10 = 0.3487, so
      * used ~ Binomial(2000, 0.6513): mean 1302.6, sd 21.3; allow 5 sd. */
-    const double x[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    const double y[10] = {0.3, 1.2, -0.5, 0.8, 2.1, -1.4, 0.05, 0.9, -0.7, 1.6};
+    const double x[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+    const double y[10] = { 0.3, 1.2, -0.5, 0.8, 2.1, -1.4, 0.05, 0.9, -0.7, 1.6 };
     const int B = 2000;
     mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, 10, B, 11, 0.95, &lo, &hi, &used);
     double expect = B * (1.0 - pow(0.9, 10)), sd = sqrt(expect * pow(0.9, 10));
@@ -438,7 +436,7 @@ START_TEST(test_bootstrap_nan_resamples)
     ck_assert(isfinite(lo) && isfinite(hi) && lo <= hi);
 
     /* every resample NaN: interval NaN, used 0 */
-    const double c[10] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+    const double c[10] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
     est = mlpv_bootstrap_ci(mlpv_stat_spearman, c, y, NULL, 10, 50, 11, 0.95, &lo, &hi, &used);
     ck_assert(isnan(est) && isnan(lo) && isnan(hi));
     ck_assert_int_eq(used, 0);
@@ -447,7 +445,7 @@ END_TEST
 
 START_TEST(test_bootstrap_nan_input)
 {
-    const double xn[5] = {1, 2, NAN, 4, 5}, y[5] = {1, 3, 2, 5, 4};
+    const double xn[5] = { 1, 2, NAN, 4, 5 }, y[5] = { 1, 3, 2, 5, 4 };
     double lo = 0, hi = 0;
     int used = -1;
     double est = mlpv_bootstrap_ci(mlpv_stat_spearman, xn, y, NULL, 5, 100, 1, 0.95, &lo, &hi, &used);

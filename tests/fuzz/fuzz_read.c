@@ -32,14 +32,20 @@ static int sweep(const char *path)
     int rc = sweep_read_parts(path, &parts, &n, err, sizeof err);
     if (rc) return rc == -2 ? (fprintf(stderr, "fuzz_read: %s\n", err), 1) : bad(err);
     long items = 0;
-    for (int k = 0; k < n && !rc; k++) {               /* what plan_load does on every rank */
+    for (int k = 0; k < n && !rc; k++) { /* what plan_load does on every rank */
         sweep_config *cf;
         sweep_item *it;
         int nc;
         sweep_data d;
-        if (sweep_configs(&parts[k], &cf, &nc, err, sizeof err) != 0) { rc = bad(err); break; }
+        if (sweep_configs(&parts[k], &cf, &nc, err, sizeof err) != 0) {
+            rc = bad(err);
+            break;
+        }
         long ni = sweep_items(&parts[k], nc, &it);
-        if (ni < 0) { fprintf(stderr, "fuzz_read: out of memory\n"); rc = 1; }
+        if (ni < 0) {
+            fprintf(stderr, "fuzz_read: out of memory\n");
+            rc = 1;
+        }
         items += ni > 0 ? ni : 0;
         free(cf);
         free(it);

@@ -12,7 +12,7 @@
  *                               gives -1 with gnuplot's error line.
  * Every test runs with TMPDIR set to a private folder whose name holds ' " \ `
  * @ # $ | and a space, and counts its entries before and after. */
-#define _XOPEN_SOURCE 700          /* nftw */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "gallery.h"
 #include "gnuplot.h"
 
@@ -27,9 +27,9 @@
 
 /* ---- the private folders ---- */
 
-static char base[256];      /* this test's own folder */
-static char tmpdir[512];   /* base/<odd name>: the TMPDIR of every job */
-static const char *outer_tmp = "/tmp";   /* the TMPDIR this test was given */
+static char base[256]; /* this test's own folder */
+static char tmpdir[512]; /* base/<odd name>: the TMPDIR of every job */
+static const char *outer_tmp = "/tmp"; /* the TMPDIR this test was given */
 static const char ODD[] = "tmp 'q' \"d\" b\\s `x` @v #c $h |p";
 
 static void setup(void)
@@ -43,7 +43,9 @@ static void setup(void)
 
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-    (void)st; (void)type; (void)ftw;
+    (void)st;
+    (void)type;
+    (void)ftw;
     return remove(path);
 }
 
@@ -103,11 +105,14 @@ START_TEST(which_needs_an_executable_file)
 {
     char d[3][300], p[320], path[1200], found[GP_PATH];
     const char *names[3] = { "a-dir", "not-executable", "bin" };
-    for (int i = 0; i < 3; i++) { snprintf(d[i], sizeof d[i], "%s/%s", base, names[i]); ck_assert_int_eq(mkdir(d[i], 0700), 0); }
+    for (int i = 0; i < 3; i++) {
+        snprintf(d[i], sizeof d[i], "%s/%s", base, names[i]);
+        ck_assert_int_eq(mkdir(d[i], 0700), 0);
+    }
     snprintf(p, sizeof p, "%s/gnuplot", d[0]);
-    ck_assert_int_eq(mkdir(p, 0755), 0);                  /* a folder called gnuplot */
+    ck_assert_int_eq(mkdir(p, 0755), 0); /* a folder called gnuplot */
     snprintf(p, sizeof p, "%s/gnuplot", d[1]);
-    spit(p, "#!/bin/sh\n", 0644);                          /* a file without x bits */
+    spit(p, "#!/bin/sh\n", 0644); /* a file without x bits */
     snprintf(path, sizeof path, "%s/missing:%s:%s", base, d[0], d[1]);
     setenv("PATH", path, 1);
     ck_assert_int_eq(gp_which(found, sizeof found), -1);
@@ -139,9 +144,11 @@ START_TEST(literal_text)
     fputc('|', f);
     gp_file(f, "/abs/x\"y");
     fputc('|', f);
-    gp_str(f, "\x01" "7");                 /* a digit after an octal escape stays a digit */
+    gp_str(f, "\x01"
+              "7"); /* a digit after an octal escape stays a digit */
     fclose(f);
-    ck_assert_str_eq(buf, "\"a'b\\\"c\\\\d\\`e\\nf\\rg\\th\\0033i\\0177j@k#l$m\xc3\xa9\"|\"./|cmd\"|\"/abs/x\\\"y\"|\"\\00017\"");
+    ck_assert_str_eq(
+        buf, "\"a'b\\\"c\\\\d\\`e\\nf\\rg\\th\\0033i\\0177j@k#l$m\xc3\xa9\"|\"./|cmd\"|\"/abs/x\\\"y\"|\"\\00017\"");
     free(buf);
 }
 END_TEST
@@ -152,12 +159,13 @@ START_TEST(fake_gnuplot_argv_and_png)
 {
     char rec[300], script[2048], png[1024], path[400], err[512] = "";
     snprintf(rec, sizeof rec, "%s/rec", base);
-    snprintf(script, sizeof script,
-             "printf '%%s\\n' \"$@\" >'%s.argv'; cat >'%s.stdin'; cp \"$2\" '%s.gp'; printf 'not really a PNG' >\"${2%%/plot.gp}/out.png\"",
-             rec, rec, rec);
+    snprintf(
+        script, sizeof script,
+        "printf '%%s\\n' \"$@\" >'%s.argv'; cat >'%s.stdin'; cp \"$2\" '%s.gp'; printf 'not really a PNG' >\"${2%%/plot.gp}/out.png\"",
+        rec, rec, rec);
     fake_gnuplot(script);
     snprintf(png, sizeof png, "%s/it's \"a\" b\\s @x.png", base);
-    snprintf(path, sizeof path, "%s/in.txt", base);       /* our stdin has text; gnuplot's must not */
+    snprintf(path, sizeof path, "%s/in.txt", base); /* our stdin has text; gnuplot's must not */
     spit(path, "the test's own stdin\n", 0600);
     ck_assert_ptr_nonnull(freopen(path, "r", stdin));
     int before = entries(tmpdir);
@@ -190,7 +198,8 @@ START_TEST(fake_gnuplot_argv_and_png)
     snprintf(want_gp, sizeof want_gp, "%s/out.png", dir);
     gp_file(qf, want_gp);
     fclose(qf);
-    snprintf(want_gp, sizeof want_gp, "set terminal pngcairo size 10,10\nset output %s\nplot x\nunset multiplot\nunset output\n", q);
+    snprintf(want_gp, sizeof want_gp,
+             "set terminal pngcairo size 10,10\nset output %s\nplot x\nunset multiplot\nunset output\n", q);
     ck_assert_str_eq(got, want_gp);
     free(q);
     free(got);
@@ -227,7 +236,7 @@ START_TEST(fake_gnuplot_fails)
     ck_assert_int_eq(gp_run(&j, png, err, sizeof err), -1);
     ck_assert_str_eq(err, "gnuplot was killed by signal 9: about to die");
 
-    fake_gnuplot("exit 0");                        /* success without a PNG */
+    fake_gnuplot("exit 0"); /* success without a PNG */
     ck_assert_int_eq(gp_open(&j, "pngcairo", err, sizeof err), 0);
     ck_assert_int_eq(gp_run(&j, png, err, sizeof err), -1);
     ck_assert_str_eq(err, "gnuplot exited 0 but drew no PNG");
@@ -265,11 +274,15 @@ START_TEST(errors_leave_nothing)
     ck_assert_int_eq(entries(tmpdir), before);
 
     ck_assert_int_eq(gp_open(&j, "pngcairo", err, sizeof err), 0);
-    for (int i = 0; i < 3; i++) { d = gp_data(&j, data, sizeof data, err, sizeof err); ck_assert_ptr_nonnull(d); fclose(d); }
+    for (int i = 0; i < 3; i++) {
+        d = gp_data(&j, data, sizeof data, err, sizeof err);
+        ck_assert_ptr_nonnull(d);
+        fclose(d);
+    }
     ck_assert_int_eq(entries(tmpdir), before + 1);
     ck_assert_int_eq(gp_discard(&j, err, sizeof err), 0);
     ck_assert_int_eq(entries(tmpdir), before);
-    ck_assert_int_eq(gp_discard(&j, err, sizeof err), 0);      /* twice is harmless */
+    ck_assert_int_eq(gp_discard(&j, err, sizeof err), 0); /* twice is harmless */
 
     char gone[1100];
     snprintf(gone, sizeof gone, "%s/missing", base);
@@ -292,16 +305,47 @@ START_TEST(string_round_trip)
     char bq[1200];
     snprintf(bq, sizeof bq, "`touch '%s'`", pwned);
     const char *strings[] = {
-        "plain", "'", "''", "'''a'", "a''''b", "\"", "\\", "a\\", "\\\\n", "\\\"", "\\U+263A",
-        bq, "@v", "@GPVAL_TERM", "# not a comment", "$data", "{1,2}", "tab\there", "line\nbreak", "cr\rhere",
-        "esc\x1b" "1", "del\x7f", "\x01" "7", "utf8 \xc3\xa9\xe2\x82\xac", "ends with a backslash \\",
-        "", "|pipe", "<in", "-", "+", "~home", "a;b", "x' . system('touch pwned') . '",
+        "plain",
+        "'",
+        "''",
+        "'''a'",
+        "a''''b",
+        "\"",
+        "\\",
+        "a\\",
+        "\\\\n",
+        "\\\"",
+        "\\U+263A",
+        bq,
+        "@v",
+        "@GPVAL_TERM",
+        "# not a comment",
+        "$data",
+        "{1,2}",
+        "tab\there",
+        "line\nbreak",
+        "cr\rhere",
+        "esc\x1b"
+        "1",
+        "del\x7f",
+        "\x01"
+        "7",
+        "utf8 \xc3\xa9\xe2\x82\xac",
+        "ends with a backslash \\",
+        "",
+        "|pipe",
+        "<in",
+        "-",
+        "+",
+        "~home",
+        "a;b",
+        "x' . system('touch pwned') . '",
     };
     size_t n = sizeof strings / sizeof *strings;
     int before = entries(tmpdir);
     gp_job j;
     ck_assert_int_eq(gp_open(&j, "pngcairo size 64,64", err, sizeof err), 0);
-    fputs("v = 'V'\nset print ", j.gp);      /* a macro @v would expand */
+    fputs("v = 'V'\nset print ", j.gp); /* a macro @v would expand */
     gp_file(j.gp, out);
     fputc('\n', j.gp);
     char *want = malloc(1 << 16);
@@ -321,9 +365,10 @@ START_TEST(string_round_trip)
     char *got = slurp(out, &len);
     ck_assert_msg(got != NULL, "gnuplot printed nothing to %s", out);
     ck_assert_int_eq(len, (long)w);
-    for (size_t i = 0, o = 0; i < n; i++) {                 /* the first string that differs, if any */
+    for (size_t i = 0, o = 0; i < n; i++) { /* the first string that differs, if any */
         size_t l = strlen(strings[i]) + 1;
-        ck_assert_msg(!memcmp(got + o, want + o, l), "string %zu (%s) came back as %.*s", i, strings[i], (int)l, got + o);
+        ck_assert_msg(!memcmp(got + o, want + o, l), "string %zu (%s) came back as %.*s", i, strings[i], (int)l,
+                      got + o);
         o += l;
     }
     ck_assert_int_eq(access(pwned, F_OK), -1);
@@ -390,7 +435,7 @@ START_TEST(png_at_odd_path)
     fputc('\n', j.gp);
     ck_assert_msg(gp_run(&j, png, err, sizeof err) == 0, "gp_run: %s", err);
     ck_assert_msg(is_png(png), "no PNG at %s", png);
-    ck_assert_int_eq(entries(base), files + 1);              /* that one file, nowhere else */
+    ck_assert_int_eq(entries(base), files + 1); /* that one file, nowhere else */
     ck_assert_int_eq(entries(tmpdir), before);
 
     ck_assert_int_eq(unlink(png), 0);

@@ -65,16 +65,24 @@ static void set_init(int i, const char *act, int depth, double vmed, int n, long
     an_init *g = &init[i];
     memset(g, 0, sizeof *g);
     snprintf(g->activation, sizeof g->activation, "%s", act);
-    g->depth = depth; g->budget = 3000; g->grid = 128;
+    g->depth = depth;
+    g->budget = 3000;
+    g->grid = 128;
     g->width = depth == 1 ? 750 : depth == 4 ? 30 : depth == 8 ? 20 : 13;
-    g->params = 3000; g->activations = (long)depth * g->width;
+    g->params = 3000;
+    g->activations = (long)depth * g->width;
     g->activation_ratio = (double)g->activations / (double)g->params;
-    g->n = n; g->v = vbuf[i];
+    g->n = n;
+    g->v = vbuf[i];
     for (int k = 0; k < n; k++) vbuf[i][k] = vmed * (0.5 + 0.25 * k);
-    g->v_median = vmed; g->v_q25 = vmed * 0.6; g->v_q75 = vmed * 1.7;
+    g->v_median = vmed;
+    g->v_q25 = vmed * 0.6;
+    g->v_q75 = vmed * 1.7;
     g->rho_median = 0.9 / depth;
     g->collapsed = collapsed;
-    g->c2c = (double)collapsed / n; g->c2c_lo = g->c2c * 0.5; g->c2c_hi = g->c2c * 0.5 + 0.5;
+    g->c2c = (double)collapsed / n;
+    g->c2c_lo = g->c2c * 0.5;
+    g->c2c_hi = g->c2c * 0.5 + 0.5;
     g->dead_last = 0.01 * depth;
 }
 
@@ -85,26 +93,42 @@ static void set_trained(int i, const char *act, int depth, const an_init *g, dou
     snprintf(t->task_label, sizeof t->task_label, "checkerboard:8");
     t->measure = AN_ACCURACY;
     snprintf(t->activation, sizeof t->activation, "%s", act);
-    t->depth = depth; t->width = g ? g->width : 10; t->budget = 3000; t->params = 2990;
+    t->depth = depth;
+    t->width = g ? g->width : 10;
+    t->budget = 3000;
+    t->params = 2990;
     t->activation_ratio = g ? g->activation_ratio : 0.1;
     t->n = 8;
-    t->tr_mean = acc; t->tr_lo = acc - 0.03; t->tr_hi = acc + 0.02; t->r2_mean = NAN;
-    t->success = acc > 0.75 ? 0.875 : 0.125; t->success_lo = t->success - 0.2; t->success_hi = t->success + 0.1;
+    t->tr_mean = acc;
+    t->tr_lo = acc - 0.03;
+    t->tr_hi = acc + 0.02;
+    t->r2_mean = NAN;
+    t->success = acc > 0.75 ? 0.875 : 0.125;
+    t->success_lo = t->success - 0.2;
+    t->success_hi = t->success + 0.1;
     t->diverged_rate = depth > 8 ? 0.125 : 0.0;
     t->init = g;
     t->n_layers = depth + 1;
-    t->grad_mean = grad[i]; t->dead_mean = dead[i];
-    for (int l = 0; l <= depth; l++) { grad[i][l] = pow(0.7, l) * 1e-1; dead[i][l] = strcmp(act, "relu") ? 0.0 : 0.03 * l; }
+    t->grad_mean = grad[i];
+    t->dead_mean = dead[i];
+    for (int l = 0; l <= depth; l++) {
+        grad[i][l] = pow(0.7, l) * 1e-1;
+        dead[i][l] = strcmp(act, "relu") ? 0.0 : 0.03 * l;
+    }
 }
 
-static void set_claim(int i, const char *c, const char *slice, double v, double lo, double hi, an_verdict vd, const char *detail)
+static void set_claim(int i, const char *c, const char *slice, double v, double lo, double hi, an_verdict vd,
+                      const char *detail)
 {
     an_claim *k = &claims[i];
     memset(k, 0, sizeof *k);
     snprintf(k->claim, sizeof k->claim, "%s", c);
     snprintf(k->slice, sizeof k->slice, "%s", slice);
     snprintf(k->statistic, sizeof k->statistic, "Spearman rho of median V3 with depth");
-    k->value = v; k->lo = lo; k->hi = hi; k->verdict = vd;
+    k->value = v;
+    k->lo = lo;
+    k->hi = hi;
+    k->verdict = vd;
     snprintf(k->detail, sizeof k->detail, "%s", detail);
 }
 
@@ -113,8 +137,13 @@ static void set_predict(int i, const char *score, const char *slice, int n, doub
     an_predict *p = &predict[i];
     snprintf(p->score, sizeof p->score, "%s", score);
     snprintf(p->slice, sizeof p->slice, "%s", slice);
-    p->n = n; p->spearman = sp; p->sp_lo = sp - 0.2; p->sp_hi = sp + 0.1;
-    p->kendall = kd; p->kd_lo = kd - 0.25; p->kd_hi = kd + 0.1;
+    p->n = n;
+    p->spearman = sp;
+    p->sp_lo = sp - 0.2;
+    p->sp_hi = sp + 0.1;
+    p->kendall = kd;
+    p->kd_lo = kd - 0.25;
+    p->kd_hi = kd + 0.1;
 }
 
 static void set_regret(int i, const char *score, int sign, double r, double r3)
@@ -123,11 +152,19 @@ static void set_regret(int i, const char *score, int sign, double r, double r3)
     memset(g, 0, sizeof *g);
     snprintf(g->score, sizeof g->score, "%s", score);
     snprintf(g->task_label, sizeof g->task_label, "checkerboard:8");
-    g->measure = AN_ACCURACY; g->sign = sign; g->n = 4; g->n_task = 4; g->best = 0.89;
+    g->measure = AN_ACCURACY;
+    g->sign = sign;
+    g->n = 4;
+    g->n_task = 4;
+    g->best = 0.89;
     g->pick_mean = 0.89 - r;
     snprintf(g->pick, sizeof g->pick, "abs, depth 4, width 30");
-    g->regret = r; g->lo = r > 0 ? r - 0.01 : 0; g->hi = r + 0.02;
-    g->regret3 = r3; g->lo3 = 0; g->hi3 = r3 + 0.01;
+    g->regret = r;
+    g->lo = r > 0 ? r - 0.01 : 0;
+    g->hi = r + 0.02;
+    g->regret3 = r3;
+    g->lo3 = 0;
+    g->hi3 = r3 + 0.01;
 }
 
 static analysis build(int with_training)
@@ -138,14 +175,17 @@ static analysis build(int with_training)
     set_init(3, "abs", 1, 2.1e-3, 8, 0);
     set_init(4, "abs", 4, 9.3e-3, 8, 0);
     set_init(5, "abs", 16, 6.5e-3, 8, 1);
-    set_init(6, "abs", 8, 0.0, 1, 1);         /* one collapsed draw: V3 = 0 */
-    init[6].v_q25 = NAN; init[6].v_q75 = NAN; init[6].rho_median = NAN;
+    set_init(6, "abs", 8, 0.0, 1, 1); /* one collapsed draw: V3 = 0 */
+    init[6].v_q25 = NAN;
+    init[6].v_q75 = NAN;
+    init[6].rho_median = NAN;
     set_trained(0, "relu", 1, &init[0], 0.80);
     set_trained(1, "relu", 4, &init[1], 0.87);
     set_trained(2, "relu", 16, &init[2], 0.61);
     set_trained(3, "abs", 4, &init[4], 0.89);
-    set_trained(4, "abs", 16, NULL, NAN);     /* no at-init aggregate, accuracy NaN */
-    trained[4].tr_lo = NAN; trained[4].tr_hi = NAN;
+    set_trained(4, "abs", 16, NULL, NAN); /* no at-init aggregate, accuracy NaN */
+    trained[4].tr_lo = NAN;
+    trained[4].tr_hi = NAN;
     set_claim(0, "C1", "relu, budget 3000", 0.71, 0.52, 0.88, AN_HOLDS, "rises to depth 4 then falls");
     set_claim(1, "C2", "relu, budget 3000", -0.4, -0.7, -0.1, AN_FAILS, "C2C \"falls\" with depth, 0/8 at depth 16");
     set_claim(2, "C4", "budget 3000", 0.1, -0.2, 0.3, AN_INCONCLUSIVE, "interval straddles 0 | pipes");
@@ -162,7 +202,10 @@ static analysis build(int with_training)
         memset(&rec[i], 0, sizeof rec[i]);
         rec[i].activation = i < 2 ? "relu" : "abs";
         rec[i].status = "ok";
-        rec[i].part = i % 2; rec[i].order = 3; rec[i].grid = 128; rec[i].depth = 4;
+        rec[i].part = i % 2;
+        rec[i].order = 3;
+        rec[i].grid = 128;
+        rec[i].depth = 4;
         rec[i].variability = 1e-3 * (i + 1);
         rec[i].trained = with_training && i == 0;
         rec[i].test_accuracy = rec[i].trained ? 0.8 : NAN;
@@ -170,13 +213,21 @@ static analysis build(int with_training)
     analysis a;
     memset(&a, 0, sizeof a);
     a.dir = "/data/sweep \"x\" & <y>";
-    a.rec = rec; a.n_rec = 4;
-    a.init = init; a.n_init = NI;
-    a.trained = trained; a.n_trained = with_training ? NT : 0;
-    a.claims = claims; a.n_claims = 5;
-    a.predict = predict; a.n_predict = with_training ? 4 : 0;
-    a.regret = regret; a.n_regret = with_training ? 3 : 0;
-    a.success_threshold = 0.75; a.bootstrap = 200; a.seed = 7;
+    a.rec = rec;
+    a.n_rec = 4;
+    a.init = init;
+    a.n_init = NI;
+    a.trained = trained;
+    a.n_trained = with_training ? NT : 0;
+    a.claims = claims;
+    a.n_claims = 5;
+    a.predict = predict;
+    a.n_predict = with_training ? 4 : 0;
+    a.regret = regret;
+    a.n_regret = with_training ? 3 : 0;
+    a.success_threshold = 0.75;
+    a.bootstrap = 200;
+    a.seed = 7;
     return a;
 }
 
@@ -191,9 +242,13 @@ static int csv_cells(const char *line, char cells[][512], int max)
         size_t o = 0;
         if (*p == '"') {
             for (p++; *p; p++) {
-                if (*p == '"' && p[1] == '"') { cells[n][o++] = '"'; p++; }
-                else if (*p == '"') { p++; break; }
-                else cells[n][o++] = *p;
+                if (*p == '"' && p[1] == '"') {
+                    cells[n][o++] = '"';
+                    p++;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else cells[n][o++] = *p;
             }
         } else {
             while (*p && *p != ',' && *p != '\n') cells[n][o++] = *p++;
@@ -277,36 +332,39 @@ static void write_report(const analysis *a, const char *tmp, char *out, size_t l
     char err[512] = "";
     snprintf(out, len, "%s/report", tmp);
     ck_assert_msg(report_write(a, out, err, sizeof err) == 0, "report_write: %s", err);
-    static const char *const files[] = { "report.md", "report.html", "init_configs.csv", "trained_configs.csv",
-                                         "claims.csv", "predictive.csv", "regret.csv", "summary.json" };
+    static const char *const files[] = { "report.md",  "report.html",    "init_configs.csv", "trained_configs.csv",
+                                         "claims.csv", "predictive.csv", "regret.csv",       "summary.json" };
     for (int i = 0; i < 8; i++) check_nonempty(out, files[i]);
 }
 
-static const char *const PNGS[RP_COUNT] = { "gallery.png", "v3_depth.png", "c2c_depth.png",
-                                    "accuracy_depth.png", "v3_accuracy.png", "layers.png", "regret.png" };
+static const char *const PNGS[RP_COUNT] = { "gallery.png",     "v3_depth.png", "c2c_depth.png", "accuracy_depth.png",
+                                            "v3_accuracy.png", "layers.png",   "regret.png" };
 
 START_TEST(full_report)
 {
     analysis a = build(1);
-    setenv("PATH", "/nonexistent", 1);          /* the figures are checked by `test_report figures` */
+    setenv("PATH", "/nonexistent", 1); /* the figures are checked by `test_report figures` */
     char *tmp = make_tmp(), out[256];
     write_report(&a, tmp, out, sizeof out);
 
     char *md = slurp(out, "report.md", NULL);
-    ck_assert_ptr_nonnull(strstr(md, "| C1 | relu, budget 3000 | Spearman rho of median V3 with depth | 0.71 [0.52, 0.88] | holds |"));
+    ck_assert_ptr_nonnull(
+        strstr(md, "| C1 | relu, budget 3000 | Spearman rho of median V3 with depth | 0.71 [0.52, 0.88] | holds |"));
     ck_assert_ptr_nonnull(strstr(md, "| C2 | relu, budget 3000 |"));
     ck_assert_ptr_nonnull(strstr(md, "**does not hold**"));
     ck_assert_ptr_nonnull(strstr(md, "| C4 | budget 3000 |"));
-    ck_assert_ptr_nonnull(strstr(md, "interval straddles 0 \\| pipes"));   /* a pipe in a cell is escaped */
-    ck_assert_ptr_nonnull(strstr(md, "| C3 | abs, budget 3000 | Spearman rho of median V3 with depth | n/a | **no data** |"));
+    ck_assert_ptr_nonnull(strstr(md, "interval straddles 0 \\| pipes")); /* a pipe in a cell is escaped */
+    ck_assert_ptr_nonnull(
+        strstr(md, "| C3 | abs, budget 3000 | Spearman rho of median V3 with depth | n/a | **no data** |"));
     ck_assert_ptr_nonnull(strstr(md, "Claims that do not hold or are inconclusive"));
     ck_assert_ptr_nonnull(strstr(md, "| V3 | all | accuracy | 4 | 0.4 [0.2, 0.5] |"));
     ck_assert_ptr_nonnull(strstr(md, "| relu | 3000 | 16 | 13 |"));
     ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | abs | 3000 | 16 |"));
     /* the regret table: the least regret of the task in bold, the others not */
     ck_assert_ptr_nonnull(strstr(md, "## Regret of advice"));
-    ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | V3 | highest first | 4 of 4 | abs, depth 4, width 30 "
-                                     "| 0.89 | **0 [0, 0.02]** | 0 [0, 0.01] |"));
+    ck_assert_ptr_nonnull(strstr(md,
+                                 "| checkerboard:8 | accuracy | V3 | highest first | 4 of 4 | abs, depth 4, width 30 "
+                                 "| 0.89 | **0 [0, 0.02]** | 0 [0, 0.01] |"));
     ck_assert_ptr_nonnull(strstr(md, "| checkerboard:8 | accuracy | depth | lowest first | 4 of 4 |"));
     ck_assert_ptr_nonnull(strstr(md, "| 0.09 [0.08, 0.11] | 0.02 [0, 0.03] |"));
     ck_assert_ptr_nonnull(strstr(md, "| random | random pick |"));
@@ -322,13 +380,13 @@ START_TEST(full_report)
     ck_assert_ptr_nonnull(strstr(js, "\"records\": 4"));
     ck_assert_ptr_nonnull(strstr(js, "\"init_configs\": 7"));
     ck_assert_ptr_nonnull(strstr(js, "\"does not hold\": 1"));
-    ck_assert_ptr_nonnull(strstr(js, "\"kendall\": 0.33333333333333331"));   /* %.17g of 1/3 */
+    ck_assert_ptr_nonnull(strstr(js, "\"kendall\": 0.33333333333333331")); /* %.17g of 1/3 */
     ck_assert_ptr_nonnull(strstr(js, "\"spearman\": null"));
 
     char *csv = slurp(out, "claims.csv", NULL);
     ck_assert_ptr_nonnull(strstr(csv, "C2,\"relu, budget 3000\","));
     ck_assert_ptr_nonnull(strstr(csv, "\"C2C \"\"falls\"\" with depth, 0/8 at depth 16\""));
-    ck_assert_ptr_nonnull(strstr(csv, ",,,no data,"));                   /* NaN value, lo, hi */
+    ck_assert_ptr_nonnull(strstr(csv, ",,,no data,")); /* NaN value, lo, hi */
 
     char *html = slurp(out, "report.html", NULL);
     ck_assert_ptr_nonnull(strstr(html, "<!DOCTYPE html>"));
@@ -341,7 +399,10 @@ START_TEST(full_report)
 
     ck_assert_ptr_nonnull(strstr(md, "gnuplot was not found"));
     ck_assert_ptr_null(strstr(html, "<img"));
-    free(md); free(js); free(csv); free(html);
+    free(md);
+    free(js);
+    free(csv);
+    free(html);
     rm_tree(tmp);
 }
 END_TEST
@@ -376,7 +437,8 @@ START_TEST(failing_gnuplot_notes)
     ck_assert_ptr_null(strstr(md, ".png)"));
     ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": true"));
     ck_assert_ptr_nonnull(strstr(js, "\"figures\": []"));
-    free(md); free(js);
+    free(md);
+    free(js);
     rm_tree(tmp);
 }
 END_TEST
@@ -388,7 +450,8 @@ START_TEST(figures)
     analysis a = build(1);
     char *tmp = make_tmp(), out[256];
     write_report(&a, tmp, out, sizeof out);
-    char *md = slurp(out, "report.md", NULL), *html = slurp(out, "report.html", NULL), *js = slurp(out, "summary.json", NULL);
+    char *md = slurp(out, "report.md", NULL), *html = slurp(out, "report.html", NULL),
+         *js = slurp(out, "summary.json", NULL);
     for (int i = 0; i < RP_COUNT; i++) {
         long n = 0;
         char *png = slurp(out, PNGS[i], &n);
@@ -405,7 +468,9 @@ START_TEST(figures)
     }
     ck_assert_ptr_null(strstr(md, "not drawn"));
     ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": true"));
-    free(md); free(html); free(js);
+    free(md);
+    free(html);
+    free(js);
     rm_tree(tmp);
 }
 END_TEST
@@ -437,7 +502,9 @@ START_TEST(no_training_no_gnuplot)
     ck_assert_ptr_nonnull(strstr(js, "\"gnuplot\": false"));
     ck_assert_ptr_nonnull(strstr(js, "\"figures\": []"));
     ck_assert_ptr_nonnull(strstr(js, "\"trained\": []"));
-    free(md); free(csv); free(js);
+    free(md);
+    free(csv);
+    free(js);
     rm_tree(tmp);
 }
 END_TEST

@@ -102,7 +102,10 @@ static void jacobi_eig(const double *A, int n, double *w)
     for (int sweep = 0; sweep < 100; sweep++) {
         double off = 0, tot = 0;
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) { tot += a[i * n + j] * a[i * n + j]; if (i != j) off += a[i * n + j] * a[i * n + j]; }
+            for (int j = 0; j < n; j++) {
+                tot += a[i * n + j] * a[i * n + j];
+                if (i != j) off += a[i * n + j] * a[i * n + j];
+            }
         if (off <= 1e-32 * tot) break;
         for (int p = 0; p < n; p++)
             for (int q = p + 1; q < n; q++) {
@@ -124,8 +127,12 @@ static void jacobi_eig(const double *A, int n, double *w)
             }
     }
     for (int i = 0; i < n; i++) w[i] = a[i * n + i];
-    for (int i = 1; i < n; i++)            /* insertion sort */
-        for (int j = i; j > 0 && w[j - 1] > w[j]; j--) { double t = w[j]; w[j] = w[j - 1]; w[j - 1] = t; }
+    for (int i = 1; i < n; i++) /* insertion sort */
+        for (int j = i; j > 0 && w[j - 1] > w[j]; j--) {
+            double t = w[j];
+            w[j] = w[j - 1];
+            w[j - 1] = t;
+        }
     free(a);
 }
 
@@ -136,9 +143,17 @@ static double gauss_logdet(const double *A, int n)
     memcpy(a, A, sizeof(double) * n * n);
     for (int c = 0; c < n; c++) {
         int p = c;
-        for (int r = c + 1; r < n; r++) if (fabs(a[r * n + c]) > fabs(a[p * n + c])) p = r;
-        if (a[p * n + c] == 0) { free(a); return -INFINITY; }
-        for (int k = 0; k < n; k++) { double t = a[c * n + k]; a[c * n + k] = a[p * n + k]; a[p * n + k] = t; }
+        for (int r = c + 1; r < n; r++)
+            if (fabs(a[r * n + c]) > fabs(a[p * n + c])) p = r;
+        if (a[p * n + c] == 0) {
+            free(a);
+            return -INFINITY;
+        }
+        for (int k = 0; k < n; k++) {
+            double t = a[c * n + k];
+            a[c * n + k] = a[p * n + k];
+            a[p * n + k] = t;
+        }
         ld += log(fabs(a[c * n + c]));
         for (int r = c + 1; r < n; r++) {
             double f = a[r * n + c] / a[c * n + c];
@@ -156,8 +171,9 @@ static double score(mlpv_rival r, const mlpv_net *net, const mlpv_dataset *b, co
     return v;
 }
 
-#define ASSERT_REL(a, b, tol) \
-    ck_assert_msg(fabs((a) - (b)) <= (tol) * fmax(1.0, fabs(b)), "%s = %.15g vs %s = %.15g", #a, (double)(a), #b, (double)(b))
+#define ASSERT_REL(a, b, tol)                                                                                          \
+    ck_assert_msg(fabs((a) - (b)) <= (tol)*fmax(1.0, fabs(b)), "%s = %.15g vs %s = %.15g", #a, (double)(a), #b,        \
+                  (double)(b))
 
 /* ---- names and bad input --------------------------------------------------- */
 
@@ -199,22 +215,30 @@ START_TEST(test_bad_input)
     mlpv_rival_opts o = mlpv_rival_defaults();
     o.grid = 1;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_LINEAR_REGIONS, net, &d, &o, &v), -1);
-    o = mlpv_rival_defaults(); o.samples = 2;
+    o = mlpv_rival_defaults();
+    o.samples = 2;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_TRAJECTORY, net, &d, &o, &v), -1);
-    o = mlpv_rival_defaults(); o.radius = 0;
+    o = mlpv_rival_defaults();
+    o.radius = 0;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_TRAJECTORY, net, &d, &o, &v), -1);
-    o = mlpv_rival_defaults(); o.jacob_k = -1;
+    o = mlpv_rival_defaults();
+    o.jacob_k = -1;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_JACOB_COV, net, &d, &o, &v), -1);
-    o = mlpv_rival_defaults(); o.naswot_ridge = -1;
+    o = mlpv_rival_defaults();
+    o.naswot_ridge = -1;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_NASWOT, net, &d, &o, &v), -1);
-    o = mlpv_rival_defaults(); o.batch = -1;
+    o = mlpv_rival_defaults();
+    o.batch = -1;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_NTK_COND, net, &d, &o, &v), -1);
-    mlpv_dataset empty = d; empty.n = 0;
+    mlpv_dataset empty = d;
+    empty.n = 0;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_NASWOT, net, &empty, NULL, &v), -1);
-    mlpv_dataset noy = d; noy.y = NULL;
+    mlpv_dataset noy = d;
+    noy.y = NULL;
     ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_GRAD_NORM, net, &noy, NULL, &v), -1);
-    ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_NASWOT, net, &noy, NULL, &v), 0);  /* inputs only */
-    mlpv_dataset_free(&d); mlpv_dataset_free(&d3);
+    ck_assert_int_eq(mlpv_rival_score(MLPV_RIVAL_NASWOT, net, &noy, NULL, &v), 0); /* inputs only */
+    mlpv_dataset_free(&d);
+    mlpv_dataset_free(&d3);
     mlpv_net_free(net);
 }
 END_TEST
@@ -229,7 +253,7 @@ START_TEST(test_grad_norm_snip_fd)
         mlpv_net *net = small_net(acts[c % 3], depth, width, 2, out, 10 + c);
         mlpv_dataset d = points(20, 2, out, 3 + c);
         mlpv_rival_opts o = mlpv_rival_defaults();
-        o.grad_batch = c % 2 ? 13 : 0;          /* the first 13 rows, or all */
+        o.grad_batch = c % 2 ? 13 : 0; /* the first 13 rows, or all */
         mlpv_dataset view = d;
         if (o.grad_batch) view.n = o.grad_batch;
         long np = mlpv_net_param_count(net);
@@ -239,8 +263,10 @@ START_TEST(test_grad_norm_snip_fd)
             long nw = (long)fan_in(net, l) * fan_out(net, l), nb = fan_out(net, l);
             for (long i = off; i < off + nw + nb; i++) {
                 double p0 = net->store[i];
-                net->store[i] = p0 + h; double lp = nv_loss(net, &view);
-                net->store[i] = p0 - h; double lm = nv_loss(net, &view);
+                net->store[i] = p0 + h;
+                double lp = nv_loss(net, &view);
+                net->store[i] = p0 - h;
+                double lm = nv_loss(net, &view);
                 net->store[i] = p0;
                 double g = (lp - lm) / (2 * h);
                 gn += g * g;
@@ -290,14 +316,16 @@ START_TEST(test_synflow_direct)
         for (int l = 0; l <= depth; l++)
             for (long i = 0; i < (long)fan_in(net, l) * fan_out(net, l); i++) {
                 double w = net->W[l][i], aw = fabs(w), sg = w < 0 ? -1 : 1;
-                net->W[l][i] = sg * (aw + h); double rp = nv_synflow_R(net);
-                net->W[l][i] = sg * (aw - h); double rm = nv_synflow_R(net);
+                net->W[l][i] = sg * (aw + h);
+                double rp = nv_synflow_R(net);
+                net->W[l][i] = sg * (aw - h);
+                double rm = nv_synflow_R(net);
                 net->W[l][i] = w;
                 sf += aw * (rp - rm) / (2 * h);
             }
         double got = score(MLPV_RIVAL_SYNFLOW, net, NULL, NULL);
         ASSERT_REL(got, log(sf), 1e-9);
-        ASSERT_REL(got, log(depth + 1.0) + log(nv_synflow_R(net)), 1e-12);   /* Euler, per layer */
+        ASSERT_REL(got, log(depth + 1.0) + log(nv_synflow_R(net)), 1e-12); /* Euler, per layer */
         /* biases and the activation play no part */
         net->b[0][0] += 5;
         ASSERT_REL(score(MLPV_RIVAL_SYNFLOW, net, NULL, NULL), got, 1e-15);
@@ -314,11 +342,11 @@ END_TEST
 START_TEST(test_synflow_deep_no_overflow)
 {
     mlpv_net *net = small_net(MLPV_RELU, 200, 16, 2, 1, 99);
-    for (int l = 0; l <= 200; l++)      /* x10: the plain product is near 1e330, past DBL_MAX */
+    for (int l = 0; l <= 200; l++) /* x10: the plain product is near 1e330, past DBL_MAX */
         for (long i = 0; i < (long)fan_in(net, l) * fan_out(net, l); i++) net->W[l][i] *= 10;
     double got = score(MLPV_RIVAL_SYNFLOW, net, NULL, NULL);
     ck_assert(isfinite(got));
-    ck_assert(isinf(nv_synflow_R(net)));   /* the double product does overflow */
+    ck_assert(isinf(nv_synflow_R(net))); /* the double product does overflow */
     /* long double (exponent to 16383) holds it */
     long double cur[16], nxt[16];
     for (int j = 0; j < 2; j++) cur[j] = 1;
@@ -344,8 +372,14 @@ static double nv_jacob_cov(const double *J, int N, int d, double k, int center)
     double *R = malloc(sizeof(double) * N * d), *C = malloc(sizeof(double) * N * N), *w = malloc(sizeof(double) * N);
     for (int i = 0; i < N; i++) {
         double mean = 0, sq = 0;
-        if (center) { for (int t = 0; t < d; t++) mean += J[i * d + t]; mean /= d; }
-        for (int t = 0; t < d; t++) { R[i * d + t] = J[i * d + t] - mean; sq += R[i * d + t] * R[i * d + t]; }
+        if (center) {
+            for (int t = 0; t < d; t++) mean += J[i * d + t];
+            mean /= d;
+        }
+        for (int t = 0; t < d; t++) {
+            R[i * d + t] = J[i * d + t] - mean;
+            sq += R[i * d + t] * R[i * d + t];
+        }
         for (int t = 0; t < d; t++) R[i * d + t] = sq > 0 ? R[i * d + t] / sqrt(sq) : 0;
     }
     for (int i = 0; i < N; i++)
@@ -356,8 +390,13 @@ static double nv_jacob_cov(const double *J, int N, int d, double k, int center)
         }
     jacobi_eig(C, N, w);
     double sc = 0;
-    for (int i = 0; i < N; i++) { double l = fmax(w[i], 0) + k; sc -= log(l) + 1 / l; }
-    free(R); free(C); free(w);
+    for (int i = 0; i < N; i++) {
+        double l = fmax(w[i], 0) + k;
+        sc -= log(l) + 1 / l;
+    }
+    free(R);
+    free(C);
+    free(w);
     return sc;
 }
 
@@ -372,11 +411,13 @@ START_TEST(test_jacob_cov)
         for (int i = 0; i < N; i++)
             for (int t = 0; t < in; t++) {
                 double *x = d.x + i * in, x0 = x[t];
-                x[t] = x0 + h; double fp = nv_sum_out(net, x);
-                x[t] = x0 - h; double fm = nv_sum_out(net, x);
+                x[t] = x0 + h;
+                double fp = nv_sum_out(net, x);
+                x[t] = x0 - h;
+                double fm = nv_sum_out(net, x);
                 x[t] = x0;
-                ck_assert_msg(fabs(J[i * in + t] - (fp - fm) / (2 * h)) < 1e-8, "J %g vs fd %g",
-                              J[i * in + t], (fp - fm) / (2 * h));
+                ck_assert_msg(fabs(J[i * in + t] - (fp - fm) / (2 * h)) < 1e-8, "J %g vs fd %g", J[i * in + t],
+                              (fp - fm) / (2 * h));
             }
         mlpv_rival_opts o = mlpv_rival_defaults();
         for (int center = 0; center <= 1; center++) {
@@ -428,7 +469,7 @@ START_TEST(test_naswot)
         double got = score(MLPV_RIVAL_NASWOT, net, &d, NULL);
         if (isfinite(ld) && ld > -20) {
             ASSERT_REL(got, ld, 1e-9);
-            ck_assert(got <= 1e-12);       /* Hadamard: unit diagonal */
+            ck_assert(got <= 1e-12); /* Hadamard: unit diagonal */
             tested++;
         }
         /* the ridge option: log det(K/A + ridge I) */
@@ -470,8 +511,10 @@ START_TEST(test_ntk)
         for (long p = 0; p < np; p++) {
             double p0 = net->store[p];
             for (int i = 0; i < N; i++) {
-                net->store[p] = p0 + h; double fp = nv_sum_out(net, d.x + i * in);
-                net->store[p] = p0 - h; double fm = nv_sum_out(net, d.x + i * in);
+                net->store[p] = p0 + h;
+                double fp = nv_sum_out(net, d.x + i * in);
+                net->store[p] = p0 - h;
+                double fm = nv_sum_out(net, d.x + i * in);
                 Jp[i * np + p] = (fp - fm) / (2 * h);
             }
             net->store[p] = p0;
@@ -536,13 +579,14 @@ START_TEST(test_linear_regions)
         ck_assert(r2 >= 1 && r2 <= 4);
         ck_assert_double_eq(r1, brute_regions(n1, o.grid));
         ck_assert_double_eq(r2, brute_regions(n2, o.grid));
-        mlpv_net_free(n1); mlpv_net_free(n2);
+        mlpv_net_free(n1);
+        mlpv_net_free(n2);
     }
     /* several depths, widths, activations; and codes longer than one word */
     const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH, MLPV_LEAKY_RELU };
     o.grid = 24;
     for (int c = 0; c < 8; c++) {
-        int depth = c < 6 ? 1 + c % 3 : 7, width = c < 6 ? 3 + c % 4 : 20;   /* A = 140: 3 words */
+        int depth = c < 6 ? 1 + c % 3 : 7, width = c < 6 ? 3 + c % 4 : 20; /* A = 140: 3 words */
         mlpv_net *net = small_net(acts[c % 4], depth, width, 2, 1, 100 + c);
         double got = score(MLPV_RIVAL_LINEAR_REGIONS, net, NULL, &o);
         ck_assert_double_eq(got, brute_regions(net, o.grid));
@@ -568,7 +612,7 @@ START_TEST(test_trajectory_linear)
     for (int c = 0; c < 6; c++) {
         int depth = 1 + c % 3, width = 3 + c % 4, out = 1 + c / 3;
         mlpv_net *net = small_net(MLPV_IDENTITY, depth, width, 2, out, 110 + c);
-        double A[2 * 64], T[2 * 64];   /* A [fo x 2], built layer by layer */
+        double A[2 * 64], T[2 * 64]; /* A [fo x 2], built layer by layer */
         for (int i = 0; i < width; i++)
             for (int t = 0; t < 2; t++) A[i * 2 + t] = net->W[0][i * 2 + t];
         for (int l = 1; l <= depth; l++) {
@@ -590,7 +634,10 @@ START_TEST(test_trajectory_linear)
             double sum = 0;
             for (int k = 0; k < M; k++) {
                 double p = 2 * M_PI * k / M + M_PI / M, u0 = -sin(p), u1 = cos(p), sq = 0;
-                for (int i = 0; i < out; i++) { double v = A[i * 2] * u0 + A[i * 2 + 1] * u1; sq += v * v; }
+                for (int i = 0; i < out; i++) {
+                    double v = A[i * 2] * u0 + A[i * 2 + 1] * u1;
+                    sq += v * v;
+                }
                 sum += sqrt(sq);
             }
             ASSERT_REL(score(MLPV_RIVAL_TRAJECTORY, net, NULL, &o), log(sum / M), 1e-9);
@@ -629,20 +676,23 @@ START_TEST(test_all_scores_run)
     mlpv_net *n3 = small_net(MLPV_RELU, 2, 4, 3, 1, 4);
     double u[3] = { 1, 0, 0 }, v[3] = { 0, 1, 0 };
     mlpv_rival_opts o = mlpv_rival_defaults();
-    o.grid = 16; o.u = u; o.v = v;
-    mlpv_spec s2 = n3->spec; s2.in_dim = 2;
+    o.grid = 16;
+    o.u = u;
+    o.v = v;
+    mlpv_spec s2 = n3->spec;
+    s2.in_dim = 2;
     mlpv_net *n2 = mlpv_net_alloc(&s2);
     for (int l = 0; l <= 2; l++) {
         memcpy(n2->b[l], n3->b[l], sizeof(double) * fan_out(n3, l));
         for (int i = 0; i < fan_out(n3, l); i++)
-            for (int k = 0; k < fan_in(n2, l); k++)
-                n2->W[l][i * fan_in(n2, l) + k] = n3->W[l][i * fan_in(n3, l) + k];
+            for (int k = 0; k < fan_in(n2, l); k++) n2->W[l][i * fan_in(n2, l) + k] = n3->W[l][i * fan_in(n3, l) + k];
     }
     ck_assert_double_eq(score(MLPV_RIVAL_LINEAR_REGIONS, n3, NULL, &o), brute_regions(n2, 16));
     ASSERT_REL(score(MLPV_RIVAL_TRAJECTORY, n3, NULL, &o), score(MLPV_RIVAL_TRAJECTORY, n2, NULL, &o), 1e-12);
-    o.u = o.v = NULL;           /* random slice: runs */
+    o.u = o.v = NULL; /* random slice: runs */
     ck_assert(score(MLPV_RIVAL_LINEAR_REGIONS, n3, NULL, &o) >= 1);
-    mlpv_net_free(n2); mlpv_net_free(n3);
+    mlpv_net_free(n2);
+    mlpv_net_free(n3);
 }
 END_TEST
 

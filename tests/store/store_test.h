@@ -24,19 +24,21 @@ static char scratch_root[128] __attribute__((unused));
 static inline void scratch_setup(void)
 {
     snprintf(scratch_root, sizeof scratch_root, "/tmp/mlpvar-storetest-XXXXXX");
-    if (!mkdtemp(scratch_root)) { perror("mkdtemp"); abort(); }
+    if (!mkdtemp(scratch_root)) {
+        perror("mkdtemp");
+        abort();
+    }
 }
 
 static inline int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-    (void)sb; (void)flag; (void)ftw;
+    (void)sb;
+    (void)flag;
+    (void)ftw;
     return remove(path);
 }
 
-static inline void scratch_teardown(void)
-{
-    nftw(scratch_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+static inline void scratch_teardown(void) { nftw(scratch_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* A new empty folder under the scratch root, into out[256]. */
 static inline void scratch_dir(char *out)
@@ -77,7 +79,11 @@ static inline char *get_file(const char *path, size_t *len)
     size_t got;
     while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) { cap *= 2; buf = realloc(buf, cap + 1); ck_assert_ptr_nonnull(buf); }
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            ck_assert_ptr_nonnull(buf);
+        }
     }
     fclose(f);
     buf[n] = '\0';
@@ -110,7 +116,7 @@ static inline char *cat(const char *fmt, ...)
 /* A minimal complete record (no task, not trained, depth 2), spelled out by
  * hand with the writer's separators. error: NULL for null. */
 static inline char *hand_record(const char *key, const char *sweep, int part, const char *status, const char *error,
-                         int attempt)
+                                int attempt)
 {
     char err_text[256];
     if (error) snprintf(err_text, sizeof err_text, "\"%s\"", error);

@@ -16,7 +16,10 @@ static char err[1024];
 /* The items of the test: keys 1..40 tried once, failing when k % 5 == 0; those
  * retried (attempt 2), failing again when k % 10 == 0; those retried again
  * (attempt 3), failing only for k == 40. In the order they are pushed. */
-typedef struct { commit_item it[N_FIRST * 2]; int n; } plan_t;
+typedef struct {
+    commit_item it[N_FIRST * 2];
+    int n;
+} plan_t;
 
 static void make_plan(plan_t *p)
 {
@@ -26,9 +29,13 @@ static void make_plan(plan_t *p)
             int tried = attempt == 1 || (attempt == 2 && k % 5 == 0) || (attempt == 3 && k % 10 == 0);
             if (!tried) continue;
             int failed = attempt == 1 ? k % 5 == 0 : attempt == 2 ? k % 10 == 0 : k == 40;
-            p->it[p->n++] = (commit_item){ .key = (uint64_t)k, .failed = failed, .attempt = attempt,
-                                           .kind = k % 2, .part = k % N_PARTS,
-                                           .cost = 1000.0 * k, .seconds = 0.001 * k * attempt };
+            p->it[p->n++] = (commit_item){ .key = (uint64_t)k,
+                                           .failed = failed,
+                                           .attempt = attempt,
+                                           .kind = k % 2,
+                                           .part = k % N_PARTS,
+                                           .cost = 1000.0 * k,
+                                           .seconds = 0.001 * k * attempt };
         }
 }
 
@@ -83,7 +90,7 @@ START_TEST(test_commit_counts)
     }
     for (int key = 1; key <= N_FIRST; key++) {
         want_done[key % N_PARTS]++;
-        want_failed[key % N_PARTS] += key == 40;     /* the one key whose latest record failed */
+        want_failed[key % N_PARTS] += key == 40; /* the one key whose latest record failed */
     }
     ck_assert_int_eq(k.done, p.n);
     ck_assert_int_eq(failed, 13);

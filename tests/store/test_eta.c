@@ -9,8 +9,8 @@
 
 #include "eta.h"
 
-#define R 2.5e-9          /* seconds per flop of kind 0 */
-#define COST 4.0e6        /* flops of every item */
+#define R 2.5e-9 /* seconds per flop of kind 0 */
+#define COST 4.0e6 /* flops of every item */
 
 static void close_to(double got, double want)
 {
@@ -44,11 +44,11 @@ START_TEST(test_one_rate)
         close_to(eta_rate(&m, 0), R);
     }
     double left_work = (TODO - DONE) * COST;
-    double seen = DONE * R * COST;                    /* worker seconds */
-    double wall_busy = seen / WORKERS;                /* every worker busy all the time */
+    double seen = DONE * R * COST; /* worker seconds */
+    double wall_busy = seen / WORKERS; /* every worker busy all the time */
     close_to(eta_seconds(&m, wall_busy), left_work * R / WORKERS);
-    close_to(eta_seconds(&m, 0), left_work * R / WORKERS);                 /* no wall time yet: busy */
-    close_to(eta_seconds(&m, wall_busy / 2), left_work * R / WORKERS);     /* busy > 1 is clamped to 1 */
+    close_to(eta_seconds(&m, 0), left_work * R / WORKERS); /* no wall time yet: busy */
+    close_to(eta_seconds(&m, wall_busy / 2), left_work * R / WORKERS); /* busy > 1 is clamped to 1 */
     close_to(eta_seconds(&m, wall_busy * 2), left_work * R / WORKERS * 2); /* half busy */
     close_to(eta_seconds(&m, wall_busy * 5), left_work * R / WORKERS * 5); /* busy 0.2: the clamp's edge */
     close_to(eta_seconds(&m, wall_busy * 100), left_work * R / WORKERS * 5); /* clamped to 0.2 */
@@ -73,7 +73,7 @@ START_TEST(test_shrinkage)
     double prev = INFINITY;
     int n0 = 0;
     for (int step = 0; step < 8; step++) {
-        int upto = 1 << (2 * step);           /* 1, 4, 16, ..., 16384 items of kind 0 */
+        int upto = 1 << (2 * step); /* 1, 4, 16, ..., 16384 items of kind 0 */
         for (; n0 < upto; n0++) eta_done(&m, 0, COST, R * COST);
         double r0 = eta_rate(&m, 0), gap = fabs(r0 - R);
         ck_assert_msg(r0 > R && r0 < 4 * R, "rate %g outside (R, 4R)", r0);
@@ -103,7 +103,10 @@ START_TEST(test_line)
     eta_model m;
     ck_assert_int_eq(eta_init(&m, 2, 2), 0);
     double left_cost = 0;
-    for (int i = 0; i < 60; i++) { eta_add_todo(&m, 0, costs[i % 6]); left_cost += costs[i % 6]; }
+    for (int i = 0; i < 60; i++) {
+        eta_add_todo(&m, 0, costs[i % 6]);
+        left_cost += costs[i % 6];
+    }
     for (int i = 0; i < 6; i++) {
         eta_done(&m, 0, costs[i], A * costs[i] + B);
         left_cost -= costs[i];

@@ -60,7 +60,9 @@ END_TEST
 
 START_TEST(test_refused)
 {
-    static const struct { const char *text, *want; } cases[] = {
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
         { "{\"a\": {\"b\": 1}}", "nested objects are not expected" },
         { "{\"a\": [1, 2]}", "lists are not expected" },
         { "[1, 2]", "lists are not expected" },
@@ -119,7 +121,7 @@ START_TEST(test_manifest_round_trip)
     snprintf(m.sweep, sizeof m.sweep, "my \"sweep\" \\ 1");
     snprintf(m.identity, sizeof m.identity, "0123456789abcdef");
     snprintf(m.format, sizeof m.format, "%s", MANIFEST_FORMAT);
-    ck_assert_int_eq(manifest_read(dir, &r, err, sizeof err), 1);          /* none yet */
+    ck_assert_int_eq(manifest_read(dir, &r, err, sizeof err), 1); /* none yet */
     ck_assert_int_eq(manifest_write(dir, &m, err, sizeof err), 0);
     assert_file_is(in_dir(dir, "manifest.json"),
                    "{\"sweep\": \"my \\\"sweep\\\" \\\\ 1\", \"identity\": \"0123456789abcdef\", "
@@ -131,8 +133,7 @@ START_TEST(test_manifest_round_trip)
     ck_assert_str_eq(r.identity, m.identity);
     ck_assert_str_eq(r.format, "mlpvar-results 1");
     /* members in another order, and an extra one, read the same */
-    put_text(in_dir(dir, "manifest.json"),
-             "{\"format\": \"f\", \"extra\": 1, \"identity\": \"id\", \"sweep\": \"s\"}");
+    put_text(in_dir(dir, "manifest.json"), "{\"format\": \"f\", \"extra\": 1, \"identity\": \"id\", \"sweep\": \"s\"}");
     ck_assert_msg(manifest_read(dir, &r, err, sizeof err) == 0, "%s", err);
     ck_assert_str_eq(r.sweep, "s");
     ck_assert_str_eq(r.identity, "id");

@@ -15,13 +15,13 @@
 #define PYTHON "/usr/bin/python3"
 
 /* What writer() writes, as a malloc'd string. */
-#define CAPTURE(out, body)                                  \
-    do {                                                    \
-        size_t cap_len_ = 0;                                \
-        FILE *f = open_memstream(&(out), &cap_len_);        \
-        ck_assert_ptr_nonnull(f);                           \
-        body;                                               \
-        ck_assert_int_eq(fclose(f), 0);                     \
+#define CAPTURE(out, body)                                                                                             \
+    do {                                                                                                               \
+        size_t cap_len_ = 0;                                                                                           \
+        FILE *f = open_memstream(&(out), &cap_len_);                                                                   \
+        ck_assert_ptr_nonnull(f);                                                                                      \
+        body;                                                                                                          \
+        ck_assert_int_eq(fclose(f), 0);                                                                                \
     } while (0)
 
 START_TEST(test_flat_values)
@@ -89,22 +89,21 @@ START_TEST(test_nesting)
         json_close_object(&j);
         json_end(&j);
     });
-    ck_assert_str_eq(out,
-                     "{\n"
-                     "  \"rows\": [\n"
-                     "    {\"x\": 1, \"ys\": [1.5, \"q\"]},\n"
-                     "    {\n"
-                     "      \"x\": 2,\n"
-                     "      \"deep\": [\n"
-                     "        null,\n"
-                     "        true\n"
-                     "      ]\n"
-                     "    },\n"
-                     "    []\n"
-                     "  ],\n"
-                     "  \"meta\": {},\n"
-                     "  \"one\": {\"two\": {\"k\": \"v\"}}\n"
-                     "}\n");
+    ck_assert_str_eq(out, "{\n"
+                          "  \"rows\": [\n"
+                          "    {\"x\": 1, \"ys\": [1.5, \"q\"]},\n"
+                          "    {\n"
+                          "      \"x\": 2,\n"
+                          "      \"deep\": [\n"
+                          "        null,\n"
+                          "        true\n"
+                          "      ]\n"
+                          "    },\n"
+                          "    []\n"
+                          "  ],\n"
+                          "  \"meta\": {},\n"
+                          "  \"one\": {\"two\": {\"k\": \"v\"}}\n"
+                          "}\n");
     free(out);
     /* an empty multiline object, and the deepest nesting */
     CAPTURE(out, {
@@ -147,24 +146,23 @@ END_TEST
 
 /* ---- --python: Python's json module reads what the writer writes ---- */
 
-static const char PY_CHECK[] =
-    "import json, sys\n"
-    "text = open(sys.argv[1], encoding='utf-8').read()\n"
-    "doc = json.loads(text)\n"
-    "want = {\n"
-    "    'ascii': ''.join(chr(c) for c in range(1, 128)),\n"
-    "    'utf8': '\\u00e9 \\u2603 \\U0001d11e',\n"
-    "    'nums': [0.1, 1e300, 5e-324, -0.0, 1 / 3, 2.0 ** -1074 * 3, None, None, None],\n"
-    "    'ints': [9007199254740993, -9223372036854775807 - 1, 9223372036854775807, 0],\n"
-    "    'nest': [{'a': [[], {}], 'b': None, 'c': [True, False]}, [[1.5]], {}],\n"
-    "    'quote\"key\\\\': 'value',\n"
-    "}\n"
-    "if doc != want:\n"
-    "    print('python read', repr(doc))\n"
-    "    sys.exit(1)\n"
-    "if not text.endswith('}\\n') or text.count('\\n') < 10:\n"
-    "    print('not one multiline document:', repr(text))\n"
-    "    sys.exit(1)\n";
+static const char PY_CHECK[] = "import json, sys\n"
+                               "text = open(sys.argv[1], encoding='utf-8').read()\n"
+                               "doc = json.loads(text)\n"
+                               "want = {\n"
+                               "    'ascii': ''.join(chr(c) for c in range(1, 128)),\n"
+                               "    'utf8': '\\u00e9 \\u2603 \\U0001d11e',\n"
+                               "    'nums': [0.1, 1e300, 5e-324, -0.0, 1 / 3, 2.0 ** -1074 * 3, None, None, None],\n"
+                               "    'ints': [9007199254740993, -9223372036854775807 - 1, 9223372036854775807, 0],\n"
+                               "    'nest': [{'a': [[], {}], 'b': None, 'c': [True, False]}, [[1.5]], {}],\n"
+                               "    'quote\"key\\\\': 'value',\n"
+                               "}\n"
+                               "if doc != want:\n"
+                               "    print('python read', repr(doc))\n"
+                               "    sys.exit(1)\n"
+                               "if not text.endswith('}\\n') or text.count('\\n') < 10:\n"
+                               "    print('not one multiline document:', repr(text))\n"
+                               "    sys.exit(1)\n";
 
 START_TEST(test_python_reads_it)
 {

@@ -63,7 +63,7 @@ static const char *const SAMPLE[] = {
 };
 #define N_SAMPLE ((int)(sizeof SAMPLE / sizeof SAMPLE[0]))
 #define FIRST_MEMBER 1
-#define LAST_SCALAR 17          /* master_cpu_seconds */
+#define LAST_SCALAR 17 /* master_cpu_seconds */
 
 /* SAMPLE with lines from..to (-1: none) replaced by the line `with` (NULL: left out). */
 static char *sample_text(int from, int to, const char *with)
@@ -100,7 +100,7 @@ START_TEST(test_round_trip)
     progress_info p, q;
     sample(&p);
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {                   /* a known ETA, a finished state, no parts */
+        if (pass == 1) { /* a known ETA, a finished state, no parts */
             p.eta = 12.5;
             snprintf(p.state, sizeof p.state, "failed: disk full");
             p.n_parts = 0;
@@ -177,7 +177,10 @@ END_TEST
 
 START_TEST(test_bad_values)
 {
-    static const struct { int from, to; const char *with, *want; } cases[] = {
+    static const struct {
+        int from, to;
+        const char *with, *want;
+    } cases[] = {
         { 9, 9, "  \"done\": 101,", "'done' does not fit total" },
         { 10, 10, "  \"failed\": 41,", "'failed' does not fit done" },
         { 9, 9, "  \"done\": -1,", "'done'" },

@@ -39,13 +39,10 @@ static void refused(const char *line, const char *want)
     int rc = parse(line, &r);
     ck_assert_msg(rc == -1, "accepted: %s", line);
     ck_assert_msg(strstr(err, want) != NULL, "error '%s' does not say '%s' (line %s)", err, want, line);
-    ck_assert_ptr_null(r.owned);        /* released on failure */
+    ck_assert_ptr_null(r.owned); /* released on failure */
 }
 
-static void accepted(const char *line, record *r)
-{
-    ck_assert_msg(parse(line, r) == 0, "refused (%s): %s", err, line);
-}
+static void accepted(const char *line, record *r) { ck_assert_msg(parse(line, r) == 0, "refused (%s): %s", err, line); }
 
 #define BIT(f) ((uint64_t)1 << (f))
 
@@ -105,7 +102,7 @@ START_TEST(test_full_parse_values)
     ck_assert(r.rival[MLPV_RIVAL_SNIP] == -2.75);
     ck_assert(isnan(r.rival[MLPV_RIVAL_NASWOT]));
     ck_assert(r.rival[MLPV_RIVAL_TRAJECTORY] == 1e300);
-    ck_assert(isnan(r.rival[MLPV_RIVAL_GRAD_NORM]));       /* absent rivals read as NaN */
+    ck_assert(isnan(r.rival[MLPV_RIVAL_GRAD_NORM])); /* absent rivals read as NaN */
     ck_assert_str_eq(r.task, "checkerboard");
     ck_assert_int_eq(r.cells, 4);
     ck_assert_int_eq(r.points, 2048);
@@ -123,12 +120,13 @@ START_TEST(test_full_parse_values)
     ck_assert(r.train_accuracy == 0.6640625 && r.test_accuracy == 0.614990234375);
     ck_assert(r.train_seconds == 0.0027976889999763443);
     /* every schema field is present but the other tasks' (the other knobs, the CSV fields); exactly these are null */
-    ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
-                                     ~(BIT(RFI_rings) | BIT(RFI_frequency) | BIT(RFI_turns) | BIT(RFI_csv_path) |
-                                       BIT(RFI_csv_rows) | BIT(RFI_csv_targets) | BIT(RFI_test_fraction) |
-                                       BIT(RFI_csv_hash)));
+    ck_assert_uint_eq(r.present,
+                      (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
+                          ~(BIT(RFI_rings) | BIT(RFI_frequency) | BIT(RFI_turns) | BIT(RFI_csv_path) |
+                            BIT(RFI_csv_rows) | BIT(RFI_csv_targets) | BIT(RFI_test_fraction) | BIT(RFI_csv_hash)));
     uint64_t nulls = BIT(RFI_variability) | BIT(RFI_collapsed) | BIT(RFI_layer_collapse_ratio) |
-                     BIT(RFI_init_accuracy) | BIT(RFI_steps) | BIT(RFI_final_loss) | BIT(RFI_test_loss) | BIT(RFI_test_r2);
+                     BIT(RFI_init_accuracy) | BIT(RFI_steps) | BIT(RFI_final_loss) | BIT(RFI_test_loss) |
+                     BIT(RFI_test_r2);
     ck_assert_uint_eq(r.null, nulls);
     ck_assert_int_eq(record_has(&r, RFI_collapse_ratio), 1);
     ck_assert_int_eq(record_has(&r, RFI_variability), 0);
@@ -157,20 +155,43 @@ START_TEST(test_struct_write_then_parse)
     double grad[2] = { 1, 2 };
     record w;
     memset(&w, 0, sizeof w);
-    w.key = "ffffffffffffffff"; w.sweep = "s"; w.config = 0; w.part = 0; w.activation = "relu";
-    w.depth = 1; w.width = 1; w.budget = 0; w.params = 5; w.activations = 1; w.activation_ratio = 0.2;
-    w.in_dim = 2; w.out_dim = 1; w.init = "auto"; w.bias_std = 0; w.seed = -1; w.grid = 2; w.order = 1;
-    w.tau = 1; w.status = "ok"; w.error = NULL; w.attempt = 1;
-    w.variability = NAN; w.collapse_ratio = -INFINITY; w.collapsed = 0;
+    w.key = "ffffffffffffffff";
+    w.sweep = "s";
+    w.config = 0;
+    w.part = 0;
+    w.activation = "relu";
+    w.depth = 1;
+    w.width = 1;
+    w.budget = 0;
+    w.params = 5;
+    w.activations = 1;
+    w.activation_ratio = 0.2;
+    w.in_dim = 2;
+    w.out_dim = 1;
+    w.init = "auto";
+    w.bias_std = 0;
+    w.seed = -1;
+    w.grid = 2;
+    w.order = 1;
+    w.tau = 1;
+    w.status = "ok";
+    w.error = NULL;
+    w.attempt = 1;
+    w.variability = NAN;
+    w.collapse_ratio = -INFINITY;
+    w.collapsed = 0;
     w.layer_dead_fraction = (record_array){ dead, 1 };
     w.layer_collapse_ratio = (record_array){ rho, 1 };
     w.measure_seconds = 0;
     w.rivals = 1u << MLPV_RIVAL_GRAD_NORM;
     w.rival[MLPV_RIVAL_GRAD_NORM] = NAN;
-    w.rival[MLPV_RIVAL_SNIP] = 7;                      /* not asked for: not written */
+    w.rival[MLPV_RIVAL_SNIP] = 7; /* not asked for: not written */
     w.null = BIT(RFI_error);
     /* not written: no task, not trained */
-    w.cells = 3; w.layer_grad_norm = (record_array){ grad, 2 }; w.optimizer = "sgd"; w.lr = 1;
+    w.cells = 3;
+    w.layer_grad_norm = (record_array){ grad, 2 };
+    w.optimizer = "sgd";
+    w.lr = 1;
     w.trained = 0;
     const char *want =
         "{\"key\": \"ffffffffffffffff\", \"sweep\": \"s\", \"config\": 0, \"part\": 0, \"activation\": \"relu\", "
@@ -203,37 +224,80 @@ END_TEST
 
 /* ---- lines built from a table of fields ---- */
 
-typedef struct { const char *name, *value; } kv;
+typedef struct {
+    const char *name, *value;
+} kv;
 
 /* A complete ok record (depth 2), no task, not trained. */
 static const kv BASE[] = {
-    { "key", "\"00000000000000aa\"" }, { "sweep", "\"s\"" }, { "config", "0" }, { "part", "0" },
-    { "activation", "\"relu\"" }, { "depth", "2" }, { "width", "3" }, { "budget", "0" }, { "params", "22" },
-    { "activations", "6" }, { "activation_ratio", "0.25" }, { "in_dim", "2" }, { "out_dim", "1" },
-    { "init", "\"auto\"" }, { "bias_std", "0.5" }, { "seed", "1" }, { "grid", "8" }, { "order", "3" },
-    { "tau", "0.01" }, { "status", "\"ok\"" }, { "error", "null" }, { "attempt", "1" },
-    { "variability", "0.125" }, { "collapse_ratio", "0.5" }, { "collapsed", "false" },
-    { "layer_dead_fraction", "[0, 0.5]" }, { "layer_collapse_ratio", "[1, 0.5]" }, { "measure_seconds", "0.001" },
+    { "key", "\"00000000000000aa\"" },
+    { "sweep", "\"s\"" },
+    { "config", "0" },
+    { "part", "0" },
+    { "activation", "\"relu\"" },
+    { "depth", "2" },
+    { "width", "3" },
+    { "budget", "0" },
+    { "params", "22" },
+    { "activations", "6" },
+    { "activation_ratio", "0.25" },
+    { "in_dim", "2" },
+    { "out_dim", "1" },
+    { "init", "\"auto\"" },
+    { "bias_std", "0.5" },
+    { "seed", "1" },
+    { "grid", "8" },
+    { "order", "3" },
+    { "tau", "0.01" },
+    { "status", "\"ok\"" },
+    { "error", "null" },
+    { "attempt", "1" },
+    { "variability", "0.125" },
+    { "collapse_ratio", "0.5" },
+    { "collapsed", "false" },
+    { "layer_dead_fraction", "[0, 0.5]" },
+    { "layer_collapse_ratio", "[1, 0.5]" },
+    { "measure_seconds", "0.001" },
     { "trained", "false" },
 };
 static const kv TASK[] = {
-    { "task", "\"rings\"" }, { "rings", "3" }, { "points", "512" }, { "test_grid", "16" },
-    { "layer_grad_norm", "[1, 2, 3]" }, { "init_loss", "0.5" }, { "init_accuracy", "0.75" },
+    { "task", "\"rings\"" },
+    { "rings", "3" },
+    { "points", "512" },
+    { "test_grid", "16" },
+    { "layer_grad_norm", "[1, 2, 3]" },
+    { "init_loss", "0.5" },
+    { "init_accuracy", "0.75" },
 };
 static const kv CSVTASK[] = {
-    { "task", "\"csv\"" }, { "csv_path", "\"data/a.csv\"" }, { "csv_rows", "100" }, { "csv_targets", "1" },
-    { "test_fraction", "0.2" }, { "csv_hash", "\"00000000deadbeef\"" },
-    { "layer_grad_norm", "[1, 2, 3]" }, { "init_loss", "0.5" }, { "init_accuracy", "0.75" },
+    { "task", "\"csv\"" },
+    { "csv_path", "\"data/a.csv\"" },
+    { "csv_rows", "100" },
+    { "csv_targets", "1" },
+    { "test_fraction", "0.2" },
+    { "csv_hash", "\"00000000deadbeef\"" },
+    { "layer_grad_norm", "[1, 2, 3]" },
+    { "init_loss", "0.5" },
+    { "init_accuracy", "0.75" },
 };
 static const kv TRAIN[] = {
-    { "optimizer", "\"sgd\"" }, { "lr", "0.25" }, { "max_steps", "10" }, { "steps", "10" }, { "diverged", "false" },
-    { "final_loss", "0.125" }, { "train_accuracy", "1" }, { "test_loss", "0.25" }, { "test_accuracy", "0.5" },
-    { "test_r2", "null" }, { "trainability", "\"accuracy\"" }, { "train_seconds", "0.5" },
+    { "optimizer", "\"sgd\"" },
+    { "lr", "0.25" },
+    { "max_steps", "10" },
+    { "steps", "10" },
+    { "diverged", "false" },
+    { "final_loss", "0.125" },
+    { "train_accuracy", "1" },
+    { "test_loss", "0.25" },
+    { "test_accuracy", "0.5" },
+    { "test_r2", "null" },
+    { "trainability", "\"accuracy\"" },
+    { "train_seconds", "0.5" },
 };
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The value of field name after the overrides (name=value; value NULL: leave the field out). */
-static const char *override(const char *name, const char *value, const kv *over, int n_over)
+static const char * override(const char *name, const char *value, const kv *over, int n_over)
 {
     for (int i = 0; i < n_over; i++)
         if (!strcmp(over[i].name, name)) return over[i].value;
@@ -289,8 +353,13 @@ END_TEST
 /* Every field a presence class requires, left out, is named. */
 START_TEST(test_missing_field_named)
 {
-    struct { const kv *f; int n, task, trained; } sets[] = {
-        { BASE, COUNT(BASE), 0, 0 }, { TASK, COUNT(TASK), 1, 0 }, { CSVTASK, COUNT(CSVTASK), 2, 0 },
+    struct {
+        const kv *f;
+        int n, task, trained;
+    } sets[] = {
+        { BASE, COUNT(BASE), 0, 0 },
+        { TASK, COUNT(TASK), 1, 0 },
+        { CSVTASK, COUNT(CSVTASK), 2, 0 },
         { TRAIN, COUNT(TRAIN), 0, 1 },
     };
     uint64_t checked = 0;
@@ -323,7 +392,7 @@ END_TEST
 START_TEST(test_presence_classes)
 {
     record r;
-    char *line = line_of(0, 0, NULL, 0, NULL);      /* neither: no task or training field needed */
+    char *line = line_of(0, 0, NULL, 0, NULL); /* neither: no task or training field needed */
     accepted(line, &r);
     ck_assert(isnan(r.init_loss) && isnan(r.lr) && isnan(r.final_loss) && isnan(r.train_seconds));
     ck_assert_uint_eq(r.present & (BIT(RFI_init_loss) | BIT(RFI_lr) | BIT(RFI_rings)), 0);
@@ -338,7 +407,7 @@ START_TEST(test_presence_classes)
     line = line_of(1, 1, untrained, 3, NULL);
     accepted(line, &r);
     ck_assert_int_eq(r.trained, 0);
-    ck_assert(r.lr == 0.25);                          /* read, though not required */
+    ck_assert(r.lr == 0.25); /* read, though not required */
     record_free(&r);
     free(line);
 }
@@ -353,10 +422,14 @@ START_TEST(test_absent_numbers_nan)
     int nums = 0;
     for (int i = 0; i < RECORD_FIELD_COUNT; i++) {
         if (RECORD_SCHEMA[i].type != RF_NUM || ((r.present >> i) & 1)) continue;
-        ck_assert_msg(isnan(*(const double *)((const char *)&r + RECORD_SCHEMA[i].offset)), "%s", RECORD_SCHEMA[i].name);
+        ck_assert_msg(isnan(*(const double *)((const char *)&r + RECORD_SCHEMA[i].offset)), "%s",
+                      RECORD_SCHEMA[i].name);
         nums++;
     }
-    ck_assert_int_eq(nums, 2 + 7 + 1);    /* init_loss, init_accuracy; lr and six training results (test_r2 too); a CSV task's test_fraction */
+    ck_assert_int_eq(
+        nums,
+        2 + 7 +
+            1); /* init_loss, init_accuracy; lr and six training results (test_r2 too); a CSV task's test_fraction */
     for (int k = 0; k < MLPV_RIVAL_COUNT; k++) ck_assert(isnan(r.rival[k]));
     ck_assert_uint_eq(r.rivals, 0);
     record_free(&r);
@@ -366,7 +439,9 @@ END_TEST
 
 START_TEST(test_wrong_types_named)
 {
-    static const struct { const char *name, *value, *want; } cases[] = {
+    static const struct {
+        const char *name, *value, *want;
+    } cases[] = {
         { "depth", "\"2\"", "field 'depth': '2' is not a whole number" },
         { "depth", "2.5", "field 'depth': '2.5' is not a whole number" },
         { "width", "true", "field 'width'" },
@@ -425,7 +500,8 @@ START_TEST(test_status_and_error)
     line = line_of(0, 0, &zero_attempt, 1, NULL);
     refused(line, "field 'attempt'");
     free(line);
-    static const char *bad_key[] = { "\"00000000000000AA\"", "\"00000000000000a\"", "\"00000000000000aa0\"", "\"0x000000000000aa\"" };
+    static const char *bad_key[] = { "\"00000000000000AA\"", "\"00000000000000a\"", "\"00000000000000aa0\"",
+                                     "\"0x000000000000aa\"" };
     for (int i = 0; i < 4; i++) {
         kv o = { "key", bad_key[i] };
         line = line_of(0, 0, &o, 1, NULL);
@@ -442,7 +518,13 @@ static char *zeros(int n)
     ck_assert_ptr_nonnull(s);
     size_t o = 0;
     s[o++] = '[';
-    for (int i = 0; i < n; i++) { if (i) { s[o++] = ','; s[o++] = ' '; } s[o++] = '0'; }
+    for (int i = 0; i < n; i++) {
+        if (i) {
+            s[o++] = ',';
+            s[o++] = ' ';
+        }
+        s[o++] = '0';
+    }
     s[o++] = ']';
     s[o] = '\0';
     return s;
@@ -485,7 +567,10 @@ END_TEST
 
 START_TEST(test_array_lengths)
 {
-    static const struct { const char *name, *value, *want; int task; } cases[] = {
+    static const struct {
+        const char *name, *value, *want;
+        int task;
+    } cases[] = {
         { "layer_dead_fraction", "[0]", "field 'layer_dead_fraction' has 1 values; the network has 2", 0 },
         { "layer_dead_fraction", "[]", "field 'layer_dead_fraction' has 0 values", 0 },
         { "layer_collapse_ratio", "[1, 2, 3]", "field 'layer_collapse_ratio' has 3 values", 0 },
@@ -518,15 +603,15 @@ START_TEST(test_unknown_fields_ignored)
     accepted(line, &r);
     ck_assert(r.variability == 0.125);
     ck_assert_uint_eq(r.rivals, 0);
-    ck_assert_uint_eq(r.present, (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
-                                     ~(BIT(RFI_rival) | BIT(RFI_task) | BIT(RFI_cells) | BIT(RFI_rings) |
-                                       BIT(RFI_frequency) | BIT(RFI_turns) | BIT(RFI_points) | BIT(RFI_test_grid) |
-                                       BIT(RFI_csv_path) | BIT(RFI_csv_rows) | BIT(RFI_csv_targets) |
-                                       BIT(RFI_test_fraction) | BIT(RFI_csv_hash) | BIT(RFI_layer_grad_norm) |
-                                       BIT(RFI_init_loss) | BIT(RFI_init_accuracy) | BIT(RFI_optimizer) | BIT(RFI_lr) |
-                                       BIT(RFI_max_steps) | BIT(RFI_steps) | BIT(RFI_diverged) | BIT(RFI_final_loss) |
-                                       BIT(RFI_train_accuracy) | BIT(RFI_test_loss) | BIT(RFI_test_accuracy) |
-                                       BIT(RFI_test_r2) | BIT(RFI_trainability) | BIT(RFI_train_seconds)));
+    ck_assert_uint_eq(
+        r.present,
+        (uint64_t)-1 >> (64 - RECORD_FIELD_COUNT) &
+            ~(BIT(RFI_rival) | BIT(RFI_task) | BIT(RFI_cells) | BIT(RFI_rings) | BIT(RFI_frequency) | BIT(RFI_turns) |
+              BIT(RFI_points) | BIT(RFI_test_grid) | BIT(RFI_csv_path) | BIT(RFI_csv_rows) | BIT(RFI_csv_targets) |
+              BIT(RFI_test_fraction) | BIT(RFI_csv_hash) | BIT(RFI_layer_grad_norm) | BIT(RFI_init_loss) |
+              BIT(RFI_init_accuracy) | BIT(RFI_optimizer) | BIT(RFI_lr) | BIT(RFI_max_steps) | BIT(RFI_steps) |
+              BIT(RFI_diverged) | BIT(RFI_final_loss) | BIT(RFI_train_accuracy) | BIT(RFI_test_loss) |
+              BIT(RFI_test_accuracy) | BIT(RFI_test_r2) | BIT(RFI_trainability) | BIT(RFI_train_seconds)));
     record_free(&r);
     free(line);
     /* an unknown field first, before `key` */
@@ -562,8 +647,11 @@ END_TEST
 START_TEST(test_duplicate_refused)
 {
     static const char *dups[] = {
-        ", \"depth\": 2", ", \"key\": \"00000000000000ab\"", ", \"error\": null",
-        ", \"layer_dead_fraction\": [0, 0]", ", \"rival_snip\": 1, \"rival_snip\": 1",
+        ", \"depth\": 2",
+        ", \"key\": \"00000000000000ab\"",
+        ", \"error\": null",
+        ", \"layer_dead_fraction\": [0, 0]",
+        ", \"rival_snip\": 1, \"rival_snip\": 1",
     };
     static const char *names[] = { "'depth'", "'key'", "'error'", "'layer_dead_fraction'", "'rival_snip'" };
     for (int i = 0; i < 5; i++) {
@@ -587,8 +675,10 @@ END_TEST
 START_TEST(test_not_a_record)
 {
     record r;
-    static const char *junk[] = { "", "\n", "[1, 2]\n", "\"text\"\n", "42\n", "{\n", "garbage\n", "{\"hello\": 1}\n",
-                                  "{key: 1}\n", "{\"key\": \"00000000000000aa\"\n" };
+    static const char *junk[] = {
+        "",    "\n",        "[1, 2]\n",         "\"text\"\n", "42\n",
+        "{\n", "garbage\n", "{\"hello\": 1}\n", "{key: 1}\n", "{\"key\": \"00000000000000aa\"\n"
+    };
     for (int i = 0; i < COUNT(junk); i++) {
         ck_assert_msg(parse(junk[i], &r) == -1, "accepted: %s", junk[i]);
         ck_assert_msg(err[0] != '\0', "no error for %s", junk[i]);
@@ -612,7 +702,8 @@ static const char *type_word(record_type t)
     switch (t) {
     case RF_STR: return "string";
     case RF_INT: return "integer";
-    case RF_NUM: case RF_RIVALS: return "number";
+    case RF_NUM:
+    case RF_RIVALS: return "number";
     case RF_BOOL: return "boolean";
     default: return "array";
     }
@@ -634,7 +725,11 @@ static const char *presence_word(const record_field *f)
 static void cell(const char *row, int c, char *out, size_t len)
 {
     const char *p = row;
-    for (int i = 0; i <= c; i++) { p = strchr(p, '|'); ck_assert_ptr_nonnull(p); p++; }
+    for (int i = 0; i <= c; i++) {
+        p = strchr(p, '|');
+        ck_assert_ptr_nonnull(p);
+        p++;
+    }
     const char *e = strchr(p, '|');
     ck_assert_ptr_nonnull(e);
     while (p < e && *p == ' ') p++;
@@ -719,7 +814,7 @@ START_TEST(test_doc_example_is_a_record)
     ck_assert_ptr_nonnull(line);
     size_t n = 0;
     for (const char *p = start; p < end; p++)
-        if (*p != '\n') line[n++] = *p;             /* wrapped lines go on with " " */
+        if (*p != '\n') line[n++] = *p; /* wrapped lines go on with " " */
     line[n++] = '\n';
     line[n] = '\0';
     record r;

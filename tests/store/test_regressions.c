@@ -49,7 +49,14 @@ END_TEST
  * (NEL), which libyaml takes for a line break, reads back as a space. */
 START_TEST(bug_del_and_c1_round_trip)
 {
-    static const char *names[] = { "a\x7f" "b", "a\xc2\x80" "b", "a\xc2\x85" "b", "a\xc2\x9f" "b" };
+    static const char *names[] = { "a\x7f"
+                                   "b",
+                                   "a\xc2\x80"
+                                   "b",
+                                   "a\xc2\x85"
+                                   "b",
+                                   "a\xc2\x9f"
+                                   "b" };
     for (int i = 0; i < 4; i++) {
         char *line = hand_record("00000000000000aa", "s", 0, "ok", NULL, 1);
         record r;
@@ -76,7 +83,7 @@ END_TEST
 START_TEST(bug_rival_error_names_field)
 {
     char *good = hand_record("00000000000000aa", "s", 0, "ok", NULL, 1);
-    good[strlen(good) - 2] = '\0';                          /* without "}\n" */
+    good[strlen(good) - 2] = '\0'; /* without "}\n" */
     char *line = cat("%s, \"rival_snip\": \"big\"}\n", good);
     record r;
     ck_assert_int_eq(parse(line, &r), -1);

@@ -84,7 +84,7 @@ START_TEST(test_torn_tail)
     for (int t = 0; t < 2; t++) {
         char dir[256];
         char *tail = t == 0 ? cat("%s", torn[0]) : hand_record(KEY_C, "s", 0, "ok", NULL, 1);
-        if (t == 1) tail[strlen(tail) - 1] = '\0';          /* a whole record but its newline */
+        if (t == 1) tail[strlen(tail) - 1] = '\0'; /* a whole record but its newline */
         char *lines[] = { hand_record(KEY_A, "s", 0, "ok", NULL, 1), hand_record(KEY_B, "s", 0, "ok", NULL, 1), tail };
         long torn_len = (long)strlen(tail);
         char *text = join(3, lines);
@@ -114,15 +114,15 @@ START_TEST(test_bad_lines_skipped)
 {
     char dir[256];
     char *lines[] = {
-        hand_record(KEY_A, "s", 0, "ok", NULL, 1),          /* 1 */
-        cat("\n"),                                          /* 2: blank */
-        cat("garbage\n"),                                   /* 3 */
-        cat("{\"hello\": 1}\n"),                            /* 4 */
-        hand_record(KEY_B, "other", 0, "ok", NULL, 1),      /* 5: another sweep */
-        cat("  \t \n"),                                     /* 6: blank */
-        hand_record(KEY_C, "s", 0, "ok", NULL, 1),          /* 7 */
-        hand_record(KEY_B, "s", 0, "done", NULL, 1),        /* 8: a bad status */
-        hand_record(KEY_B, "s", 0, "ok", NULL, 1),          /* 9 */
+        hand_record(KEY_A, "s", 0, "ok", NULL, 1), /* 1 */
+        cat("\n"), /* 2: blank */
+        cat("garbage\n"), /* 3 */
+        cat("{\"hello\": 1}\n"), /* 4 */
+        hand_record(KEY_B, "other", 0, "ok", NULL, 1), /* 5: another sweep */
+        cat("  \t \n"), /* 6: blank */
+        hand_record(KEY_C, "s", 0, "ok", NULL, 1), /* 7 */
+        hand_record(KEY_B, "s", 0, "done", NULL, 1), /* 8: a bad status */
+        hand_record(KEY_B, "s", 0, "ok", NULL, 1), /* 9 */
     };
     char *text = join(9, lines);
     make_store(dir, text);
@@ -176,12 +176,12 @@ START_TEST(test_latest_per_key)
 {
     char dir[256];
     char *lines[] = {
-        hand_record(KEY_A, "s", 0, "failed", "first", 1),   /* superseded by line 3 */
-        hand_record(KEY_B, "s", 0, "failed", "b1", 1),      /* superseded by line 5 */
+        hand_record(KEY_A, "s", 0, "failed", "first", 1), /* superseded by line 3 */
+        hand_record(KEY_B, "s", 0, "failed", "b1", 1), /* superseded by line 5 */
         hand_record(KEY_A, "s", 0, "ok", NULL, 2),
         hand_record(KEY_C, "s", 0, "failed", "c1", 1),
         hand_record(KEY_B, "s", 0, "failed", "b2", 2),
-        hand_record(KEY_C, "s", 0, "failed", NULL, 2),      /* not complete: a failed record without error */
+        hand_record(KEY_C, "s", 0, "failed", NULL, 2), /* not complete: a failed record without error */
     };
     char *text = join(6, lines);
     make_store(dir, text);
@@ -219,7 +219,7 @@ START_TEST(test_latest_many_keys)
     for (int pass = 1; pass <= 2; pass++)
         for (int i = 0; i < N; i++) {
             char key[17];
-            snprintf(key, sizeof key, "%016x", (i * 7919) % N + 1);      /* 7919 is prime: a permutation */
+            snprintf(key, sizeof key, "%016x", (i * 7919) % N + 1); /* 7919 is prime: a permutation */
             char *rec = hand_record(key, "s", pass, "ok", NULL, pass);
             fputs(rec, f);
             free(rec);
@@ -278,7 +278,10 @@ END_TEST
 
 /* ---- results_scan: every complete line with its place ---- */
 
-typedef struct { long n, lineno[16], offset[16], len[16]; int is_rec[16]; } seen;
+typedef struct {
+    long n, lineno[16], offset[16], len[16];
+    int is_rec[16];
+} seen;
 
 static int collect(void *vctx, long lineno, long offset, const char *line, size_t len, record *r, const char *why)
 {
@@ -291,12 +294,17 @@ static int collect(void *vctx, long lineno, long offset, const char *line, size_
     s->len[s->n] = (long)len;
     s->is_rec[s->n] = r != NULL;
     s->n++;
-    return 0;                 /* not kept: the scanner frees r */
+    return 0; /* not kept: the scanner frees r */
 }
 
 static int stop_at_two(void *vctx, long lineno, long offset, const char *line, size_t len, record *r, const char *why)
 {
-    (void)vctx; (void)offset; (void)line; (void)len; (void)r; (void)why;
+    (void)vctx;
+    (void)offset;
+    (void)line;
+    (void)len;
+    (void)r;
+    (void)why;
     return lineno == 2 ? -1 : 0;
 }
 
@@ -313,7 +321,7 @@ START_TEST(test_scan_offsets)
     ck_assert_int_eq(results_scan(in_dir(dir, "results.jsonl"), NULL, collect, &s, &st, err, sizeof err), 0);
     ck_assert_int_eq(s.n, 3);
     long want_off[] = { 0, n1, n1 + 3 }, want_len[] = { n1, 3, n3 };
-    int want_rec[] = { 1, 0, 1 };               /* sweep NULL: a record of any sweep counts */
+    int want_rec[] = { 1, 0, 1 }; /* sweep NULL: a record of any sweep counts */
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(s.lineno[i], i + 1);
         ck_assert_int_eq(s.offset[i], want_off[i]);

@@ -39,10 +39,10 @@ START_TEST(test_map_many_keys)
     memset(&s, 0, sizeof s);
     s.fd = s.lock_fd = -1;
     enum { N = 5000 };
-    ck_assert_int_eq(store_lookup(&s, 1, NULL, NULL), 0);            /* empty map */
-    for (uint64_t i = 1; i <= N; i++)                                  /* keys that collide in the low bits */
+    ck_assert_int_eq(store_lookup(&s, 1, NULL, NULL), 0); /* empty map */
+    for (uint64_t i = 1; i <= N; i++) /* keys that collide in the low bits */
         ck_assert_int_eq(store_mark(&s, i << 20, (int)(i % 2), (int)(i % 7) + 1), 0);
-    for (uint64_t i = 1; i <= N; i += 3)                               /* a later record replaces the state */
+    for (uint64_t i = 1; i <= N; i += 3) /* a later record replaces the state */
         ck_assert_int_eq(store_mark(&s, i << 20, 0, 9), 0);
     ck_assert_uint_eq(s.count, N);
     for (uint64_t i = 1; i <= N; i++) {
@@ -108,21 +108,21 @@ START_TEST(test_open_quarantines)
     scratch_dir(dir);
     put_manifest(dir, "s", "id1");
     char *good[] = {
-        hand_record("00000000000000a1", "s", 0, "failed", "first try", 1),      /* line 1 */
-        hand_record("00000000000000b2", "s", 0, "ok", NULL, 1),                 /* 3 */
-        hand_record("00000000000000a1", "s", 0, "ok", NULL, 2),                 /* 6 */
-        hand_record("00000000000000c3", "s", 1, "failed", "again", 3),          /* 8 */
+        hand_record("00000000000000a1", "s", 0, "failed", "first try", 1), /* line 1 */
+        hand_record("00000000000000b2", "s", 0, "ok", NULL, 1), /* 3 */
+        hand_record("00000000000000a1", "s", 0, "ok", NULL, 2), /* 6 */
+        hand_record("00000000000000c3", "s", 1, "failed", "again", 3), /* 8 */
     };
     char *bad[] = {
-        cat("garbage \"\\ \x01 \xff\n"),                                       /* line 2 */
-        hand_record("00000000000000d4", "other", 0, "ok", NULL, 1),             /* 4: another sweep */
-        cat("\n"),                                                              /* 5: blank */
-        hand_record("0000000000000000", "s", 0, "ok", NULL, 1),                 /* 7: key 0 */
-        cat("{\"hello\": 1}\n"),                                                /* 9 */
+        cat("garbage \"\\ \x01 \xff\n"), /* line 2 */
+        hand_record("00000000000000d4", "other", 0, "ok", NULL, 1), /* 4: another sweep */
+        cat("\n"), /* 5: blank */
+        hand_record("0000000000000000", "s", 0, "ok", NULL, 1), /* 7: key 0 */
+        cat("{\"hello\": 1}\n"), /* 9 */
     };
     const char *torn = "{\"key\": \"00000000000000d4\", \"sweep\": \"s\"";
-    char *text = cat("%s%s%s%s%s%s%s%s%s%s", good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3], good[3],
-                     bad[4], torn);
+    char *text =
+        cat("%s%s%s%s%s%s%s%s%s%s", good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3], good[3], bad[4], torn);
     put_text(in_dir(dir, "results.jsonl"), text);
     put_text(in_dir(dir, "quarantine.jsonl"), "held before\n");
     char *want_good = cat("%s%s%s%s", good[0], good[1], good[2], good[3]);
@@ -148,7 +148,7 @@ START_TEST(test_open_quarantines)
     ck_assert(failed == 0 && attempt == 1);
     ck_assert_int_eq(store_lookup(&s, KC, &failed, &attempt), 1);
     ck_assert(failed == 1 && attempt == 3);
-    ck_assert_int_eq(store_lookup(&s, KD, &failed, &attempt), 0);          /* only in bad lines and the torn tail */
+    ck_assert_int_eq(store_lookup(&s, KD, &failed, &attempt), 0); /* only in bad lines and the torn tail */
     ck_assert_uint_eq(s.count, 3);
     /* appends go after the good lines */
     const char *more = "appended\n";
@@ -177,7 +177,10 @@ START_TEST(test_open_quarantines)
 
     for (int i = 0; i < 4; i++) free(good[i]);
     for (int i = 0; i < 5; i++) free(bad[i]);
-    free(text); free(want_good); free(want_q); free(want_q2);
+    free(text);
+    free(want_good);
+    free(want_q);
+    free(want_q2);
 }
 END_TEST
 
@@ -189,7 +192,7 @@ START_TEST(test_open_cuts_torn_tail)
     put_manifest(dir, "s", "id1");
     char *a = hand_record("00000000000000a1", "s", 0, "ok", NULL, 1);
     char *b = hand_record("00000000000000b2", "s", 0, "ok", NULL, 1);
-    b[strlen(b) - 1] = '\0';                                  /* a whole record but its newline */
+    b[strlen(b) - 1] = '\0'; /* a whole record but its newline */
     char *text = cat("%s%s", a, b);
     put_text(in_dir(dir, "results.jsonl"), text);
     store s;
@@ -202,7 +205,9 @@ START_TEST(test_open_cuts_torn_tail)
     assert_file_is(in_dir(dir, "results.jsonl"), a);
     struct stat st;
     ck_assert_int_eq(stat(in_dir(dir, "quarantine.jsonl"), &st), -1);
-    free(a); free(b); free(text);
+    free(a);
+    free(b);
+    free(text);
 }
 END_TEST
 
@@ -250,7 +255,10 @@ START_TEST(test_other_identity_untouched)
     open_ok(&s, dir, "id1");
     ck_assert_int_eq(s.quarantined, 1);
     store_close(&s);
-    free(a); free(lines); free(before); free(after);
+    free(a);
+    free(lines);
+    free(before);
+    free(after);
 }
 END_TEST
 
@@ -267,7 +275,8 @@ START_TEST(test_unmatched_folder_untouched)
     ck_assert_msg(strstr(err, "no manifest.json") != NULL, "%s", err);
     char *after = snapshot(dir);
     ck_assert_str_eq(after, before);
-    free(before); free(after);
+    free(before);
+    free(after);
     scratch_dir(dir);
     put_text(in_dir(dir, "manifest.json"), "[1, 2]\n");
     put_text(in_dir(dir, "lock"), "");
@@ -276,7 +285,8 @@ START_TEST(test_unmatched_folder_untouched)
     ck_assert_msg(strstr(err, "manifest.json") != NULL, "%s", err);
     after = snapshot(dir);
     ck_assert_str_eq(after, before);
-    free(before); free(after);
+    free(before);
+    free(after);
 }
 END_TEST
 
@@ -287,7 +297,7 @@ START_TEST(test_lock_held)
     scratch_dir(dir);
     store s, t;
     open_ok(&s, dir, "id1");
-    ck_assert_int_eq(store_open(&t, dir, "s", "id1", err, sizeof err), -2);   /* a second writer */
+    ck_assert_int_eq(store_open(&t, dir, "s", "id1", err, sizeof err), -2); /* a second writer */
     ck_assert_msg(strstr(err, "another mlpvar sweep is writing") != NULL, "%s", err);
     store_close(&s);
     int fd = open(in_dir(dir, "lock"), O_RDWR);
@@ -302,7 +312,8 @@ START_TEST(test_lock_held)
     open_ok(&t, dir, "id1");
     store_close(&t);
     close(fd);
-    free(before); free(after);
+    free(before);
+    free(after);
 }
 END_TEST
 

@@ -87,11 +87,40 @@ END_TEST
 /* The reference documents every key the reader accepts, as "KEY:" (commented or not). */
 START_TEST(test_reference_names_every_key)
 {
-    static const char *const keys[] = {
-        "name", "activations", "budget", "widths", "depths", "seeds", "init", "scheme", "bias_std",
-        "task", "cells", "rings", "frequency", "turns", "points", "test_grid", "path", "targets",
-        "test_fraction", "train", "steps", "lr", "optimizer", "batch", "target_accuracy", "momentum",
-        "precision", "measure", "grid", "order", "draws", "tau", "parts", NULL };
+    static const char *const keys[] = { "name",
+                                        "activations",
+                                        "budget",
+                                        "widths",
+                                        "depths",
+                                        "seeds",
+                                        "init",
+                                        "scheme",
+                                        "bias_std",
+                                        "task",
+                                        "cells",
+                                        "rings",
+                                        "frequency",
+                                        "turns",
+                                        "points",
+                                        "test_grid",
+                                        "path",
+                                        "targets",
+                                        "test_fraction",
+                                        "train",
+                                        "steps",
+                                        "lr",
+                                        "optimizer",
+                                        "batch",
+                                        "target_accuracy",
+                                        "momentum",
+                                        "precision",
+                                        "measure",
+                                        "grid",
+                                        "order",
+                                        "draws",
+                                        "tau",
+                                        "parts",
+                                        NULL };
     FILE *f = fopen(SWEEPS_DIR "/reference.yaml", "r");
     ck_assert_ptr_nonnull(f);
     static char text[65536];
@@ -169,7 +198,7 @@ START_TEST(test_defaults)
     ck_assert_int_eq(s.train.steps, t.steps);
     ck_assert_int_eq(s.grid, 128);
     ck_assert_int_eq(s.order, 3);
-    ck_assert_int_eq(s.draws, 1);           /* = number of seeds (1) */
+    ck_assert_int_eq(s.draws, 1); /* = number of seeds (1) */
     ck_assert_double_eq(s.tau, 0.01);
     ck_assert_int_eq(s.precision, MLPV_FLOAT);
     ck_assert_int_eq(s.budget_line, 4);
@@ -177,7 +206,7 @@ START_TEST(test_defaults)
     long m = sweep_items(&s, 1, &it);
     ck_assert_int_eq(m, 1);
     ck_assert_uint_eq(it[0].seed, 0);
-    ck_assert_int_eq(it[0].train, 0);       /* measure-only: nothing trains */
+    ck_assert_int_eq(it[0].train, 0); /* measure-only: nothing trains */
     free(it);
     sweep_free(&s);
 }
@@ -205,7 +234,7 @@ START_TEST(test_task_and_train_defaults)
     ck_assert_double_eq(s.train.beta2, t.beta2);
     ck_assert_double_eq(s.train.eps, t.eps);
     ck_assert_int_eq(s.n_seeds, 5);
-    ck_assert_int_eq(s.draws, 5);           /* = number of training seeds */
+    ck_assert_int_eq(s.draws, 5); /* = number of training seeds */
     sweep_free(&s);
 }
 END_TEST
@@ -232,7 +261,7 @@ START_TEST(test_task_knobs)
     ck_assert_int_eq(s.acts[0], MLPV_TANH);
     sweep_free(&s);
 
-    load_fixture("budgets.yaml", &s);       /* rings, default knob */
+    load_fixture("budgets.yaml", &s); /* rings, default knob */
     ck_assert_int_eq(s.task, MLPV_TASK_RINGS);
     ck_assert_int_eq(s.knob, 3);
     sweep_free(&s);
@@ -240,7 +269,7 @@ START_TEST(test_task_knobs)
     load_fixture("knobs_sines.yaml", &s);
     ck_assert_int_eq(s.task, MLPV_TASK_SINES);
     ck_assert_int_eq(s.knob, 3);
-    ck_assert_int_eq(s.budgets[0], 10000);  /* written 1e4 */
+    ck_assert_int_eq(s.budgets[0], 10000); /* written 1e4 */
     ck_assert_int_eq(s.has_train, 0);
     sweep_free(&s);
 
@@ -256,7 +285,7 @@ START_TEST(test_csv_task)
     mlpv_sweep s;
     load_fixture("csv.yaml", &s);
     ck_assert_int_eq(s.task, MLPV_TASK_CSV);
-    ck_assert_str_eq(s.csv_path, SWEEP_FILES_DIR "/data.csv");   /* relative to the sweep file */
+    ck_assert_str_eq(s.csv_path, SWEEP_FILES_DIR "/data.csv"); /* relative to the sweep file */
     ck_assert_int_eq(s.csv_targets, 2);
     ck_assert_double_eq(s.test_fraction, 0.25);
     ck_assert_int_eq(s.in_dim, 3);
@@ -283,7 +312,7 @@ START_TEST(test_ranges)
     load_fixture("ranges.yaml", &s);
     ck_assert_str_eq(s.name, "ranges.v1");
     ck_assert_int_eq(s.n_acts, 1);
-    ck_assert_int_eq(s.acts[0], MLPV_ABS);   /* one name, not a list */
+    ck_assert_int_eq(s.acts[0], MLPV_ABS); /* one name, not a list */
     ck_assert_int_eq(s.n_budgets, 0);
     static const int widths[] = { 8, 10, 11 }, depths[] = { 1, 2, 3, 5, 7, 8 };
     static const uint64_t seeds[] = { 0, 2, 3, 9 };
@@ -291,7 +320,7 @@ START_TEST(test_ranges)
     for (int i = 0; i < 3; i++) ck_assert_int_eq(s.widths[i], widths[i]);
     ck_assert_int_eq(s.n_depths, 6);
     for (int i = 0; i < 6; i++) ck_assert_int_eq(s.depths[i], depths[i]);
-    ck_assert_int_eq(s.n_seeds, 4);          /* sorted */
+    ck_assert_int_eq(s.n_seeds, 4); /* sorted */
     for (int i = 0; i < 4; i++) ck_assert_uint_eq(s.seeds[i], seeds[i]);
 
     sweep_config *c;
@@ -306,7 +335,7 @@ START_TEST(test_ranges)
             ck_assert_int_eq(c[k].budget, 0);
         }
     sweep_item *it;
-    long m = sweep_items(&s, n, &it);       /* {0,1,2} u {0,2,3,9}, nothing trains */
+    long m = sweep_items(&s, n, &it); /* {0,1,2} u {0,2,3,9}, nothing trains */
     static const uint64_t want[] = { 0, 1, 2, 3, 9 };
     ck_assert_int_eq(m, 18 * 5);
     for (long i = 0; i < m; i++) {
@@ -345,7 +374,7 @@ START_TEST(test_configs_order_and_widths)
                 ck_assert_double_eq(c[k].spec.bias_std, 0.1);
             }
     sweep_item *it;
-    long m = sweep_items(&s, n, &it);       /* draws 3, seeds {1,2,5}: {0,1,2,5} */
+    long m = sweep_items(&s, n, &it); /* draws 3, seeds {1,2,5}: {0,1,2,5} */
     static const uint64_t want[] = { 0, 1, 2, 5 };
     static const int train[] = { 0, 1, 1, 1 };
     ck_assert_int_eq(m, 12 * 4);
@@ -370,11 +399,17 @@ START_TEST(test_configs_budget_too_small)
     mlpv_activation acts[] = { MLPV_RELU };
     mlpv_sweep s;
     memset(&s, 0, sizeof s);
-    s.acts = acts; s.n_acts = 1;
-    s.budgets = budgets; s.n_budgets = 2;
-    s.depths = depths; s.n_depths = 2;
-    s.seeds = seeds; s.n_seeds = 2;
-    s.in_dim = 2; s.out_dim = 1; s.bias_std = 0.1;
+    s.acts = acts;
+    s.n_acts = 1;
+    s.budgets = budgets;
+    s.n_budgets = 2;
+    s.depths = depths;
+    s.n_depths = 2;
+    s.seeds = seeds;
+    s.n_seeds = 2;
+    s.in_dim = 2;
+    s.out_dim = 1;
+    s.bias_std = 0.1;
     s.draws = 3;
     s.has_train = 1;
     sweep_config *c = (sweep_config *)&s;
@@ -384,10 +419,10 @@ START_TEST(test_configs_budget_too_small)
     ck_assert_int_eq(n, 0);
     ck_assert_ptr_nonnull(strstr(err, "budget 10"));
     ck_assert_ptr_nonnull(strstr(err, "depth 4"));
-    ck_assert_ptr_nonnull(strstr(err, "11 parameters"));   /* P(L=4, n=1) = 3 + 3*2 + 2 */
+    ck_assert_ptr_nonnull(strstr(err, "11 parameters")); /* P(L=4, n=1) = 3 + 3*2 + 2 */
 
     sweep_item *it;
-    long m = sweep_items(&s, 2, &it);       /* {0,1,2} u {1,7} */
+    long m = sweep_items(&s, 2, &it); /* {0,1,2} u {1,7} */
     static const uint64_t want[] = { 0, 1, 2, 7 };
     static const int train[] = { 0, 1, 0, 1 };
     ck_assert_int_eq(m, 8);
@@ -418,8 +453,8 @@ END_TEST
 typedef struct {
     const char *file;
     int line;
-    const char *key;     /* NULL: an error not tied to a key (syntax, empty, top level) */
-    const char *says;    /* a piece of the message */
+    const char *key; /* NULL: an error not tied to a key (syntax, empty, top level) */
+    const char *says; /* a piece of the message */
 } broken;
 
 static const broken BROKEN[] = {
@@ -428,8 +463,10 @@ static const broken BROKEN[] = {
     { "bad_top_list.yaml", 2, NULL, "top level must be a mapping" },
     { "bad_empty.yaml", 1, NULL, "empty" },
     { "bad_two_docs.yaml", 5, NULL, "second YAML document" },
-    { "bad_unknown_top.yaml", 4, "depht", "valid keys: name, activations, budget, widths, depths, seeds, init, task, train, measure" },
-    { "bad_unknown_train.yaml", 8, "stpes", "valid keys: steps, lr, optimizer, batch, target_accuracy, momentum, precision" },
+    { "bad_unknown_top.yaml", 4, "depht",
+      "valid keys: name, activations, budget, widths, depths, seeds, init, task, train, measure" },
+    { "bad_unknown_train.yaml", 8, "stpes",
+      "valid keys: steps, lr, optimizer, batch, target_accuracy, momentum, precision" },
     { "bad_wrong_knob.yaml", 7, "rings", "valid keys: name, cells, points, test_grid" },
     { "bad_missing_name.yaml", 2, "name", "missing" },
     { "bad_missing_depths.yaml", 2, "depths", "missing" },
@@ -455,9 +492,11 @@ static const broken BROKEN[] = {
     { "bad_tau.yaml", 5, "tau", "1.5 is out of range; give a number in [0, 1]" },
     { "bad_bias_std.yaml", 5, "bias_std", "-0.1 is out of range" },
     { "bad_unknown_activation.yaml", 4, "activations", "unknown activation 'relux'; valid names: relu, abs," },
-    { "bad_unknown_task.yaml", 5, "name", "unknown task 'chessboard'; valid names: checkerboard, rings, sines, spirals, csv" },
+    { "bad_unknown_task.yaml", 5, "name",
+      "unknown task 'chessboard'; valid names: checkerboard, rings, sines, spirals, csv" },
     { "bad_unknown_optimizer.yaml", 6, "optimizer", "unknown optimizer 'adamw'; valid names: adam, sgd" },
-    { "bad_unknown_init.yaml", 6, "scheme", "unknown init scheme 'kaiming'; valid names: auto, he, lecun, xavier, torch" },
+    { "bad_unknown_init.yaml", 6, "scheme",
+      "unknown init scheme 'kaiming'; valid names: auto, he, lecun, xavier, torch" },
     { "bad_unknown_precision.yaml", 5, "precision", "unknown precision 'half'; valid names: float, double" },
     { "bad_both_sizes.yaml", 5, "widths", "budget and widths are both given" },
     { "bad_no_sizes.yaml", 1, "budget", "missing; add budget" },
@@ -482,16 +521,19 @@ static const broken BROKEN[] = {
     { "bad_part_value.yaml", 7, "steps", "0 is out of range" },
     /* ceilings (sweep_limits.h, docs/limits.md) */
     { "bad_grid_ceiling.yaml", 5, "grid", "100000 is out of range; give a whole number from 2 to 8192" },
-    { "bad_budget_ceiling.yaml", 3, "budget", "1000000000000 is out of range; give a whole number from 1 to 1000000000" },
+    { "bad_budget_ceiling.yaml", 3, "budget",
+      "1000000000000 is out of range; give a whole number from 1 to 1000000000" },
     { "bad_depth_ceiling.yaml", 4, "depths", "513 is out of range; give a whole number from 1 to 512" },
     { "bad_draws_ceiling.yaml", 5, "draws", "2000000 is out of range; give a whole number from 1 to 1000000" },
     { "bad_points_ceiling.yaml", 5, "points", "200000000 is out of range" },
     { "bad_steps_ceiling.yaml", 6, "steps", "200000000 is out of range" },
     { "bad_test_grid_ceiling.yaml", 5, "test_grid", "10000 is out of range; give a whole number from 2 to 8192" },
     { "bad_range_ceiling.yaml", 3, "widths", "range '1..20000' has more than 10000 values" },
-    { "bad_networks_ceiling.yaml", 3, "budget", "the sweep has 20000000 networks (10000 budgets x 2 activations x "
+    { "bad_networks_ceiling.yaml", 3, "budget",
+      "the sweep has 20000000 networks (10000 budgets x 2 activations x "
       "10 depths x 100 seeds, all parts together), above the ceiling of 10000000 per sweep" },
-    { "bad_network_memory.yaml", 3, "widths", "one network of this sweep (relu, depth 2, width 1000000, "
+    { "bad_network_memory.yaml", 3, "widths",
+      "one network of this sweep (relu, depth 2, width 1000000, "
       "1000005000001 parameters, grid 128) needs 11 TiB of memory, above the ceiling of 32 GiB per network" },
     { "bad_grid_memory.yaml", 6, "grid", "above the ceiling of 32 GiB per network (docs/limits.md); lower grid" },
     /* text the reader refuses before the keys */
@@ -520,7 +562,7 @@ START_TEST(test_broken)
     ck_assert_msg(strstr(err, b->says) != NULL, "%s: expected '%s' in: %s", b->file, b->says, err);
     ck_assert_msg(strchr(err, '\n') == NULL, "%s: message is not one line: %s", b->file, err);
     ck_assert_msg(strstr(err, "; ") != NULL, "%s: message says no fix: %s", b->file, err);
-    ck_assert_ptr_null(s.name);              /* nothing left allocated */
+    ck_assert_ptr_null(s.name); /* nothing left allocated */
     ck_assert_ptr_null(s.depths);
     sweep_free(&s);
 }
@@ -539,11 +581,11 @@ START_TEST(test_parts)
     ck_assert_int_eq(p[0].n_budgets, 2);
     ck_assert_int_eq(p[0].n_acts, 3);
     ck_assert_int_eq(p[0].has_task, 0);
-    ck_assert_int_eq(p[0].draws, 8);          /* inherited measure section */
+    ck_assert_int_eq(p[0].draws, 8); /* inherited measure section */
     ck_assert_int_eq(p[0].grid, 32);
-    ck_assert_int_eq(p[1].n_budgets, 0);      /* widths replaced the top-level budget */
+    ck_assert_int_eq(p[1].n_budgets, 0); /* widths replaced the top-level budget */
     ck_assert_int_eq(p[1].n_widths, 1);
-    ck_assert_int_eq(p[1].n_acts, 2);         /* inherited */
+    ck_assert_int_eq(p[1].n_acts, 2); /* inherited */
     ck_assert_int_eq(p[1].has_task, 1);
     ck_assert_int_eq(p[1].knob, 4);
     ck_assert_int_eq(p[1].has_train, 1);
@@ -554,7 +596,10 @@ START_TEST(test_parts)
     int nc;
     ck_assert_int_eq(sweep_configs(&p[1], &c, &nc, err, sizeof err), 0);
     ck_assert_int_eq(nc, 2 * 3);
-    for (int i = 0; i < nc; i++) { ck_assert_int_eq(c[i].part, 1); ck_assert_int_eq(c[i].spec.width, 8); }
+    for (int i = 0; i < nc; i++) {
+        ck_assert_int_eq(c[i].part, 1);
+        ck_assert_int_eq(c[i].spec.width, 8);
+    }
     free(c);
     sweep_free_parts(p, n);
     /* sweep_read takes one-part files only */

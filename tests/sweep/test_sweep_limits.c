@@ -18,7 +18,7 @@
 #include "sweep_expand.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1                /* shadow memory and red zones inflate the resident set */
+#define UNDER_ASAN 1 /* shadow memory and red zones inflate the resident set */
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define UNDER_ASAN 1
@@ -71,13 +71,13 @@ static void measure_item(const char *path, double *grown, double *estimate)
         sweep_data data;
         item_result *r = malloc(sizeof *r);
         if (!r || sweep_data_load(&s, NULL, &data, err, sizeof err) != 0) _exit(3);
-        sweep_config tiny = cf[0];            /* warm up the allocator on a small network */
+        sweep_config tiny = cf[0]; /* warm up the allocator on a small network */
         tiny.spec.width = 2;
         sweep_item warm = it;
         record_compute(&s, &tiny, &warm, 1, &data, r);
         item_result_free(r);
         blas_warm_up();
-        FILE *clear = fopen("/proc/self/clear_refs", "w");   /* "5": the peak restarts from here */
+        FILE *clear = fopen("/proc/self/clear_refs", "w"); /* "5": the peak restarts from here */
         if (!clear || fputs("5", clear) < 0 || fclose(clear) != 0) _exit(6);
         double before = lim_proc_bytes("/proc/self/status", "VmRSS");
         record_compute(&s, &cf[0], &it, 1, &data, r);
@@ -106,8 +106,8 @@ START_TEST(test_estimate_bounds_the_peak)
     measure_item(path, &grown, &estimate);
     ck_assert_msg(grown > 4e6, "%s: the fixture should need megabytes, grew %.0f bytes", FIXTURES[_i], grown);
     fprintf(stderr, "%s: estimate %.1f MiB, measured %.1f MiB\n", FIXTURES[_i], estimate / 1048576, grown / 1048576);
-    ck_assert_msg(estimate >= grown, "%s: estimate %.0f below the measured peak growth %.0f", FIXTURES[_i],
-                  estimate, grown);
+    ck_assert_msg(estimate >= grown, "%s: estimate %.0f below the measured peak growth %.0f", FIXTURES[_i], estimate,
+                  grown);
     ck_assert_msg(estimate <= 3 * grown + 8e6, "%s: estimate %.0f loose against the measured %.0f", FIXTURES[_i],
                   estimate, grown);
 }

@@ -30,7 +30,7 @@ static void rand_points(long n, uint64_t seed, double a, double *x)
 
 START_TEST(test_names)
 {
-    const char *names[] = {"checkerboard", "rings", "sines", "spirals", "csv"};
+    const char *names[] = { "checkerboard", "rings", "sines", "spirals", "csv" };
     for (int k = 0; k < MLPV_TASK_COUNT; k++) {
         mlpv_task_kind got;
         ck_assert_str_eq(mlpv_task_name((mlpv_task_kind)k), names[k]);
@@ -52,11 +52,12 @@ END_TEST
  * character c of it is x1 = centre c; (-1,-1) is +1. */
 START_TEST(test_checkerboard_centres)
 {
-    const char *b2[2] = {"+-", "-+"};
-    const char *b8[8] = {"+-+-+-+-", "-+-+-+-+", "+-+-+-+-", "-+-+-+-+",
-                         "+-+-+-+-", "-+-+-+-+", "+-+-+-+-", "-+-+-+-+"};
-    const double c2[2] = {-0.5, 0.5};
-    const double c8[8] = {-0.875, -0.625, -0.375, -0.125, 0.125, 0.375, 0.625, 0.875};
+    const char *b2[2] = { "+-", "-+" };
+    const char *b8[8] = {
+        "+-+-+-+-", "-+-+-+-+", "+-+-+-+-", "-+-+-+-+", "+-+-+-+-", "-+-+-+-+", "+-+-+-+-", "-+-+-+-+"
+    };
+    const double c2[2] = { -0.5, 0.5 };
+    const double c8[8] = { -0.875, -0.625, -0.375, -0.125, 0.125, 0.375, 0.625, 0.875 };
     for (int r = 0; r < 2; r++)
         for (int c = 0; c < 2; c++)
             ck_assert(lab(MLPV_TASK_CHECKERBOARD, 2, c2[c], c2[r]) == (b2[r][c] == '+' ? 1 : -1));
@@ -73,17 +74,17 @@ START_TEST(test_checkerboard_boundaries)
 {
     const mlpv_task_kind C = MLPV_TASK_CHECKERBOARD;
     /* 2x2: x = 0 goes to the higher cell, x = 1 stays in the last one */
-    ck_assert(lab(C, 2, 0.0, -0.5) == -1.0);       /* cell (1,0) */
+    ck_assert(lab(C, 2, 0.0, -0.5) == -1.0); /* cell (1,0) */
     ck_assert(lab(C, 2, -0.0, -0.5) == -1.0);
-    ck_assert(lab(C, 2, 0.0, 0.0) == 1.0);         /* (1,1) */
-    ck_assert(lab(C, 2, -1.0, -1.0) == 1.0);       /* (0,0) */
-    ck_assert(lab(C, 2, 1.0, 1.0) == 1.0);         /* (1,1) */
-    ck_assert(lab(C, 2, 1.0, -1.0) == -1.0);       /* (1,0) */
+    ck_assert(lab(C, 2, 0.0, 0.0) == 1.0); /* (1,1) */
+    ck_assert(lab(C, 2, -1.0, -1.0) == 1.0); /* (0,0) */
+    ck_assert(lab(C, 2, 1.0, 1.0) == 1.0); /* (1,1) */
+    ck_assert(lab(C, 2, 1.0, -1.0) == -1.0); /* (1,0) */
     ck_assert(lab(C, 2, nextafter(0.0, -1.0), -0.5) == 1.0);
     /* 8x8: boundary 0.25 starts cell 5; just below is cell 4 */
     ck_assert(lab(C, 8, 0.25, -0.9) == -1.0);
     ck_assert(lab(C, 8, nextafter(0.25, 0.0), -0.9) == 1.0);
-    ck_assert(lab(C, 8, -0.75, -0.9) == -1.0);     /* cell 1 */
+    ck_assert(lab(C, 8, -0.75, -0.9) == -1.0); /* cell 1 */
     /* 3x3, boundaries -1/3 and 1/3: the double 1.0/3 lies below 1/3 (binary
      * 0.0101... rounds down), so it is still in cell 1; the next double up is in
      * cell 2. -(1.0/3) lies above -1/3: cell 1; the next double down: cell 0. */
@@ -110,19 +111,19 @@ START_TEST(test_rings)
 {
     const mlpv_task_kind R = MLPV_TASK_RINGS;
     ck_assert(lab(R, 2, 0.0, 0.0) == 1.0);
-    ck_assert(lab(R, 2, 0.5, 0.5) == -1.0);      /* |x| = sqrt(1/2): exactly on m = 1 */
+    ck_assert(lab(R, 2, 0.5, 0.5) == -1.0); /* |x| = sqrt(1/2): exactly on m = 1 */
     ck_assert(lab(R, 2, nextafter(0.5, 0), 0.5) == 1.0);
-    ck_assert(lab(R, 2, 0.9, 0.9) == -1.0);      /* 2 * 0.9 = 1.8 */
-    ck_assert(lab(R, 2, 1.0, 1.0) == 1.0);       /* the corner: m = k = 2 */
-    ck_assert(lab(R, 2, 1.0, 0.0) == -1.0);      /* 2 / sqrt 2 = 1.41 */
-    ck_assert(lab(R, 4, 0.25, 0.25) == -1.0);    /* m = 1 */
-    ck_assert(lab(R, 4, 0.5, -0.5) == 1.0);      /* m = 2 */
-    ck_assert(lab(R, 4, -0.75, 0.75) == -1.0);   /* m = 3 */
+    ck_assert(lab(R, 2, 0.9, 0.9) == -1.0); /* 2 * 0.9 = 1.8 */
+    ck_assert(lab(R, 2, 1.0, 1.0) == 1.0); /* the corner: m = k = 2 */
+    ck_assert(lab(R, 2, 1.0, 0.0) == -1.0); /* 2 / sqrt 2 = 1.41 */
+    ck_assert(lab(R, 4, 0.25, 0.25) == -1.0); /* m = 1 */
+    ck_assert(lab(R, 4, 0.5, -0.5) == 1.0); /* m = 2 */
+    ck_assert(lab(R, 4, -0.75, 0.75) == -1.0); /* m = 3 */
     ck_assert(lab(R, 4, nextafter(0.75, 0), nextafter(0.75, 0)) == 1.0);
     /* off the diagonal: 0.875^2 + 0.125^2 = 50/64 = 2 (5/8)^2, on m = 5 for k = 8 */
     ck_assert(lab(R, 8, 0.875, 0.125) == -1.0);
     ck_assert(lab(R, 8, 0.875, nextafter(0.125, 0)) == 1.0);
-    ck_assert(lab(R, 1, 0.99, 0.99) == 1.0);     /* k = 1: one ring */
+    ck_assert(lab(R, 1, 0.99, 0.99) == 1.0); /* k = 1: one ring */
     double *x = malloc(sizeof(double) * 20000);
     rand_points(10000, 2, 1.0, x);
     for (int k = 1; k <= 9; k++)
@@ -143,7 +144,7 @@ START_TEST(test_sines)
     ck_assert(lab(S, 1, 0.5, 0.4) == -1.0);
     ck_assert(lab(S, 1, -0.5, -0.4) == 1.0);
     ck_assert(lab(S, 1, -0.5, -0.6) == -1.0);
-    ck_assert(lab(S, 1, 0.0, 0.0) == 1.0);        /* on the boundary: +1 */
+    ck_assert(lab(S, 1, 0.0, 0.0) == 1.0); /* on the boundary: +1 */
     /* k = 2: at x1 = 0.25 the boundary is sin(pi/2)/2 = 0.5; at x1 = 0.75, -0.5 */
     ck_assert(lab(S, 2, 0.25, 0.45) == -1.0);
     ck_assert(lab(S, 2, 0.75, -0.45) == 1.0);
@@ -171,7 +172,7 @@ START_TEST(test_spirals)
     ck_assert(lab(P, 1, 0.0, 0.75) == -1.0);
     ck_assert(lab(P, 1, -0.5, 0.0) == 1.0);
     ck_assert(lab(P, 1, 0.5, 0.0) == -1.0);
-    ck_assert(lab(P, 1, 0.0, 0.0) == 1.0);       /* origin: a tie */
+    ck_assert(lab(P, 1, 0.0, 0.0) == 1.0); /* origin: a tie */
     /* the definition literally: angular distances by atan2 and remainder */
     double *x = malloc(sizeof(double) * 40000);
     rand_points(20000, 4, 1.0, x);
@@ -248,7 +249,10 @@ START_TEST(test_balance)
         ck_assert_int_eq(mlpv_task_sample(MLPV_TASK_SPIRALS, k, N_BAL, 400 + k, &d), 0);
         long plus = 0, in = 0;
         for (long i = 0; i < d.n; i++)
-            if (hypot(d.x[2 * i], d.x[2 * i + 1]) < 1.0) { in++; plus += d.y[i] > 0; }
+            if (hypot(d.x[2 * i], d.x[2 * i + 1]) < 1.0) {
+                in++;
+                plus += d.y[i] > 0;
+            }
         snprintf(what, sizeof what, "spirals %d (unit disc)", k);
         check_fraction(what, plus, in, 0.5);
         mlpv_dataset_free(&d);
@@ -267,8 +271,7 @@ START_TEST(test_sample_determinism)
     ck_assert_int_eq(a.labels_pm1, 1);
     ck_assert_int_eq(memcmp(a.x, b.x, sizeof(double) * 2000), 0);
     ck_assert_int_eq(memcmp(a.y, b.y, sizeof(double) * 1000), 0);
-    for (long i = 0; i < a.n; i++)
-        ck_assert(a.y[i] == lab(MLPV_TASK_RINGS, 3, a.x[2 * i], a.x[2 * i + 1]));
+    for (long i = 0; i < a.n; i++) ck_assert(a.y[i] == lab(MLPV_TASK_RINGS, 3, a.x[2 * i], a.x[2 * i + 1]));
     mlpv_dataset_free(&b);
     /* a different seed: (almost) every coordinate differs */
     ck_assert_int_eq(mlpv_task_sample(MLPV_TASK_RINGS, 3, 1000, 43, &b), 0);
@@ -331,20 +334,20 @@ START_TEST(test_grid)
     ck_assert_int_eq(d.n, 25);
     ck_assert_int_eq(d.in_dim, 2);
     ck_assert_int_eq(d.labels_pm1, 1);
-    const double s[5] = {-1.0, -0.5, 0.0, 0.5, 1.0};
+    const double s[5] = { -1.0, -0.5, 0.0, 0.5, 1.0 };
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
             ck_assert(d.x[2 * (i * 5 + j)] == s[i]);
             ck_assert(d.x[2 * (i * 5 + j) + 1] == s[j]);
         }
     /* rows 0..4 have x1 = -1 (cell 0): labels along x2 -1, -0.5 | 0, 0.5, 1 */
-    const double row0[5] = {1, 1, -1, -1, -1};
+    const double row0[5] = { 1, 1, -1, -1, -1 };
     for (int j = 0; j < 5; j++) ck_assert(d.y[j] == row0[j]);
     mlpv_dataset_free(&d);
     /* g = 7 (non-dyadic steps): the same points as the landscape grid */
     ck_assert_int_eq(mlpv_task_grid(MLPV_TASK_SPIRALS, 2, 7, &d), 0);
     mlpv_grid_opts o = mlpv_grid_defaults(7);
-    const double u[2] = {1, 0}, v[2] = {0, 1};
+    const double u[2] = { 1, 0 }, v[2] = { 0, 1 };
     for (int i = 0; i < 7; i++)
         for (int j = 0; j < 7; j++) {
             double p[2];
@@ -353,7 +356,7 @@ START_TEST(test_grid)
             ck_assert(d.y[i * 7 + j] == lab(MLPV_TASK_SPIRALS, 2, p[0], p[1]));
         }
     mlpv_dataset_free(&d);
-    mlpv_dataset_free(&d);   /* twice is fine */
+    mlpv_dataset_free(&d); /* twice is fine */
     mlpv_dataset_free(NULL);
     ck_assert_int_eq(mlpv_task_grid(MLPV_TASK_SINES, 2, 1, &d), -1);
     ck_assert_int_eq(mlpv_task_grid(MLPV_TASK_CSV, 2, 5, &d), -1);
@@ -432,7 +435,9 @@ START_TEST(test_csv_good)
     ck_assert(d.x[0] == 1 && d.x[1] == 5 && d.y[1] == 6);
     mlpv_dataset_free(&d);
     /* UTF-8 byte-order mark, two targets */
-    d = read_good("\xEF\xBB\xBF" "a,b,c\n1,2,3\n4,5,6\n", 2);
+    d = read_good("\xEF\xBB\xBF"
+                  "a,b,c\n1,2,3\n4,5,6\n",
+                  2);
     ck_assert_int_eq(d.in_dim, 1);
     ck_assert_int_eq(d.out_dim, 2);
     ck_assert(d.x[1] == 4 && d.y[0] == 2 && d.y[3] == 6);
@@ -483,7 +488,7 @@ END_TEST
 
 static mlpv_dataset id_set(long n, long distinct)
 {
-    mlpv_dataset d = {.n = n, .in_dim = 2, .out_dim = 1, .labels_pm1 = 0};
+    mlpv_dataset d = { .n = n, .in_dim = 2, .out_dim = 1, .labels_pm1 = 0 };
     d.x = malloc(sizeof(double) * 2 * n);
     d.y = malloc(sizeof(double) * n);
     for (long i = 0; i < n; i++) {
@@ -496,9 +501,13 @@ static mlpv_dataset id_set(long n, long distinct)
 
 START_TEST(test_split_sizes)
 {
-    const struct { long n; double f; long want; } cases[] = {
-        {10, 0.25, 3}, {10, 0.2, 2}, {10, 0.01, 1}, {10, 0.99, 9}, {2, 0.5, 1}, {7, 0.5, 4},
-        {1000, 0.1, 100},
+    const struct {
+        long n;
+        double f;
+        long want;
+    } cases[] = {
+        { 10, 0.25, 3 }, { 10, 0.2, 2 }, { 10, 0.01, 1 },    { 10, 0.99, 9 },
+        { 2, 0.5, 1 },   { 7, 0.5, 4 },  { 1000, 0.1, 100 },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         mlpv_dataset d = id_set(cases[c].n, cases[c].n), tr, te;
@@ -509,7 +518,7 @@ START_TEST(test_split_sizes)
         ck_assert_int_eq(te.out_dim, 1);
         /* every id exactly once, with its own x2 and y */
         int *seen = calloc(d.n, sizeof(int));
-        const mlpv_dataset *parts[2] = {&tr, &te};
+        const mlpv_dataset *parts[2] = { &tr, &te };
         for (int q = 0; q < 2; q++)
             for (long i = 0; i < parts[q]->n; i++) {
                 long id = (long)parts[q]->x[2 * i];
@@ -527,7 +536,7 @@ START_TEST(test_split_sizes)
     ck_assert_int_eq(mlpv_dataset_split(&d, 0.5, 1, &tr, &te), -1);
     mlpv_dataset_free(&d);
     d = id_set(5, 5);
-    const double bad[] = {0.0, 1.0, -0.1, 1.5, NAN};
+    const double bad[] = { 0.0, 1.0, -0.1, 1.5, NAN };
     for (int b = 0; b < 5; b++) {
         ck_assert_int_eq(mlpv_dataset_split(&d, bad[b], 1, &tr, &te), -1);
         ck_assert(tr.x == NULL && te.x == NULL && tr.n == 0 && te.n == 0);
@@ -549,17 +558,23 @@ static int cmp_row(const void *a, const void *b)
 START_TEST(test_split_multiset)
 {
     mlpv_dataset d = id_set(200, 17), tr, te, tr2, te2;
-    d.labels_pm1 = 1;   /* carried to both parts */
+    d.labels_pm1 = 1; /* carried to both parts */
     double *orig = malloc(sizeof(double) * 600), *both = malloc(sizeof(double) * 600);
-    for (long i = 0; i < 200; i++) { orig[3 * i] = d.x[2 * i]; orig[3 * i + 1] = d.x[2 * i + 1]; orig[3 * i + 2] = d.y[i]; }
+    for (long i = 0; i < 200; i++) {
+        orig[3 * i] = d.x[2 * i];
+        orig[3 * i + 1] = d.x[2 * i + 1];
+        orig[3 * i + 2] = d.y[i];
+    }
     ck_assert_int_eq(mlpv_dataset_split(&d, 0.3, 11, &tr, &te), 0);
     ck_assert_int_eq(te.n, 60);
     ck_assert(tr.labels_pm1 == 1 && te.labels_pm1 == 1);
     long r = 0;
-    const mlpv_dataset *parts[2] = {&tr, &te};
+    const mlpv_dataset *parts[2] = { &tr, &te };
     for (int q = 0; q < 2; q++)
         for (long i = 0; i < parts[q]->n; i++, r++) {
-            both[3 * r] = parts[q]->x[2 * i]; both[3 * r + 1] = parts[q]->x[2 * i + 1]; both[3 * r + 2] = parts[q]->y[i];
+            both[3 * r] = parts[q]->x[2 * i];
+            both[3 * r + 1] = parts[q]->x[2 * i + 1];
+            both[3 * r + 2] = parts[q]->y[i];
         }
     ck_assert_int_eq(r, 200);
     for (long i = 0; i < 200; i++) ck_assert(d.x[2 * i] == orig[3 * i] && d.y[i] == orig[3 * i + 2]);
@@ -577,8 +592,10 @@ START_TEST(test_split_multiset)
     ck_assert_int_eq(mlpv_dataset_split(&d, 0.3, 11, &tr, &te), 0);
     ck_assert_int_eq(mlpv_dataset_split(&d, 0.3, 12, &tr2, &te2), 0);
     ck_assert_int_ne(memcmp(te.x, te2.x, sizeof(double) * 120), 0);
-    mlpv_dataset_free(&tr);  mlpv_dataset_free(&te);
-    mlpv_dataset_free(&tr2); mlpv_dataset_free(&te2);
+    mlpv_dataset_free(&tr);
+    mlpv_dataset_free(&te);
+    mlpv_dataset_free(&tr2);
+    mlpv_dataset_free(&te2);
     mlpv_dataset_free(&d);
     free(orig);
     free(both);
@@ -590,7 +607,7 @@ END_TEST
 START_TEST(test_split_uniform)
 {
     mlpv_dataset d = id_set(3, 3), tr, te;
-    long count[3][3] = {{0}};
+    long count[3][3] = { { 0 } };
     const long seeds = 6000;
     for (long s = 0; s < seeds; s++) {
         ck_assert_int_eq(mlpv_dataset_split(&d, 0.5, (uint64_t)s, &tr, &te), 0);
@@ -602,7 +619,10 @@ START_TEST(test_split_uniform)
     double p = 1.0 / 6, se = sqrt(seeds * p * (1 - p));
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++) {
-            if (a == b) { ck_assert_int_eq(count[a][b], 0); continue; }
+            if (a == b) {
+                ck_assert_int_eq(count[a][b], 0);
+                continue;
+            }
             ck_assert_msg(fabs(count[a][b] - seeds * p) < 5 * se, "pair (%d,%d): %ld", a, b, count[a][b]);
         }
     mlpv_dataset_free(&d);

@@ -32,8 +32,8 @@ START_TEST(test_gh_converges_to_closed_forms)
                 double prev = INFINITY;
                 for (int n = 16; n <= 256; n *= 4) {
                     double e = fabs(mlpv_gauss_pair_quadrature(a, q1, q2, c, n, d) - cf) / scale;
-                    ck_assert_msg(e < prev / 1.5, "%s c=%g d=%d n=%d: error %.3g after %.3g",
-                                  mlpv_activation_name(a), c, d, n, e, prev);
+                    ck_assert_msg(e < prev / 1.5, "%s c=%g d=%d n=%d: error %.3g after %.3g", mlpv_activation_name(a),
+                                  c, d, n, e, prev);
                     prev = e;
                 }
                 ck_assert_msg(prev < (d ? 4e-2 : 2e-3), "%s c=%g d=%d: error %.3g at 256 nodes",
@@ -72,7 +72,7 @@ START_TEST(test_panels_vs_closed_forms)
             for (int d = 0; d < 2; d++)
                 for (double q = 0.01; q < 1e7; q *= 30) {
                     mlpv_activation a = acts[ai];
-                    if (a == MLPV_SIN && q > 3) continue;       /* E -> 0 like exp(-q) */
+                    if (a == MLPV_SIN && q > 3) continue; /* E -> 0 like exp(-q) */
                     double q2 = 0.6 * q, c = cs[ci];
                     double cf = d ? mlpv_gauss_pair_deriv(a, q, q2, c) : mlpv_gauss_pair(a, q, q2, c);
                     double p = mlpv_gauss_pair_panels(a, q, q2, c, d);
@@ -196,13 +196,15 @@ END_TEST
 
 /* ---- maps and fixed points --------------------------------------------- */
 
-typedef struct { mlpv_activation a; double sw2, sb2; } point;
+typedef struct {
+    mlpv_activation a;
+    double sw2, sb2;
+} point;
 static const point POINTS[] = {
-    { MLPV_RELU, 1.5, 0.01 }, { MLPV_RELU, 2.0, 0.0 }, { MLPV_ABS, 0.8, 0.05 },
-    { MLPV_LEAKY_RELU, 1.2, 0.1 }, { MLPV_TANH, 1.0, 0.05 }, { MLPV_TANH, 4.0, 0.05 },
-    { MLPV_TANH, 2.5, 0.01 }, { MLPV_GELU, 1.5, 0.01 }, { MLPV_SILU, 1.5, 0.1 },
-    { MLPV_ELU, 1.55, 0.01 }, { MLPV_SOFTPLUS, 1.1, 0.01 }, { MLPV_SIGMOID, 3.4, 0.01 },
-    { MLPV_SIN, 2.3, 0.01 }, { MLPV_IDENTITY, 0.5, 0.1 },
+    { MLPV_RELU, 1.5, 0.01 }, { MLPV_RELU, 2.0, 0.0 },     { MLPV_ABS, 0.8, 0.05 },      { MLPV_LEAKY_RELU, 1.2, 0.1 },
+    { MLPV_TANH, 1.0, 0.05 }, { MLPV_TANH, 4.0, 0.05 },    { MLPV_TANH, 2.5, 0.01 },     { MLPV_GELU, 1.5, 0.01 },
+    { MLPV_SILU, 1.5, 0.1 },  { MLPV_ELU, 1.55, 0.01 },    { MLPV_SOFTPLUS, 1.1, 0.01 }, { MLPV_SIGMOID, 3.4, 0.01 },
+    { MLPV_SIN, 2.3, 0.01 },  { MLPV_IDENTITY, 0.5, 0.1 },
 };
 #define NPOINTS ((int)(sizeof POINTS / sizeof POINTS[0]))
 
@@ -221,15 +223,16 @@ START_TEST(test_fixed_points)
                   "%s: L(q*) = %.17g, q* = %.17g", name, mlpv_length_map(p.a, q, p.sw2, p.sb2), q);
     ck_assert_msg(m.slope_q < 1.0 + 1e-12, "%s: q* not attracting (slope %g)", name, m.slope_q);
     if (q > 0) {
-        ck_assert_msg(fabs(mlpv_corr_map(p.a, q, q, 1.0, p.sw2, p.sb2) - 1.0) < 1e-12, "%s: C(1) = %.17g",
-                      name, mlpv_corr_map(p.a, q, q, 1.0, p.sw2, p.sb2));
+        ck_assert_msg(fabs(mlpv_corr_map(p.a, q, q, 1.0, p.sw2, p.sb2) - 1.0) < 1e-12, "%s: C(1) = %.17g", name,
+                      mlpv_corr_map(p.a, q, q, 1.0, p.sw2, p.sb2));
         double c = m.c_star;
         ck_assert_msg(fabs(mlpv_corr_map(p.a, q, q, c, p.sw2, p.sb2) - c) < 1e-10, "%s: C(c*) = %.17g, c* = %.17g",
                       name, mlpv_corr_map(p.a, q, q, c, p.sw2, p.sb2), c);
         if (c < 1.0) {
             double h = 1e-5;
-            double slope = (mlpv_corr_map(p.a, q, q, c + h, p.sw2, p.sb2) -
-                            mlpv_corr_map(p.a, q, q, c - h, p.sw2, p.sb2)) / (2 * h);
+            double slope =
+                (mlpv_corr_map(p.a, q, q, c + h, p.sw2, p.sb2) - mlpv_corr_map(p.a, q, q, c - h, p.sw2, p.sb2)) /
+                (2 * h);
             ck_assert_msg(fabs(slope - m.chi_c) < 1e-6, "%s: slope %.12g vs chi_c %.12g", name, slope, m.chi_c);
             ck_assert_msg(fabs(m.chi_c) < 1.0, "%s: c* = %g not stable (chi_c %g)", name, c, m.chi_c);
             ck_assert_msg(m.chi_1 > 1.0, "%s: c* < 1 with chi_1 = %g", name, m.chi_1);
@@ -263,7 +266,7 @@ START_TEST(test_relu_exact)
     ck_assert_int_eq(mlpv_mean_field_solve(MLPV_RELU, 2.0, 0.01, &m), 0);
     ck_assert(!m.has_q_star);
     ck_assert(isnan(m.q_star) && isnan(m.xi_c) && isnan(m.trainable_depth));
-    ck_assert(m.chi_1 == 1.0);          /* independent of q */
+    ck_assert(m.chi_1 == 1.0); /* independent of q */
     ck_assert_int_eq(mlpv_mean_field_solve(MLPV_RELU, 2.5, 0.0, &m), 0);
     ck_assert(!m.has_q_star);
     ck_assert_int_eq(mlpv_mean_field_solve(MLPV_ABS, 1.0, 0.01, &m), 0);
@@ -301,11 +304,12 @@ START_TEST(test_tanh_phases)
     ck_assert_int_eq(mlpv_mean_field_solve(MLPV_TANH, 4.0, 0.05, &m), 0);
     ck_assert(m.has_q_star && m.c_star < 1.0 && m.chi_1 > 1.0 && m.chi_c < 1.0);
 
-    double lo = 1.0, hi = 4.0;          /* chi_1(lo) < 1 < chi_1(hi) */
+    double lo = 1.0, hi = 4.0; /* chi_1(lo) < 1 < chi_1(hi) */
     for (int it = 0; it < 25; it++) {
         double mid = 0.5 * (lo + hi);
         ck_assert_int_eq(mlpv_mean_field_solve(MLPV_TANH, mid, 0.05, &m), 0);
-        if (m.chi_1 < 1.0) lo = mid; else hi = mid;
+        if (m.chi_1 < 1.0) lo = mid;
+        else hi = mid;
     }
     double crit = 0.5 * (lo + hi), prev[2] = { 0, 0 };
     /* 1.7610 here, which agrees with the (sw2, sb2) = (1.76, 0.05) tanh critical
@@ -378,9 +382,13 @@ static double worst_grid_corr(mlpv_activation a, double sw2, double sb2, int lay
 START_TEST(test_c2c_depth)
 {
     double sb2 = 0.01, tau = 0.01;
-    struct { mlpv_activation a; double sw2; int hi; } cases[] = {
-        { MLPV_RELU, mlpv_auto_gain(MLPV_RELU), 1000 }, { MLPV_ABS, mlpv_auto_gain(MLPV_ABS), 1000 },
-        { MLPV_TANH, 1.0, 100 } };
+    struct {
+        mlpv_activation a;
+        double sw2;
+        int hi;
+    } cases[] = { { MLPV_RELU, mlpv_auto_gain(MLPV_RELU), 1000 },
+                  { MLPV_ABS, mlpv_auto_gain(MLPV_ABS), 1000 },
+                  { MLPV_TANH, 1.0, 100 } };
     for (int k = 0; k < 3; k++) {
         int d = mlpv_predicted_c2c_depth(cases[k].a, cases[k].sw2, sb2, tau, 1000);
         ck_assert_msg(d > 1 && d < cases[k].hi, "%s: depth %d", mlpv_activation_name(cases[k].a), d);
@@ -390,7 +398,7 @@ START_TEST(test_c2c_depth)
                       mlpv_activation_name(cases[k].a), d, at, before);
     }
     ck_assert_int_eq(mlpv_predicted_c2c_depth(MLPV_TANH, mlpv_auto_gain(MLPV_TANH), sb2, tau, 1000), -1);
-    ck_assert_int_eq(mlpv_predicted_c2c_depth(MLPV_RELU, 2.0, sb2, tau, 20), -1);    /* not within 20 */
+    ck_assert_int_eq(mlpv_predicted_c2c_depth(MLPV_RELU, 2.0, sb2, tau, 20), -1); /* not within 20 */
 }
 END_TEST
 
@@ -407,7 +415,10 @@ END_TEST
 #define MC_POINTS 4
 static const double MC_X[MC_POINTS][2] = { { 1, 1 }, { -1, -1 }, { 1, -0.5 }, { 0.2, 0.9 } };
 
-typedef struct { double sw2, sb2; double corr[MC_DEPTH][MC_POINTS][MC_POINTS]; } mc_ctx;
+typedef struct {
+    double sw2, sb2;
+    double corr[MC_DEPTH][MC_POINTS][MC_POINTS];
+} mc_ctx;
 
 static void mc_hook(void *ctx, int layer, const void *hv, int rows, int width, long row0, mlpv_precision p)
 {
@@ -437,7 +448,10 @@ START_TEST(test_monte_carlo_wide)
         for (int i = 0; i < MC_POINTS; i++)
             for (int j = 0; j < MC_POINTS; j++) sum[l][i][j] = sum2[l][i][j] = 0;
     double x[MC_POINTS * 2], y[MC_POINTS];
-    for (int i = 0; i < MC_POINTS; i++) { x[2 * i] = MC_X[i][0]; x[2 * i + 1] = MC_X[i][1]; }
+    for (int i = 0; i < MC_POINTS; i++) {
+        x[2 * i] = MC_X[i][0];
+        x[2 * i + 1] = MC_X[i][1];
+    }
     for (int r = 0; r < MC_DRAWS; r++) {
         mlpv_net *net = mlpv_net_random(&s, 1000 + (uint64_t)r);
         ck_assert_ptr_nonnull(net);
@@ -461,7 +475,8 @@ START_TEST(test_monte_carlo_wide)
                 double var = fmax(0.0, (sum2[l][i][j] - MC_DRAWS * mean * mean) / (MC_DRAWS - 1));
                 double se = sqrt(var / MC_DRAWS);
                 const double *xi = MC_X[i], *xj = MC_X[j];
-                double qi = 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + sb2, qj = 0.5 * (xj[0] * xj[0] + xj[1] * xj[1]) + sb2;
+                double qi = 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + sb2,
+                       qj = 0.5 * (xj[0] * xj[0] + xj[1] * xj[1]) + sb2;
                 double c0 = (0.5 * (xi[0] * xj[0] + xi[1] * xj[1]) + sb2) / sqrt(qi * qj);
                 double pred = mlpv_predicted_corr(a, sw2, sb2, qi, qj, c0, l + 1);
                 double tol = 5 * se + 5.0 / MC_WIDTH;
@@ -475,11 +490,15 @@ END_TEST
  * hidden layer all zero there) with probability 1 - prod_l (1 - 2^-n_l)
  * (docs/definitions.md, theory). Depth 10, widths 2, 3, 4 (p = 0.944, 0.737, 0.476), 3000 draws
  * each at x = (0.3, -0.7): within 4 binomial standard errors. */
-typedef struct { int dead; } death_ctx;
+typedef struct {
+    int dead;
+} death_ctx;
 
 static void death_hook(void *ctx, int layer, const void *hv, int rows, int width, long row0, mlpv_precision p)
 {
-    (void)layer; (void)row0; (void)p;
+    (void)layer;
+    (void)row0;
+    (void)p;
     const double *h = hv;
     int any = 0;
     for (int u = 0; u < width * rows; u++) any |= h[u] != 0.0;

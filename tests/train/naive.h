@@ -54,8 +54,8 @@ static inline int nv_zs(const mlpv_spec *s)
 
 /* MSE (mean over the listed points and the outputs) at p; if g != NULL, its
  * gradient (overwritten). rows == NULL: points 0..n-1. */
-static inline double nv_loss_grad(const mlpv_spec *s, const double *p, const mlpv_dataset *d,
-                           const long *rows, long n, double *g)
+static inline double nv_loss_grad(const mlpv_spec *s, const double *p, const mlpv_dataset *d, const long *rows, long n,
+                                  double *g)
 {
     int L = s->depth, m = s->out_dim, zs = nv_zs(s);
     double *z = calloc((size_t)(L + 1) * zs, sizeof(double));
@@ -91,13 +91,16 @@ static inline double nv_loss_grad(const mlpv_spec *s, const double *p, const mlp
             memcpy(dl, dp, sizeof(double) * (size_t)fi);
         }
     }
-    free(z); free(h); free(dl); free(dp);
+    free(z);
+    free(h);
+    free(dl);
+    free(dp);
     return loss / ((double)n * m);
 }
 
 /* Textbook Adam (Kingma & Ba with PyTorch's eps placement) and SGD with momentum. */
-static inline void nv_adam(double *p, const double *g, double *m, double *v, long np, long t,
-                    double lr, double b1, double b2, double eps)
+static inline void nv_adam(double *p, const double *g, double *m, double *v, long np, long t, double lr, double b1,
+                           double b2, double eps)
 {
     for (long i = 0; i < np; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -123,7 +126,9 @@ static inline void nv_perm(uint64_t seed, long epoch, long n, long *perm)
         double u;
         mlpv_rng_uniform(mlpv_mix64(seed), (uint64_t)epoch, (uint64_t)k, 1, &u);
         long i = n - 1 - k, j = (long)floor(u * (double)(i + 1));
-        long t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+        long t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
     }
 }
 
@@ -136,26 +141,27 @@ static inline double nv_lcg(uint64_t *st)
 
 /* A hand-built data set of n points, uniform on [-1,1]^in, targets from fn
  * (or uniform reals when fn is NULL). */
-static inline mlpv_dataset nv_dataset(long n, int in, int out, uint64_t seed,
-                               double (*fn)(const double *x, int k))
+static inline mlpv_dataset nv_dataset(long n, int in, int out, uint64_t seed, double (*fn)(const double *x, int k))
 {
     mlpv_dataset d;
     memset(&d, 0, sizeof d);
-    d.n = n; d.in_dim = in; d.out_dim = out;
+    d.n = n;
+    d.in_dim = in;
+    d.out_dim = out;
     d.x = malloc(sizeof(double) * (size_t)(n * in));
     d.y = malloc(sizeof(double) * (size_t)(n * out));
     uint64_t st = seed;
     for (long i = 0; i < n * in; i++) d.x[i] = nv_lcg(&st);
     d.labels_pm1 = fn != NULL;
     for (long r = 0; r < n; r++)
-        for (int k = 0; k < out; k++)
-            d.y[r * out + k] = fn ? fn(d.x + r * in, k) : nv_lcg(&st);
+        for (int k = 0; k < out; k++) d.y[r * out + k] = fn ? fn(d.x + r * in, k) : nv_lcg(&st);
     return d;
 }
 
 static inline void nv_dataset_free(mlpv_dataset *d)
 {
-    free(d->x); free(d->y);
+    free(d->x);
+    free(d->y);
     d->x = d->y = NULL;
 }
 

@@ -38,7 +38,8 @@ static double min_abs_z(const mlpv_spec *s, const double *p, const double *x)
     double mn = INFINITY;
     for (int l = 0; l < s->depth; l++)
         for (int j = 0; j < s->width; j++) mn = fmin(mn, fabs(z[l * zs + j]));
-    free(z); free(h);
+    free(z);
+    free(h);
     return mn;
 }
 
@@ -87,8 +88,8 @@ static void check_fd(mlpv_activation a, int out)
     memcpy(p, net->store, sizeof(double) * np);
     double loss = mlpv_gradient(net, &d, g);
     double loss_naive = nv_loss_grad(&s, p, &d, NULL, d.n, NULL);
-    ck_assert_msg(fabs(loss - loss_naive) <= 1e-12 * loss_naive, "%s: loss %.17g vs %.17g",
-                  mlpv_activation_name(a), loss, loss_naive);
+    ck_assert_msg(fabs(loss - loss_naive) <= 1e-12 * loss_naive, "%s: loss %.17g vs %.17g", mlpv_activation_name(a),
+                  loss, loss_naive);
     const double h = 1e-5;
     for (long i = 0; i < np; i++) {
         double p0 = p[i];
@@ -106,21 +107,17 @@ static void check_fd(mlpv_activation a, int out)
         ck_assert_msg(fabs(g[i] - fd[i]) <= tol, "%s out %d param %ld: analytic %.12g fd %.12g",
                       mlpv_activation_name(a), out, i, g[i], fd[i]);
     }
-    free(g); free(fd); free(p);
+    free(g);
+    free(fd);
+    free(p);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }
 
-START_TEST(test_gradient_fd_one_output)
-{
-    check_fd((mlpv_activation)_i, 1);
-}
+START_TEST(test_gradient_fd_one_output) { check_fd((mlpv_activation)_i, 1); }
 END_TEST
 
-START_TEST(test_gradient_fd_two_outputs)
-{
-    check_fd((mlpv_activation)_i, 2);
-}
+START_TEST(test_gradient_fd_two_outputs) { check_fd((mlpv_activation)_i, 2); }
 END_TEST
 
 /* More points than one chunk (MLPV_BP_CHUNK), so chunk accumulation is exercised. */
@@ -139,7 +136,8 @@ START_TEST(test_gradient_vs_naive_chunks)
     ck_assert(scale > 0);
     ck_assert_msg(max_abs_diff(g, gn, np) <= 1e-10 * scale, "%s: %g", mlpv_activation_name(a),
                   max_abs_diff(g, gn, np) / scale);
-    free(g); free(gn);
+    free(g);
+    free(gn);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }
@@ -194,7 +192,14 @@ START_TEST(test_float_path_and_gather)
 
     mlpv_bp_float.ws_free(wf);
     mlpv_bp_double.ws_free(wd);
-    free(xf); free(yf); free(gd); free(gn); free(gf); free(idx); free(gg); free(seq);
+    free(xf);
+    free(yf);
+    free(gd);
+    free(gn);
+    free(gf);
+    free(idx);
+    free(gg);
+    free(seq);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }
@@ -246,7 +251,7 @@ START_TEST(test_evaluate_rule)
     net->b[1][1] = -1.0;
     mlpv_net_sync_float(net);
     double x[8] = { 0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, 0.8 };
-    double y[8] = { 1, -1,  1, 1,  -1, -1,  1, -1 };
+    double y[8] = { 1, -1, 1, 1, -1, -1, 1, -1 };
     mlpv_dataset d = { 4, 2, 2, x, y, 1 };
     double loss, acc;
     mlpv_evaluate(net, &d, &loss, &acc);
@@ -279,14 +284,16 @@ START_TEST(test_evaluate_vs_naive)
     double ln = nv_loss_grad(&s, net->store, &d, NULL, d.n, NULL);
     ck_assert_double_eq_tol(loss, ln, 1e-12 * ln);
     int zs = nv_zs(&s);
-    double *z = calloc((size_t)(s.depth + 1) * zs, sizeof(double)), *h = calloc((size_t)(s.depth + 1) * zs, sizeof(double));
+    double *z = calloc((size_t)(s.depth + 1) * zs, sizeof(double)),
+           *h = calloc((size_t)(s.depth + 1) * zs, sizeof(double));
     long c = 0;
     for (long r = 0; r < d.n; r++) {
         nv_forward(&s, net->store, d.x + 2 * r, z, h, zs);
         c += h[s.depth * zs] * d.y[r] > 0;
     }
     ck_assert_double_eq_tol(acc, (double)c / d.n, 1e-15);
-    free(z); free(h);
+    free(z);
+    free(h);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }

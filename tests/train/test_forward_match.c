@@ -24,9 +24,9 @@
 
 typedef struct {
     mlpv_precision p;
-    long n;            /* points */
-    int in, m;         /* input and output dimension */
-    void *x, *y;       /* [n x in], [n x m] in precision p */
+    long n; /* points */
+    int in, m; /* input and output dimension */
+    void *x, *y; /* [n x in], [n x m] in precision p */
 } points;
 
 static void set(mlpv_precision p, void *a, long i, double v)
@@ -86,24 +86,31 @@ static void check_same(mlpv_activation a, mlpv_precision p, int depth, int g)
     double sq = -1;
     long correct = 0;
     ops->eval(ws, params, P.x, P.y, n, &sq, &correct);
-    ck_assert_msg(sq == 0.0, "%s %s depth %d grid %d: eval's squared errors sum to %g, want 0",
-                  name, prec, depth, g, sq);
+    ck_assert_msg(sq == 0.0, "%s %s depth %d grid %d: eval's squared errors sum to %g, want 0", name, prec, depth, g,
+                  sq);
     double loss = ops->batch_grad(ws, params, P.x, P.y, NULL, 0, n, grad, NULL);
-    ck_assert_msg(loss == 0.0, "%s %s depth %d grid %d: batch_grad's loss %g, want 0",
-                  name, prec, depth, g, loss);
+    ck_assert_msg(loss == 0.0, "%s %s depth %d grid %d: batch_grad's loss %g, want 0", name, prec, depth, g, loss);
     for (long i = 0; i < np; i++) {
         double gi = p == MLPV_FLOAT ? (double)((float *)grad)[i] : ((double *)grad)[i];
         ck_assert_msg(gi == 0.0, "%s %s: gradient[%ld] = %g, want 0", name, prec, i, gi);
     }
 
     /* control: one target one ulp off */
-    if (p == MLPV_FLOAT) { float *y = P.y; y[n / 2] = nextafterf(y[n / 2], INFINITY); }
-    else { double *y = P.y; y[n / 2] = nextafter(y[n / 2], INFINITY); }
+    if (p == MLPV_FLOAT) {
+        float *y = P.y;
+        y[n / 2] = nextafterf(y[n / 2], INFINITY);
+    } else {
+        double *y = P.y;
+        y[n / 2] = nextafter(y[n / 2], INFINITY);
+    }
     ops->eval(ws, params, P.x, P.y, n, &sq, &correct);
     ck_assert_msg(sq > 0.0, "%s %s: a one-ulp difference went unseen", name, prec);
 
     ops->ws_free(ws);
-    free(grad); free(F); free(P.x); free(P.y);
+    free(grad);
+    free(F);
+    free(P.x);
+    free(P.y);
     mlpv_net_free(net);
 }
 

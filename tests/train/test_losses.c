@@ -33,8 +33,8 @@ START_TEST(test_r2_by_hand)
     mlpv_dataset d = targets(4, 1, y1);
     ck_assert_double_eq_tol(mlpv_r2(&d, 0.25), 0.8, 1e-15);
     ck_assert_double_eq_tol(mlpv_r2(&d, 0.0), 1.0, 1e-15);
-    ck_assert_double_eq_tol(mlpv_r2(&d, 1.25), 0.0, 1e-15);     /* SSE = SST: the mean's score */
-    ck_assert_double_eq_tol(mlpv_r2(&d, 2.5), -1.0, 1e-15);     /* worse than the mean */
+    ck_assert_double_eq_tol(mlpv_r2(&d, 1.25), 0.0, 1e-15); /* SSE = SST: the mean's score */
+    ck_assert_double_eq_tol(mlpv_r2(&d, 2.5), -1.0, 1e-15); /* worse than the mean */
     ck_assert(isnan(mlpv_r2(&d, NAN)));
     nv_dataset_free(&d);
     /* two outputs, rows (1,0) (2,0) (3,2) (4,2): SST = 5 + 4 (means 2.5 and 1), pooled;
@@ -71,7 +71,8 @@ static double naive_r2(const mlpv_spec *s, const double *p, const mlpv_dataset *
             sse += e * e;
         }
     }
-    free(z); free(h);
+    free(z);
+    free(h);
     return 1.0 - sse / sst;
 }
 
@@ -156,7 +157,7 @@ static void check_losses(long batch)
         want[t - 1] = nv_loss_grad(&s, p, &d, rows, cnt, g);
         nv_adam(p, g, m, v, np, t, o.lr, o.beta1, o.beta2, o.eps);
     }
-    ck_assert(fabs(want[K - 1] - want[0]) > 1e-2 * want[0]);   /* the loss moved */
+    ck_assert(fabs(want[K - 1] - want[0]) > 1e-2 * want[0]); /* the loss moved */
 
     mlpv_train_result r;
     ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, seed, &r), 0);
@@ -166,7 +167,11 @@ static void check_losses(long batch)
         ck_assert_msg(fabs(r.losses[k] - want[k]) <= 1e-12 * want[k], "batch %ld step %d: loss %.17g, naive %.17g",
                       batch, k, r.losses[k], want[k]);
     free(r.losses);
-    free(p); free(g); free(m); free(v); free(perm);
+    free(p);
+    free(g);
+    free(m);
+    free(v);
+    free(perm);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }

@@ -78,14 +78,16 @@ START_TEST(test_batch_order)
     for (long i = 0; i < n; i++) ck_assert_int_eq(seen[i], 1);
     long fixed = 0;
     for (long i = 0; i < n; i++) fixed += a[i] == i;
-    ck_assert(fixed < 10);                       /* shuffled */
-    mlpv_train_batch_order(42, 4, n, b);         /* another epoch */
+    ck_assert(fixed < 10); /* shuffled */
+    mlpv_train_batch_order(42, 4, n, b); /* another epoch */
     ck_assert(memcmp(a, b, sizeof(long) * n) != 0);
-    mlpv_train_batch_order(43, 3, n, b);         /* another seed */
+    mlpv_train_batch_order(43, 3, n, b); /* another seed */
     ck_assert(memcmp(a, b, sizeof(long) * n) != 0);
     mlpv_train_batch_order(42, 0, 1, a);
     ck_assert_int_eq(a[0], 0);
-    free(a); free(b); free(seen);
+    free(a);
+    free(b);
+    free(seen);
 }
 END_TEST
 
@@ -145,20 +147,45 @@ static void check_naive_trajectory(mlpv_activation act, mlpv_optimizer opt, long
         ck_assert_double_eq_tol(r.final_loss, ln, 1e-12 * ln);
         mlpv_net_free(net);
     }
-    free(p); free(g); free(m); free(v); free(traj); free(perm);
+    free(p);
+    free(g);
+    free(m);
+    free(v);
+    free(traj);
+    free(perm);
     nv_dataset_free(&d);
     mlpv_net_free(net0);
 }
 
-START_TEST(test_naive_adam_full)  { check_naive_trajectory(MLPV_TANH, MLPV_OPT_ADAM, 0);  check_naive_trajectory(MLPV_RELU, MLPV_OPT_ADAM, 0); }
+START_TEST(test_naive_adam_full)
+{
+    check_naive_trajectory(MLPV_TANH, MLPV_OPT_ADAM, 0);
+    check_naive_trajectory(MLPV_RELU, MLPV_OPT_ADAM, 0);
+}
 END_TEST
-START_TEST(test_naive_adam_mini)  { check_naive_trajectory(MLPV_TANH, MLPV_OPT_ADAM, 5);  check_naive_trajectory(MLPV_RELU, MLPV_OPT_ADAM, 5); }
+START_TEST(test_naive_adam_mini)
+{
+    check_naive_trajectory(MLPV_TANH, MLPV_OPT_ADAM, 5);
+    check_naive_trajectory(MLPV_RELU, MLPV_OPT_ADAM, 5);
+}
 END_TEST
-START_TEST(test_naive_sgd_full)   { check_naive_trajectory(MLPV_TANH, MLPV_OPT_SGD, 0);   check_naive_trajectory(MLPV_RELU, MLPV_OPT_SGD, 0); }
+START_TEST(test_naive_sgd_full)
+{
+    check_naive_trajectory(MLPV_TANH, MLPV_OPT_SGD, 0);
+    check_naive_trajectory(MLPV_RELU, MLPV_OPT_SGD, 0);
+}
 END_TEST
-START_TEST(test_naive_sgd_mini)   { check_naive_trajectory(MLPV_TANH, MLPV_OPT_SGD, 5);   check_naive_trajectory(MLPV_RELU, MLPV_OPT_SGD, 5); }
+START_TEST(test_naive_sgd_mini)
+{
+    check_naive_trajectory(MLPV_TANH, MLPV_OPT_SGD, 5);
+    check_naive_trajectory(MLPV_RELU, MLPV_OPT_SGD, 5);
+}
 END_TEST
-START_TEST(test_naive_batch_ge_n) { check_naive_trajectory(MLPV_SILU, MLPV_OPT_ADAM, 16); check_naive_trajectory(MLPV_ABS, MLPV_OPT_SGD, 100); }
+START_TEST(test_naive_batch_ge_n)
+{
+    check_naive_trajectory(MLPV_SILU, MLPV_OPT_ADAM, 16);
+    check_naive_trajectory(MLPV_ABS, MLPV_OPT_SGD, 100);
+}
 END_TEST
 
 /* Step 1 of Adam: m_hat / sqrt(v_hat) = sign(g), so every parameter with a
@@ -188,7 +215,8 @@ START_TEST(test_adam_first_step)
         moved++;
     }
     ck_assert(moved > np / 2);
-    free(g); free(p0);
+    free(g);
+    free(p0);
     nv_dataset_free(&d);
     mlpv_net_free(net);
 }
@@ -302,9 +330,8 @@ START_TEST(test_float_vs_double)
             ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 3, &r), 0);
             loss[prec] = r.final_loss;
             acc[prec] = r.train_accuracy;
-            if (prec == 0)   /* float master written back to the double copy */
-                for (long i = 0; i < mlpv_net_param_count(net); i++)
-                    ck_assert(net->store[i] == (double)net->storef[i]);
+            if (prec == 0) /* float master written back to the double copy */
+                for (long i = 0; i < mlpv_net_param_count(net); i++) ck_assert(net->store[i] == (double)net->storef[i]);
             mlpv_net_free(net);
         }
         ck_assert_msg(loss[0] < 0.9 * init, "%s: no progress", mlpv_activation_name(act));
@@ -331,8 +358,8 @@ START_TEST(test_result_bookkeeping)
     ck_assert_int_eq(mlpv_train(b, &d, &t, &o, 5, &r2), 0);
     ck_assert_int_eq(mlpv_train(c, &d, &t, &o, 6, &r3), 0);
     long np = mlpv_net_param_count(a);
-    ck_assert(memcmp(a->store, b->store, sizeof(double) * np) == 0);     /* same seed: same run */
-    ck_assert(memcmp(a->store, c->store, sizeof(double) * np) != 0);     /* batch order differs */
+    ck_assert(memcmp(a->store, b->store, sizeof(double) * np) == 0); /* same seed: same run */
+    ck_assert(memcmp(a->store, c->store, sizeof(double) * np) != 0); /* batch order differs */
     ck_assert_double_eq(r1.final_loss, r2.final_loss);
     double tl, ta, fl, fa;
     mlpv_evaluate(a, &t, &tl, &ta);
@@ -343,7 +370,9 @@ START_TEST(test_result_bookkeeping)
     ck_assert_double_eq(r1.train_accuracy, fa);
     ck_assert_int_eq(r1.steps, 60);
     ck_assert(r1.seconds >= 0);
-    mlpv_net_free(a); mlpv_net_free(b); mlpv_net_free(c);
+    mlpv_net_free(a);
+    mlpv_net_free(b);
+    mlpv_net_free(c);
     nv_dataset_free(&d);
     nv_dataset_free(&t);
 }
@@ -358,19 +387,43 @@ START_TEST(test_bad_options)
     mlpv_train_opts good = mlpv_train_defaults(), o;
     good.steps = 2;
     ck_assert_int_eq(mlpv_train(net, &d, NULL, &good, 1, &r), 0);
-    o = good; o.lr = 0;                 ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.lr = NAN;               ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.steps = 0;              ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.batch = -1;             ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.check_every = 0;        ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.beta1 = 1;              ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.beta2 = -0.1;           ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.eps = -1;               ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.target_accuracy = 1.5;  ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.optimizer = MLPV_OPT_COUNT; ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.optimizer = MLPV_OPT_SGD; o.momentum = -1;
+    o = good;
+    o.lr = 0;
     ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
-    o = good; o.precision = (mlpv_precision)7; ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.lr = NAN;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.steps = 0;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.batch = -1;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.check_every = 0;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.beta1 = 1;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.beta2 = -0.1;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.eps = -1;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.target_accuracy = 1.5;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.optimizer = MLPV_OPT_COUNT;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.optimizer = MLPV_OPT_SGD;
+    o.momentum = -1;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
+    o = good;
+    o.precision = (mlpv_precision)7;
+    ck_assert_int_eq(mlpv_train(net, &d, NULL, &o, 1, &r), -1);
     ck_assert_int_eq(mlpv_train(net, &d, NULL, NULL, 1, &r), -1);
     ck_assert_int_eq(mlpv_train(net, NULL, NULL, &good, 1, &r), -1);
     ck_assert_int_eq(mlpv_train(net, &d, NULL, &good, 1, NULL), -1);

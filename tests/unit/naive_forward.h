@@ -10,10 +10,7 @@
 
 #include "mlpvar/network.h"
 
-static inline int naive_fan_in(const mlpv_net *n, int l)
-{
-    return l == 0 ? n->spec.in_dim : n->spec.width;
-}
+static inline int naive_fan_in(const mlpv_net *n, int l) { return l == 0 ? n->spec.in_dim : n->spec.width; }
 
 static inline int naive_fan_out(const mlpv_net *n, int l)
 {
@@ -31,13 +28,11 @@ static inline void naive_forward(const mlpv_net *net, const double *x, double *y
         int fi = naive_fan_in(net, l), fo = naive_fan_out(net, l);
         for (int o = 0; o < fo; o++) {
             double z = net->b[l][o];
-            for (int i = 0; i < fi; i++)
-                z += net->W[l][(size_t)o * fi + i] * cur[i];
+            for (int i = 0; i < fi; i++) z += net->W[l][(size_t)o * fi + i] * cur[i];
             nxt[o] = l < L ? mlpv_phi(net->spec.activation, z) : z;
         }
         if (l < L) {
-            if (hidden)
-                memcpy(hidden + (size_t)l * n, nxt, sizeof(double) * n);
+            if (hidden) memcpy(hidden + (size_t)l * n, nxt, sizeof(double) * n);
             double *t = cur;
             cur = nxt;
             nxt = t;

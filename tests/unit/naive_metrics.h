@@ -10,8 +10,7 @@
 static inline double naive_rms(const double *F, size_t n)
 {
     double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += F[i] * F[i];
+    for (size_t i = 0; i < n; i++) s += F[i] * F[i];
     return sqrt(s / n);
 }
 
@@ -21,12 +20,10 @@ static inline double naive_rms(const double *F, size_t n)
 static inline double naive_vk(const double *F, int g, int k)
 {
     double r = naive_rms(F, (size_t)g * g);
-    if (r == 0)
-        return 0;
+    if (r == 0) return 0;
     double binom[32];
     binom[0] = 1;
-    for (int j = 1; j <= k; j++)
-        binom[j] = binom[j - 1] * (k - j + 1) / j;
+    for (int j = 1; j <= k; j++) binom[j] = binom[j - 1] * (k - j + 1) / j;
     double ss = 0, st = 0;
     for (int i = 0; i + k < g; i++)
         for (int j = 0; j < g; j++) {
@@ -47,12 +44,10 @@ static inline double naive_vk(const double *F, int g, int k)
 static inline double naive_rho(const double *F, size_t n)
 {
     double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m += F[i];
+    for (size_t i = 0; i < n; i++) m += F[i];
     m /= n;
     double v = 0;
-    for (size_t i = 0; i < n; i++)
-        v += (F[i] - m) * (F[i] - m);
+    for (size_t i = 0; i < n; i++) v += (F[i] - m) * (F[i] - m);
     double r = naive_rms(F, n);
     return r == 0 ? 0 : sqrt(v / n) / r;
 }

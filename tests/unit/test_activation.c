@@ -10,19 +10,13 @@
 static const double PI = 3.14159265358979323846;
 
 /* Points away from every kink (all kinks of these activations sit at 0). */
-static const double PTS[] = {-3.1, -2.3, -1.1, -0.4, -0.05, 0.05, 0.3, 0.7, 1.5, 2.9};
+static const double PTS[] = { -3.1, -2.3, -1.1, -0.4, -0.05, 0.05, 0.3, 0.7, 1.5, 2.9 };
 #define NPTS ((int)(sizeof PTS / sizeof PTS[0]))
 
 /* Standard normal CDF. */
-static double Phi(double x)
-{
-    return 0.5 * erfc(-x / sqrt(2.0));
-}
+static double Phi(double x) { return 0.5 * erfc(-x / sqrt(2.0)); }
 
-static int rel_close(double a, double b, double rtol, double atol)
-{
-    return fabs(a - b) <= atol + rtol * fabs(b);
-}
+static int rel_close(double a, double b, double rtol, double atol) { return fabs(a - b) <= atol + rtol * fabs(b); }
 
 /* Brute-force E[g(z)^2], z ~ N(0,1): composite trapezoid on [-12, 12] with
  * 200001 points (h = 1.2e-4). The tails beyond 12 weigh < 1e-30 and the
@@ -75,13 +69,13 @@ START_TEST(test_apply_matches_scalar)
     mlpv_phi_apply_f(a, xf, N);
     for (int k = 0; k < N; k++) {
         double ref = mlpv_phi(a, orig[k]);
-        ck_assert_msg(rel_close(xd[k], ref, 1e-14, 1e-300), "%s apply_d[%d]: %.17g vs %.17g",
-                      mlpv_activation_name(a), k, xd[k], ref);
+        ck_assert_msg(rel_close(xd[k], ref, 1e-14, 1e-300), "%s apply_d[%d]: %.17g vs %.17g", mlpv_activation_name(a),
+                      k, xd[k], ref);
         /* float input is orig rounded to float; compare to phi of that value
          * at single-precision accuracy */
         double reff = mlpv_phi(a, (double)(float)orig[k]);
-        ck_assert_msg(rel_close(xf[k], reff, 2e-6, 2e-7), "%s apply_f[%d]: %.9g vs %.9g",
-                      mlpv_activation_name(a), k, (double)xf[k], reff);
+        ck_assert_msg(rel_close(xf[k], reff, 2e-6, 2e-7), "%s apply_f[%d]: %.9g vs %.9g", mlpv_activation_name(a), k,
+                      (double)xf[k], reff);
     }
     /* n = 0 touches nothing */
     double sentinel = 123.0;
@@ -103,8 +97,7 @@ START_TEST(test_names_round_trip)
         ck_assert_int_eq(mlpv_activation_parse(name, &back), 0);
         ck_assert_int_eq((int)back, i);
         ck_assert_msg(strstr(all, name) != NULL, "'%s' missing from '%s'", name, all);
-        for (int j = 0; j < i; j++)
-            ck_assert_str_ne(name, mlpv_activation_name((mlpv_activation)j));
+        for (int j = 0; j < i; j++) ck_assert_str_ne(name, mlpv_activation_name((mlpv_activation)j));
     }
     /* The names the command line and docs/definitions.md use. */
     mlpv_activation a;
@@ -168,13 +161,16 @@ END_TEST
 START_TEST(test_second_moment_closed_forms)
 {
     double slope = -mlpv_phi(MLPV_LEAKY_RELU, -1.0);
-    struct { mlpv_activation a; double want; } c[] = {
-        {MLPV_RELU, 0.5},
-        {MLPV_ABS, 1.0},
-        {MLPV_IDENTITY, 1.0},
-        {MLPV_SIN, 0.5 * (1.0 - exp(-2.0))},
-        {MLPV_LEAKY_RELU, 0.5 * (1.0 + slope * slope)},
-        {MLPV_ELU, 1.0 + exp(2.0) * Phi(-2.0) - 2.0 * exp(0.5) * Phi(-1.0)},
+    struct {
+        mlpv_activation a;
+        double want;
+    } c[] = {
+        { MLPV_RELU, 0.5 },
+        { MLPV_ABS, 1.0 },
+        { MLPV_IDENTITY, 1.0 },
+        { MLPV_SIN, 0.5 * (1.0 - exp(-2.0)) },
+        { MLPV_LEAKY_RELU, 0.5 * (1.0 + slope * slope) },
+        { MLPV_ELU, 1.0 + exp(2.0) * Phi(-2.0) - 2.0 * exp(0.5) * Phi(-1.0) },
     };
     ck_assert(fabs(mlpv_phi(MLPV_ELU, -40.0) + 1.0) < 1e-15); /* alpha = 1 */
     ck_assert(fabs(1.0 + exp(2.0) * Phi(-2.0) - 2.0 * exp(0.5) * Phi(-1.0) - 0.644945417492924) < 1e-14);
@@ -189,8 +185,7 @@ END_TEST
 /* Smooth activations: quadrature vs an independent brute-force trapezoid integral. */
 START_TEST(test_second_moment_brute_force)
 {
-    const mlpv_activation acts[] = {MLPV_TANH, MLPV_GELU, MLPV_SILU, MLPV_ELU,
-                                    MLPV_SOFTPLUS, MLPV_SIGMOID};
+    const mlpv_activation acts[] = { MLPV_TANH, MLPV_GELU, MLPV_SILU, MLPV_ELU, MLPV_SOFTPLUS, MLPV_SIGMOID };
     for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++) {
         double got = mlpv_phi_second_moment(acts[k]);
         double want = trapezoid_moment(acts[k], 0);
@@ -215,7 +210,7 @@ START_TEST(test_dphi_second_moment)
     double elu = mlpv_dphi_second_moment(MLPV_ELU), want = 0.5 + exp(2.0) * Phi(-2.0);
     ck_assert(fabs(want - 0.668102001223171) < 1e-14);
     ck_assert_msg(rel_close(elu, want, 1e-8, 0), "elu: E[phi'^2] = %.15g, want %.15g", elu, want);
-    const mlpv_activation acts[] = {MLPV_TANH, MLPV_GELU, MLPV_SILU, MLPV_SOFTPLUS, MLPV_SIGMOID};
+    const mlpv_activation acts[] = { MLPV_TANH, MLPV_GELU, MLPV_SILU, MLPV_SOFTPLUS, MLPV_SIGMOID };
     for (size_t k = 0; k < sizeof acts / sizeof acts[0]; k++) {
         double got = mlpv_dphi_second_moment(acts[k]);
         double want = trapezoid_moment(acts[k], 1);

@@ -17,12 +17,11 @@ static int cmp_double(const void *a, const void *b)
 static double double_factorial_odd(int k)
 {
     double r = 1.0;
-    for (int j = 1; j <= 2 * k - 1; j += 2)
-        r *= j;
+    for (int j = 1; j <= 2 * k - 1; j += 2) r *= j;
     return r;
 }
 
-static const int NS[] = {1, 2, 3, 4, 5, 8, 10, 16, 20, 40, 80, 160};
+static const int NS[] = { 1, 2, 3, 4, 5, 8, 10, 16, 20, 40, 80, 160 };
 #define NNS ((int)(sizeof NS / sizeof NS[0]))
 
 START_TEST(test_weights_sum_to_one)
@@ -47,7 +46,7 @@ START_TEST(test_nodes_symmetric)
 {
     int n = NS[_i];
     double *x = malloc(sizeof(double) * n), *w = malloc(sizeof(double) * n);
-    double (*pw)[2] = malloc(sizeof(*pw) * n);
+    double(*pw)[2] = malloc(sizeof(*pw) * n);
     ck_assert_int_eq(mlpv_gauss_hermite(n, x, w), 0);
     for (int i = 0; i < n; i++) {
         pw[i][0] = x[i];
@@ -60,8 +59,7 @@ START_TEST(test_nodes_symmetric)
         double wa = pw[i][1], wb = pw[n - 1 - i][1];
         /* Golub-Welsch weights are accurate to ~1e-15 absolute (relative to sum 1) */
         ck_assert_msg(fabs(wa - wb) <= 1e-12 * wa + 1e-15, "n=%d: w=%.17g vs %.17g", n, wa, wb);
-        if (i > 0)
-            ck_assert_msg(pw[i][0] > pw[i - 1][0], "n=%d: repeated node", n);
+        if (i > 0) ck_assert_msg(pw[i][0] > pw[i - 1][0], "n=%d: repeated node", n);
     }
     free(pw);
     free(x);
@@ -79,8 +77,7 @@ START_TEST(test_degree_exactness)
     double *x = malloc(sizeof(double) * n), *w = malloc(sizeof(double) * n);
     ck_assert_int_eq(mlpv_gauss_hermite(n, x, w), 0);
     int maxdeg = 2 * n - 1;
-    if (n > 10 && maxdeg > 20)
-        maxdeg = 20;
+    if (n > 10 && maxdeg > 20) maxdeg = 20;
     for (int deg = 0; deg <= maxdeg; deg++) {
         double m = 0.0, scale = 0.0;
         for (int i = 0; i < n; i++) {
@@ -90,19 +87,16 @@ START_TEST(test_degree_exactness)
         }
         if (deg % 2 == 0) {
             double want = double_factorial_odd(deg / 2);
-            ck_assert_msg(fabs(m - want) <= 1e-10 * want, "n=%d: E[z^%d] = %.17g, want %.17g", n,
-                          deg, m, want);
+            ck_assert_msg(fabs(m - want) <= 1e-10 * want, "n=%d: E[z^%d] = %.17g, want %.17g", n, deg, m, want);
         } else {
-            ck_assert_msg(fabs(m) <= 1e-12 * (1.0 + scale), "n=%d: E[z^%d] = %.3g, want 0", n, deg,
-                          m);
+            ck_assert_msg(fabs(m) <= 1e-12 * (1.0 + scale), "n=%d: E[z^%d] = %.3g, want 0", n, deg, m);
         }
     }
     /* A rule of n points is not exact at degree 2n (sanity: the check above
      * has teeth). E[z^(2n)] by the rule falls short by n!. */
     if (n <= 10) {
         double m = 0.0;
-        for (int i = 0; i < n; i++)
-            m += w[i] * pow(x[i], 2 * n);
+        for (int i = 0; i < n; i++) m += w[i] * pow(x[i], 2 * n);
         double want = double_factorial_odd(n);
         ck_assert_msg(fabs(m - want) > 1e-6 * want, "n=%d: degree 2n unexpectedly exact", n);
     }
@@ -147,19 +141,13 @@ START_TEST(test_bad_n)
 }
 END_TEST
 
-static double f_pow(double z, const void *ctx)
-{
-    return pow(z, *(const int *)ctx);
-}
+static double f_pow(double z, const void *ctx) { return pow(z, *(const int *)ctx); }
 static double f_cos(double z, const void *ctx)
 {
     (void)ctx;
     return cos(z);
 }
-static double f_exp(double z, const void *ctx)
-{
-    return exp(*(const double *)ctx * z);
-}
+static double f_exp(double z, const void *ctx) { return exp(*(const double *)ctx * z); }
 
 /* The cached default rule: E[z^2] = 1, E[z^4] = 3, E[cos z] = e^{-1/2},
  * E[e^{a z}] = e^{a^2/2} (entire functions: quadrature error is negligible). */
@@ -184,7 +172,7 @@ END_TEST
  * n = 2 in closed form: nodes +-1/sqrt 3, weights 1. */
 START_TEST(test_gauss_legendre)
 {
-    const int ns[] = {1, 2, 3, 5, 10, 20, 40};
+    const int ns[] = { 1, 2, 3, 5, 10, 20, 40 };
     for (int a = 0; a < 7; a++) {
         int n = ns[a];
         double *x = malloc(sizeof(double) * n), *w = malloc(sizeof(double) * n);
@@ -197,11 +185,9 @@ START_TEST(test_gauss_legendre)
         ck_assert_msg(fabs(s - 2) < 1e-13, "n=%d: sum w = %.17g", n, s);
         for (int deg = 0; deg <= 2 * n - 1; deg++) {
             double m = 0;
-            for (int i = 0; i < n; i++)
-                m += w[i] * pow(x[i], deg);
+            for (int i = 0; i < n; i++) m += w[i] * pow(x[i], deg);
             double want = deg % 2 ? 0.0 : 2.0 / (deg + 1);
-            ck_assert_msg(fabs(m - want) < 1e-13, "n=%d: int x^%d = %.17g, want %.17g", n, deg, m,
-                          want);
+            ck_assert_msg(fabs(m - want) < 1e-13, "n=%d: int x^%d = %.17g, want %.17g", n, deg, m, want);
         }
         free(x);
         free(w);
@@ -244,18 +230,20 @@ START_TEST(test_gaussian_expect_halves)
 {
     const double PI = 3.14159265358979323846;
     int p = 2;
-    struct { double got, want; } c[] = {
-        {mlpv_gaussian_expect_halves(f_relu, NULL), 1 / sqrt(2 * PI)},
-        {mlpv_gaussian_expect_halves(f_abs3, NULL), 2 * sqrt(2 / PI)},
-        {mlpv_gaussian_expect_halves(f_elu_d2, NULL), 0.5 + exp(2.0) * 0.5 * erfc(2 / sqrt(2.0))},
-        {mlpv_gaussian_expect_halves(f_step_exp, NULL), exp(0.5) * 0.5 * erfc(-1 / sqrt(2.0))},
-        {mlpv_gaussian_expect_halves(f_pow, &p), 1.0},
-        {mlpv_gaussian_expect_halves(f_cos, NULL), exp(-0.5)},
+    struct {
+        double got, want;
+    } c[] = {
+        { mlpv_gaussian_expect_halves(f_relu, NULL), 1 / sqrt(2 * PI) },
+        { mlpv_gaussian_expect_halves(f_abs3, NULL), 2 * sqrt(2 / PI) },
+        { mlpv_gaussian_expect_halves(f_elu_d2, NULL), 0.5 + exp(2.0) * 0.5 * erfc(2 / sqrt(2.0)) },
+        { mlpv_gaussian_expect_halves(f_step_exp, NULL), exp(0.5) * 0.5 * erfc(-1 / sqrt(2.0)) },
+        { mlpv_gaussian_expect_halves(f_pow, &p), 1.0 },
+        { mlpv_gaussian_expect_halves(f_cos, NULL), exp(-0.5) },
     };
     ck_assert(fabs(c[2].want - 0.668102001223171) < 1e-14);
     for (int k = 0; k < 6; k++)
-        ck_assert_msg(fabs(c[k].got - c[k].want) <= 1e-12 * c[k].want, "case %d: %.17g, want %.17g",
-                      k, c[k].got, c[k].want);
+        ck_assert_msg(fabs(c[k].got - c[k].want) <= 1e-12 * c[k].want, "case %d: %.17g, want %.17g", k, c[k].got,
+                      c[k].want);
 }
 END_TEST
 

@@ -13,17 +13,14 @@
 #include "mlpvar/network.h"
 #include "mlpvar/spec.h"
 
-
-
 /* For d = 2 the slice directions are the unit axes (mlpv_grid_point takes
  * the resolved directions and needs them non-NULL). */
-static const double E1[2] = {1.0, 0.0}, E2[2] = {0.0, 1.0};
+static const double E1[2] = { 1.0, 0.0 }, E2[2] = { 0.0, 1.0 };
 
 static double rms(const double *F, size_t n)
 {
     double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += F[i] * F[i];
+    for (size_t i = 0; i < n; i++) s += F[i] * F[i];
     return sqrt(s / n);
 }
 
@@ -71,10 +68,9 @@ END_TEST
 /* An orthonormal pair in R^5 by Gram-Schmidt, and a centre. */
 static void slice_vectors(double *u, double *v, double *c)
 {
-    const double a[5] = {1, 2, 0, -1, 1}, b[5] = {0.5, -1, 2, 1, 0};
+    const double a[5] = { 1, 2, 0, -1, 1 }, b[5] = { 0.5, -1, 2, 1, 0 };
     double nu = 0, dot = 0, nv = 0;
-    for (int k = 0; k < 5; k++)
-        nu += a[k] * a[k];
+    for (int k = 0; k < 5; k++) nu += a[k] * a[k];
     for (int k = 0; k < 5; k++) {
         u[k] = a[k] / sqrt(nu);
         dot += b[k] * u[k];
@@ -83,9 +79,8 @@ static void slice_vectors(double *u, double *v, double *c)
         v[k] = b[k] - dot * u[k];
         nv += v[k] * v[k];
     }
-    for (int k = 0; k < 5; k++)
-        v[k] /= sqrt(nv);
-    const double cc[5] = {0.1, -0.2, 0.3, 0.0, 0.5};
+    for (int k = 0; k < 5; k++) v[k] /= sqrt(nv);
+    const double cc[5] = { 0.1, -0.2, 0.3, 0.0, 0.5 };
     memcpy(c, cc, sizeof cc);
 }
 
@@ -103,21 +98,18 @@ START_TEST(test_grid_point_slice)
         for (int j = 0; j < 9; j++) {
             mlpv_grid_point(&o, 5, u, v, i, j, x);
             double s = -1 + 2.0 * i / 8, t = -1 + 2.0 * j / 8;
-            for (int k = 0; k < 5; k++)
-                ck_assert(fabs(x[k] - (c[k] + 0.7 * (s * u[k] + t * v[k]))) < 1e-14);
+            for (int k = 0; k < 5; k++) ck_assert(fabs(x[k] - (c[k] + 0.7 * (s * u[k] + t * v[k]))) < 1e-14);
         }
     /* no centre: the origin */
     o.center = NULL;
     mlpv_grid_point(&o, 5, u, v, 8, 0, x);
-    for (int k = 0; k < 5; k++)
-        ck_assert(fabs(x[k] - 0.7 * (u[k] - v[k])) < 1e-14);
+    for (int k = 0; k < 5; k++) ck_assert(fabs(x[k] - 0.7 * (u[k] - v[k])) < 1e-14);
 }
 END_TEST
 
 /* The landscape equals the naive forward at mlpv_grid_point, output o at
  * F[o*g*g + i*g + j]; double precision, tolerance 1e-10 (ordering only). */
-static void check_landscape_pointwise(mlpv_net *net, mlpv_grid_opts *o, const double *u,
-                                      const double *v)
+static void check_landscape_pointwise(mlpv_net *net, mlpv_grid_opts *o, const double *u, const double *v)
 {
     int g = o->grid, d = net->spec.in_dim, m = net->spec.out_dim;
     size_t gg = (size_t)g * g;
@@ -204,7 +196,7 @@ START_TEST(test_chunk_invariance)
     mlpv_net *net = mlpv_net_random(&s, 66);
     int g = 23;
     size_t n = (size_t)2 * g * g;
-    const int chunks[] = {1, 7, 256, 100000};
+    const int chunks[] = { 1, 7, 256, 100000 };
     double *F[4];
     for (int c = 0; c < 4; c++) {
         F[c] = malloc(sizeof(double) * n);
@@ -220,8 +212,7 @@ START_TEST(test_chunk_invariance)
             if (!(fabs(F[c][i] - F[2][i]) <= 1e-13 * scale))
                 ck_abort_msg("chunk %d, value %zu: %.17g vs %.17g", chunks[c], i, F[c][i], F[2][i]);
     }
-    for (int c = 0; c < 4; c++)
-        free(F[c]);
+    for (int c = 0; c < 4; c++) free(F[c]);
     mlpv_net_free(net);
 }
 END_TEST
@@ -230,7 +221,7 @@ END_TEST
  * rounding through 4 layers of width 32 is ~1e-6). */
 START_TEST(test_float_vs_double)
 {
-    const mlpv_activation acts[] = {MLPV_RELU, MLPV_ABS, MLPV_TANH};
+    const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH };
     for (int a = 0; a < 3; a++) {
         mlpv_spec s = mlpv_spec_default(acts[a], 4, 32);
         mlpv_net *net = mlpv_net_random(&s, 100 + a);
@@ -243,10 +234,9 @@ START_TEST(test_float_vs_double)
         o.precision = MLPV_FLOAT;
         ck_assert_int_eq(mlpv_landscape(net, &o, Ff, NULL), 0);
         double scale = rms(Fd, n), worst = 0;
-        for (size_t i = 0; i < n; i++)
-            worst = fmax(worst, fabs(Ff[i] - Fd[i]));
-        ck_assert_msg(worst <= 1e-4 * scale, "%s: max |float - double| %g, RMS %g",
-                      mlpv_activation_name(acts[a]), worst, scale);
+        for (size_t i = 0; i < n; i++) worst = fmax(worst, fabs(Ff[i] - Fd[i]));
+        ck_assert_msg(worst <= 1e-4 * scale, "%s: max |float - double| %g, RMS %g", mlpv_activation_name(acts[a]),
+                      worst, scale);
         free(Fd);
         free(Ff);
         mlpv_net_free(net);
@@ -303,7 +293,7 @@ static void brute_diag(const mlpv_net *net, const mlpv_grid_opts *o, mlpv_layer_
 
 START_TEST(test_diag_vs_brute_force)
 {
-    const mlpv_activation acts[] = {MLPV_RELU, MLPV_ABS, MLPV_TANH};
+    const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH };
     for (int a = 0; a < 3; a++) {
         mlpv_spec s = mlpv_spec_default(acts[a], 5, 21);
         /* a large bias spread makes some relu units dead on the grid */
@@ -319,14 +309,13 @@ START_TEST(test_diag_vs_brute_force)
             o.precision = p ? MLPV_FLOAT : MLPV_DOUBLE;
             ck_assert_int_eq(mlpv_landscape(net, &o, F, got), 0);
             for (int l = 0; l < 5; l++) {
-                ck_assert_msg(got[l].dead_fraction == want[l].dead_fraction,
-                              "%s %s layer %d: dead %g, brute force %g", mlpv_activation_name(acts[a]),
-                              p ? "float" : "double", l, got[l].dead_fraction, want[l].dead_fraction);
+                ck_assert_msg(got[l].dead_fraction == want[l].dead_fraction, "%s %s layer %d: dead %g, brute force %g",
+                              mlpv_activation_name(acts[a]), p ? "float" : "double", l, got[l].dead_fraction,
+                              want[l].dead_fraction);
                 double tol = p ? 1e-4 : 1e-9;
                 ck_assert_msg(fabs(got[l].collapse_ratio - want[l].collapse_ratio) <= tol,
-                              "%s %s layer %d: collapse %.12g, brute force %.12g",
-                              mlpv_activation_name(acts[a]), p ? "float" : "double", l,
-                              got[l].collapse_ratio, want[l].collapse_ratio);
+                              "%s %s layer %d: collapse %.12g, brute force %.12g", mlpv_activation_name(acts[a]),
+                              p ? "float" : "double", l, got[l].collapse_ratio, want[l].collapse_ratio);
             }
         }
         free(F);
@@ -342,8 +331,7 @@ START_TEST(test_diag_dead_layer)
 {
     mlpv_spec s = mlpv_spec_default(MLPV_RELU, 3, 31);
     mlpv_net *net = mlpv_net_random(&s, 13);
-    for (int i = 0; i < 31; i++)
-        net->b[1][i] = -1e6;
+    for (int i = 0; i < 31; i++) net->b[1][i] = -1e6;
     /* Layer 0 is affine on the square, so unit u's largest pre-activation on
      * the grid is |w0| + |w1| + b, at a corner (a grid node). Unit 0 is made
      * barely alive (max 1e-5, at one corner), unit 1 barely dead (max -1e-5);
@@ -351,12 +339,10 @@ START_TEST(test_diag_dead_layer)
     for (int u = 0; u < 2; u++)
         net->b[0][u] = -(fabs(net->W[0][2 * u]) + fabs(net->W[0][2 * u + 1])) + (u ? -1e-5 : 1e-5);
     int dead0 = 0;
-    for (int u = 0; u < 31; u++)
-        dead0 += fabs(net->W[0][2 * u]) + fabs(net->W[0][2 * u + 1]) + net->b[0][u] <= 0;
+    for (int u = 0; u < 31; u++) dead0 += fabs(net->W[0][2 * u]) + fabs(net->W[0][2 * u + 1]) + net->b[0][u] <= 0;
     mlpv_net_sync_float(net);
     int dead2 = 0;
-    for (int i = 0; i < 31; i++)
-        dead2 += net->b[2][i] <= 0;
+    for (int i = 0; i < 31; i++) dead2 += net->b[2][i] <= 0;
     int g = 20;
     double *F = malloc(sizeof(double) * g * g);
     mlpv_layer_diag d[3];
@@ -387,8 +373,7 @@ START_TEST(test_diag_nearly_constant_units)
 {
     mlpv_spec s = mlpv_spec_default(MLPV_RELU, 2, 21);
     mlpv_net *net = mlpv_net_random(&s, 44);
-    for (int i = 0; i < 21; i++)
-        net->b[0][i] = 1e6;
+    for (int i = 0; i < 21; i++) net->b[0][i] = 1e6;
     mlpv_net_sync_float(net);
     int g = 16;
     double *F = malloc(sizeof(double) * g * g);
@@ -400,8 +385,7 @@ START_TEST(test_diag_nearly_constant_units)
     ck_assert_int_eq(mlpv_landscape(net, &o, F, got), 0);
     ck_assert(want[0].collapse_ratio > 1e-8 && want[0].collapse_ratio < 1e-5);
     ck_assert_msg(fabs(got[0].collapse_ratio - want[0].collapse_ratio) <= 1e-6 * want[0].collapse_ratio,
-                  "layer 0 collapse %.12g, brute force %.12g", got[0].collapse_ratio,
-                  want[0].collapse_ratio);
+                  "layer 0 collapse %.12g, brute force %.12g", got[0].collapse_ratio, want[0].collapse_ratio);
     ck_assert(got[0].dead_fraction == 0.0);
     free(F);
     mlpv_net_free(net);

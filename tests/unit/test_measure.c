@@ -15,7 +15,7 @@
  * the landscapes agree to ~1e-15 and V_3 amplifies that by ~1/h^3 at most). */
 START_TEST(test_measure_draw_vs_naive)
 {
-    const mlpv_activation acts[] = {MLPV_RELU, MLPV_ABS, MLPV_TANH};
+    const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH };
     for (int a = 0; a < 3; a++) {
         mlpv_spec s = mlpv_spec_default(acts[a], 3, 16);
         s.out_dim = 2;
@@ -30,7 +30,7 @@ START_TEST(test_measure_draw_vs_naive)
         double *F = malloc(sizeof(double) * 2 * g * g);
         for (int i = 0; i < g; i++)
             for (int j = 0; j < g; j++) {
-                double x[2] = {-1 + 2.0 * i / (g - 1), -1 + 2.0 * j / (g - 1)}, y[2] = {0, 0};
+                double x[2] = { -1 + 2.0 * i / (g - 1), -1 + 2.0 * j / (g - 1) }, y[2] = { 0, 0 };
                 naive_forward(net, x, y, NULL);
                 F[i * g + j] = y[0];
                 F[g * g + i * g + j] = y[1];
@@ -43,8 +43,8 @@ START_TEST(test_measure_draw_vs_naive)
             V += v1 / 2;
             rho += r1 / 2;
         }
-        ck_assert_msg(fabs(me.variability - V) <= 1e-9 * V, "%s: V %.15g, naive %.15g",
-                      mlpv_activation_name(acts[a]), me.variability, V);
+        ck_assert_msg(fabs(me.variability - V) <= 1e-9 * V, "%s: V %.15g, naive %.15g", mlpv_activation_name(acts[a]),
+                      me.variability, V);
         ck_assert_msg(fabs(me.collapse_ratio - rho) <= 1e-9 * rho, "%s: rho %.15g, naive %.15g",
                       mlpv_activation_name(acts[a]), me.collapse_ratio, rho);
         ck_assert_int_eq(me.collapsed, rho < MLPV_TAU_DEFAULT);
@@ -64,8 +64,7 @@ START_TEST(test_measure_dead_net)
 {
     mlpv_spec s = mlpv_spec_default(MLPV_RELU, 3, 10);
     mlpv_net *net = mlpv_net_random(&s, 3);
-    for (int i = 0; i < 10; i++)
-        net->b[1][i] = -1e6;
+    for (int i = 0; i < 10; i++) net->b[1][i] = -1e6;
     mlpv_net_sync_float(net);
     mlpv_grid_opts o = mlpv_grid_defaults(16);
     mlpv_measurement me;
@@ -85,7 +84,7 @@ END_TEST
 START_TEST(test_summarize_draws)
 {
     mlpv_measurement m[5] = {
-        {0.5, 0.9, 0}, {0.1, 0.005, 1}, {0.3, 0.5, 0}, {0.2, 0.002, 1}, {0.4, 0.7, 0},
+        { 0.5, 0.9, 0 }, { 0.1, 0.005, 1 }, { 0.3, 0.5, 0 }, { 0.2, 0.002, 1 }, { 0.4, 0.7, 0 },
     };
     mlpv_config_summary cs = mlpv_summarize_draws(m, 5);
     ck_assert_int_eq(cs.draws, 5);

@@ -9,10 +9,7 @@
 #include "mlpvar/metrics.h"
 
 /* Grid coordinate i of g on [-1, 1], endpoints included. */
-static double coord(int i, int g)
-{
-    return -1.0 + 2.0 * i / (g - 1);
-}
+static double coord(int i, int g) { return -1.0 + 2.0 * i / (g - 1); }
 
 /* Deterministic pseudo-random values in [-1, 1) (64-bit LCG). */
 static double lcg(uint64_t *st)
@@ -32,7 +29,7 @@ static double *alloc_grid(int g)
  * degree < k polynomial are exactly 0; only rounding remains, ~1e-13). */
 START_TEST(test_polynomial_below_degree_is_zero)
 {
-    const int gs[] = {8, 33, 128};
+    const int gs[] = { 8, 33, 128 };
     for (int gi = 0; gi < 3; gi++) {
         int g = gs[gi];
         double *F = alloc_grid(g);
@@ -43,16 +40,14 @@ START_TEST(test_polynomial_below_degree_is_zero)
                     /* a full polynomial of total degree k-1 with O(1) coefficients */
                     double p = 0.7;
                     for (int a = 0; a <= k - 1; a++)
-                        for (int b = 0; a + b <= k - 1; b++)
-                            p += (0.3 + 0.1 * a - 0.2 * b) * pow(s, a) * pow(t, b);
+                        for (int b = 0; a + b <= k - 1; b++) p += (0.3 + 0.1 * a - 0.2 * b) * pow(s, a) * pow(t, b);
                     F[i * g + j] = p;
                 }
             double v = mlpv_variability(F, g, k);
             ck_assert_msg(fabs(v) < 1e-9, "g=%d k=%d: V = %g", g, k, v);
             /* one degree higher is not zero: the check has teeth */
             if (k <= 4) {
-                for (int i = 0; i < g; i++)
-                    F[i * g] += pow(coord(i, g), k);
+                for (int i = 0; i < g; i++) F[i * g] += pow(coord(i, g), k);
                 ck_assert(mlpv_variability(F, g, k) > 1e-9);
             }
         }
@@ -66,7 +61,7 @@ END_TEST
  * t^3 by symmetry. Relative tolerance 1e-9. */
 START_TEST(test_cubic_exact)
 {
-    const int gs[] = {4, 16, 64, 128};
+    const int gs[] = { 4, 16, 64, 128 };
     for (int gi = 0; gi < 4; gi++) {
         int g = gs[gi];
         double h = 2.0 / (g - 1);
@@ -79,8 +74,7 @@ START_TEST(test_cubic_exact)
         double want = 3 * h * h * h / naive_rms(F, (size_t)g * g);
         double v = mlpv_variability(F, g, 3), vt = mlpv_variability(T, g, 3);
         ck_assert_msg(fabs(v - want) <= 1e-9 * want, "g=%d: V3(s^3) = %.15g, want %.15g", g, v, want);
-        ck_assert_msg(fabs(vt - want) <= 1e-9 * want, "g=%d: V3(t^3) = %.15g, want %.15g", g, vt,
-                      want);
+        ck_assert_msg(fabs(vt - want) <= 1e-9 * want, "g=%d: V3(t^3) = %.15g, want %.15g", g, vt, want);
         free(F);
         free(T);
     }
@@ -93,15 +87,13 @@ START_TEST(test_scale_invariance)
     int g = 40;
     uint64_t st = 17;
     double *F = alloc_grid(g), *G = alloc_grid(g);
-    for (int i = 0; i < g * g; i++)
-        F[i] = 0.3 + lcg(&st);
-    const double scales[] = {1e-3, 1e3, -2.0};
+    for (int i = 0; i < g * g; i++) F[i] = 0.3 + lcg(&st);
+    const double scales[] = { 1e-3, 1e3, -2.0 };
     for (int k = 1; k <= 4; k++) {
         double v0 = mlpv_variability(F, g, k);
         double r0 = mlpv_collapse_ratio(F, (size_t)g * g);
         for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < g * g; i++)
-                G[i] = F[i] * scales[c];
+            for (int i = 0; i < g * g; i++) G[i] = F[i] * scales[c];
             ck_assert(fabs(mlpv_variability(G, g, k) - v0) <= 1e-12 * v0);
             ck_assert(fabs(mlpv_collapse_ratio(G, (size_t)g * g) - r0) <= 1e-12 * r0);
         }
@@ -117,8 +109,7 @@ START_TEST(test_zero_landscape)
 {
     int g = 16;
     double *F = calloc((size_t)g * g, sizeof(double));
-    for (int k = 1; k <= 3; k++)
-        ck_assert(mlpv_variability(F, g, k) == 0.0);
+    for (int k = 1; k <= 3; k++) ck_assert(mlpv_variability(F, g, k) == 0.0);
     ck_assert(mlpv_collapse_ratio(F, (size_t)g * g) == 0.0);
     ck_assert(mlpv_collapsed(mlpv_collapse_ratio(F, (size_t)g * g), MLPV_TAU_DEFAULT));
     free(F);
@@ -131,10 +122,9 @@ START_TEST(test_constant_landscape)
 {
     int g = 128;
     double *F = alloc_grid(g);
-    const double vals[] = {-3.7, 0.1, 1e-200, 12345.678};
+    const double vals[] = { -3.7, 0.1, 1e-200, 12345.678 };
     for (int c = 0; c < 4; c++) {
-        for (int i = 0; i < g * g; i++)
-            F[i] = vals[c];
+        for (int i = 0; i < g * g; i++) F[i] = vals[c];
         double rho = mlpv_collapse_ratio(F, (size_t)g * g);
         ck_assert_msg(rho >= 0 && rho < 1e-12, "constant %g: rho = %g", vals[c], rho);
         ck_assert(mlpv_collapsed(rho, MLPV_TAU_DEFAULT));
@@ -148,18 +138,16 @@ END_TEST
  * including non-square-friendly g and a landscape with a large offset. */
 START_TEST(test_vk_naive)
 {
-    const int gs[] = {5, 17, 64};
+    const int gs[] = { 5, 17, 64 };
     uint64_t st = 12345;
     for (int gi = 0; gi < 3; gi++) {
         int g = gs[gi];
         double *F = alloc_grid(g);
         for (int rep = 0; rep < 2; rep++) {
-            for (int i = 0; i < g * g; i++)
-                F[i] = (rep ? 10.0 : 0.0) + lcg(&st) + 0.5 * sin(0.3 * i);
+            for (int i = 0; i < g * g; i++) F[i] = (rep ? 10.0 : 0.0) + lcg(&st) + 0.5 * sin(0.3 * i);
             for (int k = 1; k <= 4 && k < g; k++) {
                 double want = naive_vk(F, g, k), got = mlpv_variability(F, g, k);
-                ck_assert_msg(fabs(got - want) <= 1e-12 * want, "g=%d k=%d: %.17g vs naive %.17g",
-                              g, k, got, want);
+                ck_assert_msg(fabs(got - want) <= 1e-12 * want, "g=%d k=%d: %.17g vs naive %.17g", g, k, got, want);
             }
         }
         free(F);
@@ -168,11 +156,9 @@ START_TEST(test_vk_naive)
     int g = 20;
     double *F = alloc_grid(g);
     for (int i = 0; i < g; i++)
-        for (int j = 0; j < g; j++)
-            F[i * g + j] = sin(3 * coord(i, g));
+        for (int j = 0; j < g; j++) F[i * g + j] = sin(3 * coord(i, g));
     double r = naive_rms(F, (size_t)g * g), want = 0;
-    for (int i = 0; i + 1 < g; i++)
-        want += fabs(sin(3 * coord(i + 1, g)) - sin(3 * coord(i, g))) / r;
+    for (int i = 0; i + 1 < g; i++) want += fabs(sin(3 * coord(i + 1, g)) - sin(3 * coord(i, g))) / r;
     want = 0.5 * want / (g - 1);
     ck_assert(fabs(mlpv_variability(F, g, 1) - want) <= 1e-12 * want);
     free(F);
@@ -183,8 +169,7 @@ END_TEST
 START_TEST(test_bad_g_k)
 {
     double F[16];
-    for (int i = 0; i < 16; i++)
-        F[i] = i * i;
+    for (int i = 0; i < 16; i++) F[i] = i * i;
     ck_assert(isnan(mlpv_variability(F, 3, 3)));
     ck_assert(isnan(mlpv_variability(F, 2, 3)));
     ck_assert(isnan(mlpv_variability(F, 4, 4)));
@@ -202,20 +187,18 @@ START_TEST(test_collapse_ratio_naive)
     enum { N = 4099 };
     double *F = malloc(sizeof(double) * N);
     uint64_t st = 777;
-    const double offsets[] = {0.0, 0.5, 3.0, 100.0, -1e4, 1e8};
+    const double offsets[] = { 0.0, 0.5, 3.0, 100.0, -1e4, 1e8 };
     for (int c = 0; c < 6; c++) {
-        for (int i = 0; i < N; i++)
-            F[i] = offsets[c] + lcg(&st);
+        for (int i = 0; i < N; i++) F[i] = offsets[c] + lcg(&st);
         double want = naive_rho(F, N), got = mlpv_collapse_ratio(F, N);
-        ck_assert_msg(fabs(got - want) <= 1e-6 * want, "offset %g: rho %.17g vs naive %.17g",
-                      offsets[c], got, want);
+        ck_assert_msg(fabs(got - want) <= 1e-6 * want, "offset %g: rho %.17g vs naive %.17g", offsets[c], got, want);
         ck_assert(got >= 0 && got <= 1 + 1e-12);
     }
     /* hand value: {1, 3}: mean 2, std 1, RMS sqrt(5) -> rho = 1/sqrt(5) */
-    double two[] = {1, 3};
+    double two[] = { 1, 3 };
     ck_assert(fabs(mlpv_collapse_ratio(two, 2) - 1 / sqrt(5.0)) < 1e-15);
     /* zero mean: rho = 1 */
-    double sym[] = {-2, 2, -1, 1};
+    double sym[] = { -2, 2, -1, 1 };
     ck_assert(fabs(mlpv_collapse_ratio(sym, 4) - 1) < 1e-15);
     free(F);
 }
@@ -241,8 +224,7 @@ START_TEST(test_measure_landscape)
     double *F = malloc(sizeof(double) * m * n);
     uint64_t st = 4242;
     for (int o = 0; o < m; o++)
-        for (size_t i = 0; i < n; i++)
-            F[o * n + i] = (o == 1 ? 5.0 : 0.2 * o) + lcg(&st) * (o + 1);
+        for (size_t i = 0; i < n; i++) F[o * n + i] = (o == 1 ? 5.0 : 0.2 * o) + lcg(&st) * (o + 1);
     for (int k = 1; k <= 3; k++) {
         double v = 0, r = 0;
         for (int o = 0; o < m; o++) {
@@ -250,28 +232,23 @@ START_TEST(test_measure_landscape)
             r += naive_rho(F + o * n, n) / m;
         }
         mlpv_measurement me = mlpv_measure_landscape(F, m, g, k, MLPV_TAU_DEFAULT);
-        ck_assert_msg(fabs(me.variability - v) <= 1e-12 * v, "k=%d: V %.17g vs %.17g", k,
-                      me.variability, v);
-        ck_assert_msg(fabs(me.collapse_ratio - r) <= 1e-9 * r, "k=%d: rho %.17g vs %.17g", k,
-                      me.collapse_ratio, r);
+        ck_assert_msg(fabs(me.variability - v) <= 1e-12 * v, "k=%d: V %.17g vs %.17g", k, me.variability, v);
+        ck_assert_msg(fabs(me.collapse_ratio - r) <= 1e-9 * r, "k=%d: rho %.17g vs %.17g", k, me.collapse_ratio, r);
         ck_assert_int_eq(me.collapsed, r < MLPV_TAU_DEFAULT);
         /* collapsed follows tau against the mean rho */
         ck_assert_int_eq(mlpv_measure_landscape(F, m, g, k, r * 1.01).collapsed, 1);
         ck_assert_int_eq(mlpv_measure_landscape(F, m, g, k, r * 0.99).collapsed, 0);
     }
     /* one output constant (rho 0, V 0), the other varying: averages halve */
-    for (size_t i = 0; i < n; i++)
-        F[i] = 2.0;
-    for (size_t i = 0; i < n; i++)
-        F[n + i] = lcg(&st);
+    for (size_t i = 0; i < n; i++) F[i] = 2.0;
+    for (size_t i = 0; i < n; i++) F[n + i] = lcg(&st);
     mlpv_measurement me = mlpv_measure_landscape(F, 2, g, 3, MLPV_TAU_DEFAULT);
     double v1 = naive_vk(F + n, g, 3), r1 = naive_rho(F + n, n);
     ck_assert(fabs(me.variability - 0.5 * v1) <= 1e-12 * v1);
     ck_assert(fabs(me.collapse_ratio - 0.5 * r1) <= 1e-9 * r1);
     ck_assert_int_eq(me.collapsed, 0);
     /* all outputs zero: V = 0, rho = 0, collapsed */
-    for (size_t i = 0; i < 2 * n; i++)
-        F[i] = 0;
+    for (size_t i = 0; i < 2 * n; i++) F[i] = 0;
     me = mlpv_measure_landscape(F, 2, g, 3, MLPV_TAU_DEFAULT);
     ck_assert(me.variability == 0 && me.collapse_ratio == 0 && me.collapsed);
     free(F);

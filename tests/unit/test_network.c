@@ -23,8 +23,6 @@ static double lcg(uint64_t *st) /* [-1, 1) */
     return (double)(*st >> 11) / 4503599627370496.0 - 1.0;
 }
 
-
-
 /* ---- forward vs naive ------------------------------------------------- */
 
 typedef struct {
@@ -33,20 +31,16 @@ typedef struct {
     mlpv_precision p;
     int bad_order, bad_shape;
     const double *naive_hidden; /* [rows][depth*width] */
-    double max_err;             /* largest |hook h - naive h| / (1 + |naive h|) */
+    double max_err; /* largest |hook h - naive h| / (1 + |naive h|) */
 } hook_ctx;
 
-static void record_hook(void *vctx, int layer, const void *h, int rows, int width, long row0,
-                        mlpv_precision p)
+static void record_hook(void *vctx, int layer, const void *h, int rows, int width, long row0, mlpv_precision p)
 {
     hook_ctx *c = vctx;
-    if (layer != c->calls % c->depth)
-        c->bad_order = 1;
-    if (rows != c->rows || width != c->width || row0 != c->row0 || p != c->p)
-        c->bad_shape = 1;
+    if (layer != c->calls % c->depth) c->bad_order = 1;
+    if (rows != c->rows || width != c->width || row0 != c->row0 || p != c->p) c->bad_shape = 1;
     c->calls++;
-    if (c->bad_shape)
-        return;
+    if (c->bad_shape) return;
     for (int r = 0; r < rows; r++)
         for (int u = 0; u < width; u++) {
             /* h is unit-major: [width x rows] */
@@ -54,8 +48,7 @@ static void record_hook(void *vctx, int layer, const void *h, int rows, int widt
                                           : (double)((const float *)h)[(size_t)u * rows + r];
             double want = c->naive_hidden[(size_t)r * c->depth * width + (size_t)layer * width + u];
             double e = fabs(got - want) / (1 + fabs(want));
-            if (e > c->max_err)
-                c->max_err = e;
+            if (e > c->max_err) c->max_err = e;
         }
 }
 
@@ -66,8 +59,8 @@ static void record_hook(void *vctx, int layer, const void *h, int rows, int widt
  * order with the right shape, row0 and values. */
 START_TEST(test_forward_vs_naive)
 {
-    const mlpv_activation acts[] = {MLPV_RELU, MLPV_ABS, MLPV_TANH, MLPV_GELU, MLPV_SIN, MLPV_ELU};
-    const int depths[] = {1, 3}, widths[] = {5, 33}, rowss[] = {1, 3, 17, 64};
+    const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH, MLPV_GELU, MLPV_SIN, MLPV_ELU };
+    const int depths[] = { 1, 3 }, widths[] = { 5, 33 }, rowss[] = { 1, 3, 17, 64 };
     uint64_t st = 99;
     for (int a = 0; a < 6; a++)
         for (int di = 0; di < 2; di++)
@@ -98,32 +91,30 @@ START_TEST(test_forward_vs_naive)
                         naive_forward(net, x + 3 * r, yn + 2 * r, hid + (size_t)r * L * n);
                         ymax = fmax(ymax, fmax(fabs(yn[2 * r]), fabs(yn[2 * r + 1])));
                     }
-                    hook_ctx hc = {0, L, n, rows, 1000 + ri, MLPV_DOUBLE, 0, 0, hid, 0};
+                    hook_ctx hc = { 0, L, n, rows, 1000 + ri, MLPV_DOUBLE, 0, 0, hid, 0 };
                     mlpv_forward_d(net, x, rows, y, work, record_hook, &hc, 1000 + ri);
                     ck_assert_int_eq(hc.calls, L);
                     ck_assert(!hc.bad_order && !hc.bad_shape);
                     ck_assert_msg(hc.max_err < 1e-10, "hook values off by %g", hc.max_err);
-                    hook_ctx hcf = {0, L, n, rows, 7, MLPV_FLOAT, 0, 0, hid, 0};
+                    hook_ctx hcf = { 0, L, n, rows, 7, MLPV_FLOAT, 0, 0, hid, 0 };
                     mlpv_forward_f(net, xf, rows, yf, workf, record_hook, &hcf, 7);
                     ck_assert_int_eq(hcf.calls, L);
                     ck_assert(!hcf.bad_order && !hcf.bad_shape);
                     ck_assert_msg(hcf.max_err < 1e-4, "float hook values off by %g", hcf.max_err);
                     for (int i = 0; i < rows * 2; i++) {
                         ck_assert_msg(fabs(y[i] - yn[i]) <= 1e-10 * (1 + ymax),
-                                      "%s L=%d n=%d rows=%d: y[%d] = %.15g, naive %.15g",
-                                      mlpv_activation_name(acts[a]), L, n, rows, i, y[i], yn[i]);
+                                      "%s L=%d n=%d rows=%d: y[%d] = %.15g, naive %.15g", mlpv_activation_name(acts[a]),
+                                      L, n, rows, i, y[i], yn[i]);
                         ck_assert_msg(fabs(yf[i] - yn[i]) <= 1e-4 * (1 + ymax),
                                       "%s L=%d n=%d rows=%d: float y[%d] = %.8g, naive %.8g",
-                                      mlpv_activation_name(acts[a]), L, n, rows, i, (double)yf[i],
-                                      yn[i]);
+                                      mlpv_activation_name(acts[a]), L, n, rows, i, (double)yf[i], yn[i]);
                     }
                     /* no hook is fine too, and gives the same result */
                     double *y2 = malloc(sizeof(double) * rows * 2);
                     mlpv_forward_d(net, x, rows, y2, work, NULL, NULL, 0);
                     ck_assert(memcmp(y, y2, sizeof(double) * rows * 2) == 0);
                     free(y2);
-                    free(x), free(xf), free(y), free(yn), free(yf), free(hid), free(work),
-                        free(workf);
+                    free(x), free(xf), free(y), free(yn), free(yf), free(hid), free(work), free(workf);
                 }
                 mlpv_net_free(net);
             }
@@ -140,7 +131,7 @@ START_TEST(test_alloc_zero)
     for (int l = 0; l < 3; l++)
         for (int i = 0; i < naive_fan_in(net, l) * naive_fan_out(net, l); i++)
             ck_assert(net->W[l][i] == 0.0 && net->Wf[l][i] == 0.0f);
-    double x[2] = {0.3, -0.7}, y[1] = {1.0};
+    double x[2] = { 0.3, -0.7 }, y[1] = { 1.0 };
     double *work = malloc(sizeof(double) * 2 * mlpv_forward_work_size(net, 1));
     mlpv_forward_d(net, x, 1, y, work, NULL, NULL, 0);
     ck_assert(y[0] == 0.0);
@@ -169,20 +160,16 @@ START_TEST(test_random_deterministic)
     mlpv_spec s = mlpv_spec_default(MLPV_RELU, 4, 37);
     s.in_dim = 3;
     s.out_dim = 2;
-    mlpv_net *a = mlpv_net_random(&s, 12345), *b = mlpv_net_random(&s, 12345),
-             *c = mlpv_net_random(&s, 12346);
+    mlpv_net *a = mlpv_net_random(&s, 12345), *b = mlpv_net_random(&s, 12345), *c = mlpv_net_random(&s, 12346);
     ck_assert(nets_identical(a, b));
     ck_assert(!nets_identical(a, c));
     int same = 0;
-    for (int i = 0; i < 37 * 37; i++)
-        same += a->W[2][i] == c->W[2][i];
+    for (int i = 0; i < 37 * 37; i++) same += a->W[2][i] == c->W[2][i];
     ck_assert_int_eq(same, 0);
     int mismatch = 0;
     for (int l = 0; l < a->n_layers; l++) {
-        for (int i = 0; i < naive_fan_in(a, l) * naive_fan_out(a, l); i++)
-            mismatch += a->Wf[l][i] != (float)a->W[l][i];
-        for (int i = 0; i < naive_fan_out(a, l); i++)
-            mismatch += a->bf[l][i] != (float)a->b[l][i];
+        for (int i = 0; i < naive_fan_in(a, l) * naive_fan_out(a, l); i++) mismatch += a->Wf[l][i] != (float)a->W[l][i];
+        for (int i = 0; i < naive_fan_out(a, l); i++) mismatch += a->bf[l][i] != (float)a->b[l][i];
     }
     ck_assert_int_eq(mismatch, 0);
     mlpv_net_free(a);
@@ -202,8 +189,8 @@ static void check_moments(const double *w, size_t N, double var, const char *wha
     }
     m /= N, m2 /= N;
     ck_assert_msg(fabs(m) < 5 * sqrt(var / N), "%s: mean %g (var %g, N %zu)", what, m, var, N);
-    ck_assert_msg(fabs(m2 - var) < 5 * sqrt(2.0) * var / sqrt((double)N),
-                  "%s: E[w^2] %g, want %g (N %zu)", what, m2, var, N);
+    ck_assert_msg(fabs(m2 - var) < 5 * sqrt(2.0) * var / sqrt((double)N), "%s: E[w^2] %g, want %g (N %zu)", what, m2,
+                  var, N);
 }
 
 /* "auto": W_l ~ N(0, s2 / fan_in) with s2 = 1 for l = 0 and 1/E[phi^2] after;
@@ -242,21 +229,20 @@ END_TEST
  * Every scheme's empirical variance matches its own layer gain. */
 START_TEST(test_weight_variance_schemes)
 {
-    const mlpv_init inits[] = {MLPV_INIT_HE, MLPV_INIT_LECUN, MLPV_INIT_XAVIER, MLPV_INIT_TORCH};
-    const double want_gain[] = {2.0, 1.0, 1.0, 1.0 / 3.0};
+    const mlpv_init inits[] = { MLPV_INIT_HE, MLPV_INIT_LECUN, MLPV_INIT_XAVIER, MLPV_INIT_TORCH };
+    const double want_gain[] = { 2.0, 1.0, 1.0, 1.0 / 3.0 };
     const int n = 400;
     for (int k = 0; k < 4; k++) {
         mlpv_spec s = mlpv_spec_default(MLPV_TANH, 3, n);
         s.init = inits[k];
         double g1 = mlpv_layer_gain(&s, 1);
-        ck_assert_msg(fabs(g1 - want_gain[k]) < 1e-9, "%s: hidden gain %g, want %g",
-                      mlpv_init_name(inits[k]), g1, want_gain[k]);
+        ck_assert_msg(fabs(g1 - want_gain[k]) < 1e-9, "%s: hidden gain %g, want %g", mlpv_init_name(inits[k]), g1,
+                      want_gain[k]);
         mlpv_net *net = mlpv_net_random(&s, 31 + k);
         for (int l = 0; l <= 3; l++) {
             size_t N = (size_t)naive_fan_in(net, l) * naive_fan_out(net, l);
             double var = mlpv_layer_gain(&s, l) / naive_fan_in(net, l);
-            if (N >= 400)
-                check_moments(net->W[l], N, var, mlpv_init_name(inits[k]));
+            if (N >= 400) check_moments(net->W[l], N, var, mlpv_init_name(inits[k]));
         }
         if (inits[k] == MLPV_INIT_TORCH) {
             int out = 0;
@@ -264,8 +250,7 @@ START_TEST(test_weight_variance_schemes)
                 double bound = 1.0 / sqrt((double)naive_fan_in(net, l));
                 for (int i = 0; i < naive_fan_in(net, l) * naive_fan_out(net, l); i++)
                     out += fabs(net->W[l][i]) > bound;
-                for (int i = 0; i < naive_fan_out(net, l); i++)
-                    out += fabs(net->b[l][i]) > bound;
+                for (int i = 0; i < naive_fan_out(net, l); i++) out += fabs(net->b[l][i]) > bound;
             }
             ck_assert_msg(out == 0, "torch: %d values outside +-1/sqrt(fan_in)", out);
             /* hidden biases U(-1/sqrt(n), 1/sqrt(n)): variance 1/(3n) */
@@ -281,17 +266,15 @@ END_TEST
  * (relu/abs: sqrt 2), biases identical. */
 START_TEST(test_common_random_numbers)
 {
-    const mlpv_activation others[] = {MLPV_ABS, MLPV_TANH, MLPV_SIN};
+    const mlpv_activation others[] = { MLPV_ABS, MLPV_TANH, MLPV_SIN };
     for (int k = 0; k < 3; k++) {
         mlpv_spec sr = mlpv_spec_default(MLPV_RELU, 3, 24), so = sr;
         so.activation = others[k];
         mlpv_net *a = mlpv_net_random(&sr, 555), *b = mlpv_net_random(&so, 555);
         for (int l = 0; l <= 3; l++) {
             double ratio = sqrt(mlpv_layer_gain(&sr, l) / mlpv_layer_gain(&so, l));
-            if (l == 0)
-                ck_assert(ratio == 1.0);
-            if (others[k] == MLPV_ABS && l > 0)
-                ck_assert(fabs(ratio - sqrt(2.0)) < 1e-9);
+            if (l == 0) ck_assert(ratio == 1.0);
+            if (others[k] == MLPV_ABS && l > 0) ck_assert(fabs(ratio - sqrt(2.0)) < 1e-9);
             for (int i = 0; i < naive_fan_in(a, l) * naive_fan_out(a, l); i++) {
                 double wa = a->W[l][i], wb = b->W[l][i];
                 if (!(fabs(wa - ratio * wb) <= 1e-13 * fabs(wa)))
@@ -333,10 +316,9 @@ START_TEST(test_abs_even)
     uint64_t st = 5;
     double worst_relu = 0, worst_biased = 0;
     for (int k = 0; k < 40; k++) {
-        double x[2] = {lcg(&st), lcg(&st)}, mx[2] = {-x[0], -x[1]};
+        double x[2] = { lcg(&st), lcg(&st) }, mx[2] = { -x[0], -x[1] };
         double f = eval1(even, x), fm = eval1(even, mx);
-        ck_assert_msg(fabs(f - fm) <= 1e-12 * (1 + fabs(f)), "abs f(x) = %.17g, f(-x) = %.17g", f,
-                      fm);
+        ck_assert_msg(fabs(f - fm) <= 1e-12 * (1 + fabs(f)), "abs f(x) = %.17g, f(-x) = %.17g", f, fm);
         worst_relu = fmax(worst_relu, fabs(eval1(relu, x) - eval1(relu, mx)));
         worst_biased = fmax(worst_biased, fabs(eval1(biased, x) - eval1(biased, mx)));
     }
@@ -355,13 +337,11 @@ START_TEST(test_dead_layer_constant)
 {
     mlpv_spec s = mlpv_spec_default(MLPV_RELU, 3, 16);
     mlpv_net *net = mlpv_net_random(&s, 9);
-    for (int i = 0; i < 16; i++)
-        net->b[1][i] = -1e6;
+    for (int i = 0; i < 16; i++) net->b[1][i] = -1e6;
     mlpv_net_sync_float(net);
     ck_assert(net->bf[1][3] == -1e6f);
     double c = net->b[3][0];
-    for (int i = 0; i < 16; i++)
-        c += net->W[3][i] * fmax(net->b[2][i], 0.0);
+    for (int i = 0; i < 16; i++) c += net->W[3][i] * fmax(net->b[2][i], 0.0);
     int g = 32;
     double *F = malloc(sizeof(double) * g * g);
     for (int p = 0; p < 2; p++) {
@@ -369,8 +349,8 @@ START_TEST(test_dead_layer_constant)
         o.precision = p ? MLPV_FLOAT : MLPV_DOUBLE;
         ck_assert_int_eq(mlpv_landscape(net, &o, F, NULL), 0);
         for (int i = 0; i < g * g; i++)
-            ck_assert_msg(fabs(F[i] - c) <= (p ? 1e-5 : 1e-13) * (1 + fabs(c)), "F[%d] = %.17g, want %.17g",
-                          i, F[i], c);
+            ck_assert_msg(fabs(F[i] - c) <= (p ? 1e-5 : 1e-13) * (1 + fabs(c)), "F[%d] = %.17g, want %.17g", i, F[i],
+                          c);
         double rho = mlpv_collapse_ratio(F, (size_t)g * g);
         ck_assert_msg(rho < 1e-7, "rho = %g", rho);
         ck_assert(mlpv_collapsed(rho, MLPV_TAU_DEFAULT));
@@ -393,13 +373,12 @@ typedef struct {
     double *h; /* [2][width] */
 } grab_ctx;
 
-static void grab_hook(void *vctx, int layer, const void *h, int rows, int width, long row0,
-                      mlpv_precision p)
+static void grab_hook(void *vctx, int layer, const void *h, int rows, int width, long row0, mlpv_precision p)
 {
     grab_ctx *c = vctx;
     (void)row0;
     if (layer == 0 && rows == 2 && width == c->width && p == MLPV_DOUBLE)
-        for (int r = 0; r < 2; r++)          /* h is unit-major [width x 2] */
+        for (int r = 0; r < 2; r++) /* h is unit-major [width x 2] */
             for (int u = 0; u < width; u++) c->h[(size_t)r * width + u] = ((const double *)h)[(size_t)u * 2 + r];
 }
 
@@ -411,19 +390,19 @@ static void grab_hook(void *vctx, int layer, const void *h, int rows, int width,
 START_TEST(test_wide_arccos_kernel)
 {
     const int n = 20000;
-    const double thetas[] = {0.0, 0.3, 1.0, PI / 2, 2.0, 3.0};
+    const double thetas[] = { 0.0, 0.3, 1.0, PI / 2, 2.0, 3.0 };
     const double q = 0.5;
     for (int act = 0; act < 2; act++) {
         mlpv_spec s = mlpv_spec_default(act ? MLPV_ABS : MLPV_RELU, 1, n);
         s.bias_std = 0.0;
         ck_assert(fabs(mlpv_layer_gain(&s, 0) - 1.0) < 1e-12); /* q = 1 * |x|^2 / fan_in */
         mlpv_net *net = mlpv_net_random(&s, 314159);
-        grab_ctx gc = {n, malloc(sizeof(double) * 2 * n)};
+        grab_ctx gc = { n, malloc(sizeof(double) * 2 * n) };
         double *work = malloc(sizeof(double) * 2 * mlpv_forward_work_size(net, 2));
         for (int t = 0; t < 6; t++) {
             double th = thetas[t], c = cos(th);
             /* rotate a fixed unit vector so the pair is not axis-aligned */
-            double x[4] = {cos(0.4), sin(0.4), cos(0.4 + th), sin(0.4 + th)}, y[2];
+            double x[4] = { cos(0.4), sin(0.4), cos(0.4 + th), sin(0.4 + th) }, y[2];
             mlpv_forward_d(net, x, 2, y, work, grab_hook, &gc, 0);
             double m = 0, m2 = 0;
             for (int j = 0; j < n; j++) {
@@ -434,8 +413,7 @@ START_TEST(test_wide_arccos_kernel)
             m /= n;
             double se = sqrt((m2 / n - m * m) / (n - 1.0));
             double sq = sqrt(fmax(0.0, 1 - c * c));
-            double want = act ? 2 * q / PI * (sq + c * asin(c))
-                              : q / (2 * PI) * (sq + (PI - acos(c)) * c);
+            double want = act ? 2 * q / PI * (sq + c * asin(c)) : q / (2 * PI) * (sq + (PI - acos(c)) * c);
             ck_assert_msg(fabs(m - want) < 5 * se + 1e-12, "%s theta=%g: mean %.6g, theory %.6g, SE %.3g",
                           act ? "abs" : "relu", th, m, want, se);
         }

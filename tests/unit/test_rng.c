@@ -12,19 +12,22 @@
 /* Random123 examples/kat_vectors, "philox4x32 10": ctr[4] key[2] -> out[4]. */
 START_TEST(test_philox_known_answers)
 {
-    static const struct { uint32_t ctr[4], key[2], out[4]; } kat[] = {
-        {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
-        {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff},
-         {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
-        {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0},
-         {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+    static const struct {
+        uint32_t ctr[4], key[2], out[4];
+    } kat[] = {
+        { { 0, 0, 0, 0 }, { 0, 0 }, { 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8 } },
+        { { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff },
+          { 0xffffffff, 0xffffffff },
+          { 0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd } },
+        { { 0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344 },
+          { 0xa4093822, 0x299f31d0 },
+          { 0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1 } },
     };
     for (int k = 0; k < 3; k++) {
         uint32_t out[4];
         mlpv_philox4x32(kat[k].ctr, kat[k].key, out);
         for (int j = 0; j < 4; j++)
-            ck_assert_msg(out[j] == kat[k].out[j], "vector %d word %d: %08x, want %08x", k, j,
-                          out[j], kat[k].out[j]);
+            ck_assert_msg(out[j] == kat[k].out[j], "vector %d word %d: %08x, want %08x", k, j, out[j], kat[k].out[j]);
     }
 }
 END_TEST
@@ -41,7 +44,7 @@ static uint64_t ref_mix(uint64_t z)
 
 START_TEST(test_mix64)
 {
-    const uint64_t xs[] = {0, 1, 2, 12345, 0xdeadbeefcafebabeull, UINT64_MAX};
+    const uint64_t xs[] = { 0, 1, 2, 12345, 0xdeadbeefcafebabeull, UINT64_MAX };
     int plain = 1, gamma = 1;
     for (int k = 0; k < 6; k++) {
         uint64_t got = mlpv_mix64(xs[k]);
@@ -65,7 +68,7 @@ static void check_chunk_invariance(gen_fn gen, uint64_t key, uint64_t stream, ui
     enum { N = 1001 };
     double full[N], part[N];
     gen(key, stream, base, N, full);
-    const size_t cuts[] = {0, 1, 2, 5, 6, 7, 13, 64, 65, 100, 333, 334, 999, N};
+    const size_t cuts[] = { 0, 1, 2, 5, 6, 7, 13, 64, 65, 100, 333, 334, 999, N };
     memset(part, 0, sizeof part);
     for (size_t c = 0; c + 1 < sizeof cuts / sizeof cuts[0]; c++)
         gen(key, stream, base + cuts[c], cuts[c + 1] - cuts[c], part + cuts[c]);
@@ -138,7 +141,7 @@ START_TEST(test_uniform_distribution)
     double *u = malloc(N * sizeof(double));
     mlpv_rng_uniform(99, 5, 123, N, u);
     double m1 = 0, m2 = 0;
-    size_t bins[16] = {0}, outside = 0;
+    size_t bins[16] = { 0 }, outside = 0;
     double umin = 1, umax = 0;
     for (size_t i = 0; i < N; i++) {
         if (!(u[i] > 0.0 && u[i] < 1.0)) {
@@ -160,14 +163,12 @@ START_TEST(test_uniform_distribution)
     ck_assert_msg(fabs(m2 - 1.0 / 3) < 5 * sqrt(4.0 / 45) / sN, "E u^2 %g", m2);
     for (int b = 0; b < 16; b++) {
         double p = (double)bins[b] / N;
-        ck_assert_msg(fabs(p - 1.0 / 16) < 5 * sqrt((1.0 / 16) * (15.0 / 16) / N), "bin %d: %g", b,
-                      p);
+        ck_assert_msg(fabs(p - 1.0 / 16) < 5 * sqrt((1.0 / 16) * (15.0 / 16) / N), "bin %d: %g", b, p);
     }
     /* neighbouring values are uncorrelated: lag-1 correlation of u within
      * 5 SE (1/sqrt(N)) of 0 */
     double c = 0;
-    for (size_t i = 0; i + 1 < N; i++)
-        c += (u[i] - 0.5) * (u[i + 1] - 0.5);
+    for (size_t i = 0; i + 1 < N; i++) c += (u[i] - 0.5) * (u[i + 1] - 0.5);
     c = c / (N - 1) * 12.0;
     ck_assert_msg(fabs(c) < 5 / sN, "lag-1 correlation %g", c);
     free(u);
@@ -179,8 +180,8 @@ END_TEST
 START_TEST(test_streams_and_keys_differ)
 {
     enum { N = 100000 };
-    double *a = malloc(N * sizeof(double)), *b = malloc(N * sizeof(double)),
-           *c = malloc(N * sizeof(double)), *d = malloc(N * sizeof(double));
+    double *a = malloc(N * sizeof(double)), *b = malloc(N * sizeof(double)), *c = malloc(N * sizeof(double)),
+           *d = malloc(N * sizeof(double));
     mlpv_rng_normal(7, 0, 0, N, a);
     mlpv_rng_normal(7, 1, 0, N, b);
     mlpv_rng_normal(8, 0, 0, N, c);
@@ -202,8 +203,7 @@ START_TEST(test_streams_and_keys_differ)
     mlpv_rng_uniform(7, 0, 0, N, a);
     mlpv_rng_uniform(7, 0, 1, N, b);
     int same_shift = 0;
-    for (int i = 0; i < N; i++)
-        same_shift += a[i] == b[i];
+    for (int i = 0; i < N; i++) same_shift += a[i] == b[i];
     ck_assert_int_eq(same_shift, 0);
     free(a);
     free(b);

@@ -10,17 +10,13 @@
 #include "mlpvar/spec.h"
 
 /* docs/definitions.md: P = (d+1)n + (L-1)(n+1)n + (n+1)m. */
-static long formula_P(long d, long m, long L, long n)
-{
-    return (d + 1) * n + (L - 1) * (n + 1) * n + (n + 1) * m;
-}
+static long formula_P(long d, long m, long L, long n) { return (d + 1) * n + (L - 1) * (n + 1) * n + (n + 1) * m; }
 
 /* Brute force: the n in 1..nmax minimising |P(n) - B|, first (smallest) on ties;
  * -1 if B < P(1). */
 static int brute_width(long B, int d, int m, int L, int nmax)
 {
-    if (B < formula_P(d, m, L, 1))
-        return -1;
+    if (B < formula_P(d, m, L, 1)) return -1;
     int best = -1;
     long bestdiff = 0;
     for (int n = 1; n <= nmax; n++) {
@@ -33,14 +29,14 @@ static int brute_width(long B, int d, int m, int L, int nmax)
     return best;
 }
 
-static const int DEPTHS[] = {1, 2, 3, 4, 7, 16, 64};
-static const int INS[] = {1, 2, 5, 784};
-static const int OUTS[] = {1, 2, 10};
+static const int DEPTHS[] = { 1, 2, 3, 4, 7, 16, 64 };
+static const int INS[] = { 1, 2, 5, 784 };
+static const int OUTS[] = { 1, 2, 10 };
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 START_TEST(test_param_count_formula_and_layers)
 {
-    const int widths[] = {1, 2, 3, 17, 100, 1000};
+    const int widths[] = { 1, 2, 3, 17, 100, 1000 };
     for (int a = 0; a < LEN(DEPTHS); a++)
         for (int b = 0; b < LEN(INS); b++)
             for (int c = 0; c < LEN(OUTS); c++)
@@ -78,7 +74,7 @@ END_TEST
  * tiling the whole formula_P array for a range of shapes. */
 START_TEST(test_param_offset_layout)
 {
-    mlpv_spec s = mlpv_spec_default(MLPV_RELU, 2, 4);   /* d 2, m 1: W0 8, b0 4, W1 16, b1 4, W2 4, b2 1 */
+    mlpv_spec s = mlpv_spec_default(MLPV_RELU, 2, 4); /* d 2, m 1: W0 8, b0 4, W1 16, b1 4, W2 4, b2 1 */
     const long wantW[] = { 0, 12, 32, 37 }, wantb[] = { 8, 28, 36, 37 };
     for (int l = 0; l <= 3; l++) {
         long oW = -1, ob = -1;
@@ -166,20 +162,19 @@ START_TEST(test_width_for_budget_brute_force)
                     double u = (double)(st >> 11) / 9007199254740992.0;
                     budgets[nb++] = (long)exp(u * log((double)pmax));
                 }
-                const int ns[] = {1, 2, 10, 77, 500};
+                const int ns[] = { 1, 2, 10, 77, 500 };
                 for (int q = 0; q < 5; q++) {
                     long p0 = formula_P(d, m, L, ns[q]), p1 = formula_P(d, m, L, ns[q] + 1);
                     budgets[nb++] = p0;
-                    budgets[nb++] = (p0 + p1) / 2;       /* the tie point when p1 - p0 is even */
+                    budgets[nb++] = (p0 + p1) / 2; /* the tie point when p1 - p0 is even */
                     budgets[nb++] = (p0 + p1) / 2 + 1;
                 }
-                budgets[nb++] = formula_P(d, m, L, 1) - 1;  /* below the smallest network */
+                budgets[nb++] = formula_P(d, m, L, 1) - 1; /* below the smallest network */
                 for (int r = 0; r < nb; r++) {
                     long B = budgets[r];
                     int want = brute_width(B, d, m, L, 5000);
                     int got = mlpv_width_for_budget(B, d, m, L);
-                    ck_assert_msg(got == want, "B=%ld d=%d m=%d L=%d: got %d, brute force %d", B, d,
-                                  m, L, got, want);
+                    ck_assert_msg(got == want, "B=%ld d=%d m=%d L=%d: got %d, brute force %d", B, d, m, L, got, want);
                     if (want > 0 && want < 5000) {
                         long dn = labs(formula_P(d, m, L, want) - B);
                         long dn1 = labs(formula_P(d, m, L, want + 1) - B);
@@ -221,9 +216,8 @@ START_TEST(test_init_names)
         ck_assert_int_eq(mlpv_init_parse(name, &back), 0);
         ck_assert_int_eq((int)back, i);
     }
-    const char *names[] = {"auto", "he", "lecun", "xavier", "torch"};
-    const mlpv_init vals[] = {MLPV_INIT_AUTO, MLPV_INIT_HE, MLPV_INIT_LECUN, MLPV_INIT_XAVIER,
-                              MLPV_INIT_TORCH};
+    const char *names[] = { "auto", "he", "lecun", "xavier", "torch" };
+    const mlpv_init vals[] = { MLPV_INIT_AUTO, MLPV_INIT_HE, MLPV_INIT_LECUN, MLPV_INIT_XAVIER, MLPV_INIT_TORCH };
     for (int i = 0; i < 5; i++) {
         mlpv_init v;
         ck_assert_int_eq(mlpv_init_parse(names[i], &v), 0);

@@ -27,7 +27,7 @@
  *   q = 0.95 h = 2.85         -> 10 + 0.85 * 10 = 18.5 */
 START_TEST(test_quantile_linear)
 {
-    const double a[] = {1, 2, 4, 8, 16};
+    const double a[] = { 1, 2, 4, 8, 16 };
     EQ(mlpv_quantile_sorted(a, 5, 0.0), 1.0, 1e-14);
     EQ(mlpv_quantile_sorted(a, 5, 0.1), 1.4, 1e-14);
     EQ(mlpv_quantile_sorted(a, 5, 0.25), 2.0, 1e-14);
@@ -35,18 +35,18 @@ START_TEST(test_quantile_linear)
     EQ(mlpv_quantile_sorted(a, 5, 0.6), 5.6, 1e-13);
     EQ(mlpv_quantile_sorted(a, 5, 0.9), 12.8, 1e-13);
     EQ(mlpv_quantile_sorted(a, 5, 1.0), 16.0, 1e-14);
-    const double b[] = {3, 7, 10, 20};
+    const double b[] = { 3, 7, 10, 20 };
     EQ(mlpv_quantile_sorted(b, 4, 0.25), 6.0, 1e-14);
     EQ(mlpv_quantile_sorted(b, 4, 1.0 / 3.0), 7.0, 1e-13);
     EQ(mlpv_quantile_sorted(b, 4, 0.5), 8.5, 1e-14);
     EQ(mlpv_quantile_sorted(b, 4, 0.75), 12.5, 1e-14);
     EQ(mlpv_quantile_sorted(b, 4, 0.95), 18.5, 1e-13);
     /* one value: every quantile is that value; two values: q interpolates */
-    const double c[] = {-2.5};
+    const double c[] = { -2.5 };
     EQ(mlpv_quantile_sorted(c, 1, 0.0), -2.5, 0);
     EQ(mlpv_quantile_sorted(c, 1, 0.37), -2.5, 0);
     EQ(mlpv_quantile_sorted(c, 1, 1.0), -2.5, 0);
-    const double d[] = {-1, 3};
+    const double d[] = { -1, 3 };
     EQ(mlpv_quantile_sorted(d, 2, 0.3), -1 + 0.3 * 4, 1e-14);
 }
 END_TEST
@@ -55,8 +55,7 @@ END_TEST
 START_TEST(test_quantile_naive)
 {
     double x[50];
-    for (int i = 0; i < 50; i++)
-        x[i] = i * i * 0.5 - 3.0 * i; /* increasing from i = 3 on; sorted below */
+    for (int i = 0; i < 50; i++) x[i] = i * i * 0.5 - 3.0 * i; /* increasing from i = 3 on; sorted below */
     for (int i = 1; i < 50; i++)
         for (int j = i; j > 0 && x[j] < x[j - 1]; j--) {
             double t = x[j];
@@ -79,8 +78,8 @@ END_TEST
  * q75 12.5, min 3, max 20. */
 START_TEST(test_summary)
 {
-    double x[] = {16, 1, 8, 4, 2};
-    const double copy[] = {16, 1, 8, 4, 2};
+    double x[] = { 16, 1, 8, 4, 2 };
+    const double copy[] = { 16, 1, 8, 4, 2 };
     mlpv_summary s = mlpv_summarize(x, 5);
     ck_assert(memcmp(x, copy, sizeof x) == 0);
     ck_assert_uint_eq(s.n, 5);
@@ -91,7 +90,7 @@ START_TEST(test_summary)
     EQ(s.min, 1.0, 0);
     EQ(s.max, 16.0, 0);
 
-    double y[] = {20, 3, 10, 7};
+    double y[] = { 20, 3, 10, 7 };
     s = mlpv_summarize(y, 4);
     ck_assert_uint_eq(s.n, 4);
     EQ(s.median, 8.5, 1e-14);
@@ -101,7 +100,7 @@ START_TEST(test_summary)
     EQ(s.min, 3.0, 0);
     EQ(s.max, 20.0, 0);
 
-    double z[] = {-7.25};
+    double z[] = { -7.25 };
     s = mlpv_summarize(z, 1);
     EQ(s.median, -7.25, 0);
     EQ(s.mean, -7.25, 0);

@@ -76,11 +76,13 @@ static void assert_same_net(const mlpv_net *a, const mlpv_net *b)
 
 START_TEST(test_roundtrip_random)
 {
-    const struct { mlpv_activation a; int depth, width, in, out; mlpv_init init; } cases[] = {
-        { MLPV_RELU, 1, 4, 2, 1, MLPV_INIT_AUTO },
-        { MLPV_TANH, 3, 5, 3, 2, MLPV_INIT_AUTO },
-        { MLPV_LEAKY_RELU, 2, 7, 5, 3, MLPV_INIT_TORCH },
-        { MLPV_ABS, 4, 1, 1, 1, MLPV_INIT_HE },
+    const struct {
+        mlpv_activation a;
+        int depth, width, in, out;
+        mlpv_init init;
+    } cases[] = {
+        { MLPV_RELU, 1, 4, 2, 1, MLPV_INIT_AUTO },        { MLPV_TANH, 3, 5, 3, 2, MLPV_INIT_AUTO },
+        { MLPV_LEAKY_RELU, 2, 7, 5, 3, MLPV_INIT_TORCH }, { MLPV_ABS, 4, 1, 1, 1, MLPV_INIT_HE },
         { MLPV_GELU, 2, 16, 2, 4, MLPV_INIT_XAVIER },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -123,17 +125,28 @@ START_TEST(test_roundtrip_special_values)
     mlpv_spec s = mlpv_spec_default(MLPV_SIN, 2, 3);
     mlpv_net *net = mlpv_net_alloc(&s);
     ck_assert_ptr_nonnull(net);
-    const double vals[] = { -0.0, 0.0, 4.9406564584124654e-324, -2.2250738585072009e-308,
-                            DBL_MIN, DBL_MAX, -DBL_MAX, 0.1, 1.0 / 3.0, -2.0 / 3.0, 3.141592653589793,
-                            1e-300, 123456789012345678.0, DBL_EPSILON, 1.0 + DBL_EPSILON,
-                            (double)0.1f, -1.5e-320 };
+    const double vals[] = { -0.0,
+                            0.0,
+                            4.9406564584124654e-324,
+                            -2.2250738585072009e-308,
+                            DBL_MIN,
+                            DBL_MAX,
+                            -DBL_MAX,
+                            0.1,
+                            1.0 / 3.0,
+                            -2.0 / 3.0,
+                            3.141592653589793,
+                            1e-300,
+                            123456789012345678.0,
+                            DBL_EPSILON,
+                            1.0 + DBL_EPSILON,
+                            (double)0.1f,
+                            -1.5e-320 };
     const size_t nv = sizeof vals / sizeof vals[0];
     size_t k = 0;
     for (int l = 0; l < net->n_layers; l++) {
-        for (size_t i = 0; i < layer_w(&s, l); i++)
-            net->W[l][i] = vals[k++ % nv];
-        for (int i = 0; i < mlpv_layer_fan_out(&s, l); i++)
-            net->b[l][i] = vals[k++ % nv];
+        for (size_t i = 0; i < layer_w(&s, l); i++) net->W[l][i] = vals[k++ % nv];
+        for (int i = 0; i < mlpv_layer_fan_out(&s, l); i++) net->b[l][i] = vals[k++ % nv];
     }
     mlpv_net_sync_float(net);
     char path[512];
@@ -141,7 +154,7 @@ START_TEST(test_roundtrip_special_values)
     net_write_path(net, path);
     mlpv_net *back = read_ok(path);
     assert_same_net(net, back);
-    ck_assert(signbit(back->W[0][0]));   /* -0.0 kept */
+    ck_assert(signbit(back->W[0][0])); /* -0.0 kept */
     mlpv_net_free(net);
     mlpv_net_free(back);
 }
@@ -159,24 +172,23 @@ END_TEST
 
 /* ---------------------------------------------------------- hand-written file */
 
-static const char *TINY =
-    "# a tiny network written by hand\n"
-    "mlpvar-weights 1   # format version\n"
-    "\n"
-    "activation relu\n"
-    "layers 3\n"
-    "layer 2 3          # 3 x 2 weights, then 3 biases\n"
-    "1 -2\n"
-    "0.5 3e0 -1\n"      /* numbers may span lines */
-    "   1.5\n"
-    "0.25 -1 0.5#comment right after a number\n"
-    "layer 3 3\n"
-    "1 0 0  0 1 0  0 0 -1\n"
-    "0 0 0\n"
-    "layer 3 1\n"
-    "2 -1 0.5\n"
-    "+0.125\n"
-    "# trailing comment, then blank lines\n\n\n";
+static const char *TINY = "# a tiny network written by hand\n"
+                          "mlpvar-weights 1   # format version\n"
+                          "\n"
+                          "activation relu\n"
+                          "layers 3\n"
+                          "layer 2 3          # 3 x 2 weights, then 3 biases\n"
+                          "1 -2\n"
+                          "0.5 3e0 -1\n" /* numbers may span lines */
+                          "   1.5\n"
+                          "0.25 -1 0.5#comment right after a number\n"
+                          "layer 3 3\n"
+                          "1 0 0  0 1 0  0 0 -1\n"
+                          "0 0 0\n"
+                          "layer 3 1\n"
+                          "2 -1 0.5\n"
+                          "+0.125\n"
+                          "# trailing comment, then blank lines\n\n\n";
 
 /* The same network by hand: relu(relu(W1 x + b1) ...) */
 static double tiny_by_hand(double x1, double x2)
@@ -205,8 +217,7 @@ START_TEST(test_hand_written)
     ck_assert(net->Wf[0][1] == -2.0f && net->bf[0][0] == 0.25f);
 
     /* Points where each unit is on and off. */
-    const double xs[][2] = { { 1.0, 0.5 }, { -1.0, 1.0 }, { 0.3, -0.7 }, { 0.0, 0.0 },
-                             { -0.9, -0.2 }, { 0.75, 0.25 } };
+    const double xs[][2] = { { 1.0, 0.5 }, { -1.0, 1.0 }, { 0.3, -0.7 }, { 0.0, 0.0 }, { -0.9, -0.2 }, { 0.75, 0.25 } };
     const int n = (int)(sizeof xs / sizeof xs[0]);
     double x[2 * 6], y[6];
     for (int i = 0; i < n; i++) {
@@ -216,8 +227,8 @@ START_TEST(test_hand_written)
     double *work = malloc(2 * (size_t)mlpv_forward_work_size(net, n) * sizeof(double));
     mlpv_forward_d(net, x, n, y, work, NULL, NULL, 0);
     for (int i = 0; i < n; i++)
-        ck_assert_msg(fabs(y[i] - tiny_by_hand(xs[i][0], xs[i][1])) < 1e-14,
-                      "point %d: %g vs %g", i, y[i], tiny_by_hand(xs[i][0], xs[i][1]));
+        ck_assert_msg(fabs(y[i] - tiny_by_hand(xs[i][0], xs[i][1])) < 1e-14, "point %d: %g vs %g", i, y[i],
+                      tiny_by_hand(xs[i][0], xs[i][1]));
     /* One point fully by hand: x = (1, 0.5): h = relu(0.25, 1.0, 0.25) = (0.25, 1, 0.25),
      * layer 2: relu(0.25, 1, -0.25) = (0.25, 1, 0), out = 0.5 - 1 + 0 + 0.125. */
     ck_assert(fabs(y[0] - (-0.375)) < 1e-15);
@@ -252,23 +263,28 @@ END_TEST
 typedef struct {
     const char *name;
     const char *content;
-    int line;                 /* expected line number */
-    const char *keys[4];      /* phrases the message must contain */
+    int line; /* expected line number */
+    const char *keys[4]; /* phrases the message must contain */
 } bad_case;
 
 static const bad_case BAD[] = {
     /* file and header */
     { "empty", "", 1, { "empty", "mlpvar-weights 1" } },
     { "only_comments", "# nothing here\n\n   # still nothing\n", 1, { "empty", "mlpvar-weights 1" } },
-    { "bad_magic", "mlpvar-weight 1\nactivation relu\n" GOODBODY, 1,
+    { "bad_magic",
+      "mlpvar-weight 1\nactivation relu\n" GOODBODY,
+      1,
       { "not an mlpvar weight file", "'mlpvar-weight'", "mlpvar-weights 1" } },
     { "bad_magic_late", "# comment\n\n  garbage here\n", 3, { "not an mlpvar weight file", "'garbage'" } },
-    { "bad_version", "mlpvar-weights 2\nactivation relu\n" GOODBODY, 1,
+    { "bad_version",
+      "mlpvar-weights 2\nactivation relu\n" GOODBODY,
+      1,
       { "unsupported format version '2'", "mlpvar-weights 1" } },
-    { "missing_version", "mlpvar-weights\nactivation relu\n" GOODBODY, 2,
-      { "format version", "'activation'" } },
+    { "missing_version", "mlpvar-weights\nactivation relu\n" GOODBODY, 2, { "format version", "'activation'" } },
     { "missing_activation", "mlpvar-weights 1\n" GOODBODY, 2, { "expected 'activation'", "'layers'" } },
-    { "unknown_activation", "mlpvar-weights 1\n\nactivation swish\n" GOODBODY, 3,
+    { "unknown_activation",
+      "mlpvar-weights 1\n\nactivation swish\n" GOODBODY,
+      3,
       { "unknown activation 'swish'", "relu", "abs", "leaky_relu" } },
     { "activation_eof", "mlpvar-weights 1\nactivation", 2, { "truncated", "activation name" } },
     { "missing_layers", HDR "layer 2 2\n", 3, { "expected 'layers'", "'layer'" } },
@@ -282,39 +298,59 @@ static const bad_case BAD[] = {
     { "missing_layer_kw", HDR "layers 2\nlyr 2 2\n", 4, { "expected 'layer'", "'lyr'", "layer 1 of 2" } },
     { "fan_in_zero", HDR "layers 2\nlayer 0 2\n", 4, { "fan_in of layer 1", "is 0", "outside" } },
     { "fan_out_negative", HDR "layers 2\nlayer 2 -3\n", 4, { "fan_out of layer 1", "-3", "outside" } },
-    { "fan_in_not_int", HDR "layers 2\nlayer two 2\n", 4,
-      { "fan_in of layer 1", "'two'", "not a whole number" } },
+    { "fan_in_not_int", HDR "layers 2\nlayer two 2\n", 4, { "fan_in of layer 1", "'two'", "not a whole number" } },
     { "fan_out_eof", HDR "layers 2\nlayer 2\n", 4, { "truncated", "fan_out of layer 1" } },
     { "too_large", HDR "layers 2\nlayer 100000 100000\n", 4, { "1e8", "layer 1", "fan_in 100000, fan_out 100000" } },
     { "too_large_dim", HDR "layers 2\nlayer 2 200000000\n", 4, { "fan_out of layer 1", "outside", "1e8" } },
     /* a header claiming 1e8 numbers in a file of a few bytes: refused before 800 MB are allocated */
-    { "claims_more_than_file", HDR "layers 2\nlayer 2 30000000\n1 2 3\n", 4,
+    { "claims_more_than_file",
+      HDR "layers 2\nlayer 2 30000000\n1 2 3\n",
+      4,
       { "truncated file", "layer 1 (fan_in 2, fan_out 30000000) needs 90000000 numbers", "check fan_in and fan_out" } },
-    { "fan_in_mismatch", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 3 1\n", 8,
+    { "fan_in_mismatch",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 3 1\n",
+      8,
       { "layer 2 has fan_in 3", "layer 1 has fan_out 2", "must equal" } },
-    { "widths_differ", HDR "layers 3\nlayer 2 2\n1 2\n3 4\n0.5 0.5\n\nlayer 2 3\n", 9,
+    { "widths_differ",
+      HDR "layers 3\nlayer 2 2\n1 2\n3 4\n0.5 0.5\n\nlayer 2 3\n",
+      9,
       { "hidden layer 2 has width 3", "width 2", "one width" } },
     /* numbers */
-    { "non_number", HDR "layers 2\nlayer 2 2\n1 2\n3 abc\n", 6,
+    { "non_number",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 abc\n",
+      6,
       { "'abc' is not a number", "weight [1][1] of layer 1", "number 4 of 6" } },
-    { "partial_number", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 1.5x\n", 7,
+    { "partial_number",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 1.5x\n",
+      7,
       { "'1.5x' is not a number", "bias 1 of layer 1" } },
     { "comma_number", HDR "layers 2\nlayer 2 2\n1, 2\n", 5, { "'1,' is not a number" } },
-    { "nan_weight", HDR "layers 2\nlayer 2 2\n1 2\n\n3 nan\n", 7,
-      { "NaN", "weight [1][1] of layer 1", "finite" } },
+    { "nan_weight", HDR "layers 2\nlayer 2 2\n1 2\n\n3 nan\n", 7, { "NaN", "weight [1][1] of layer 1", "finite" } },
     { "nan_bias", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 NaN\n", 7, { "NaN", "bias 1 of layer 1", "finite" } },
     { "inf_weight", HDR "layers 2\nlayer 2 2\n-inf 2\n", 5, { "Inf", "weight [0][0] of layer 1", "finite" } },
-    { "overflow_weight", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 1\n1e999 1\n", 9,
+    { "overflow_weight",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 1\n1e999 1\n",
+      9,
       { "Inf", "weight [0][0] of layer 2", "'1e999'" } },
-    { "truncated_eof", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 1\n1 -1\n# bias forgotten\n", 9,
+    { "truncated_eof",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 1\n1 -1\n# bias forgotten\n",
+      9,
       { "truncated", "expected 3 numbers for layer 2", "got 2" } },
-    { "truncated_mid", HDR "layers 2\nlayer 2 2\n1 2\n3", 6,
+    { "truncated_mid",
+      HDR "layers 2\nlayer 2 2\n1 2\n3",
+      6,
       { "truncated", "expected 6 numbers for layer 1", "got 3" } },
-    { "truncated_by_layer", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5\nlayer 2 1\n1 -1\n0\n", 8,
+    { "truncated_by_layer",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5\nlayer 2 1\n1 -1\n0\n",
+      8,
       { "truncated", "expected 6 numbers for layer 1", "got 5", "before the next 'layer'" } },
-    { "fewer_layers", HDR "layers 3\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 2\n1 -1\n1 1\n0 0\n", 11,
+    { "fewer_layers",
+      HDR "layers 3\nlayer 2 2\n1 2\n3 4\n0.5 0.5\nlayer 2 2\n1 -1\n1 1\n0 0\n",
+      11,
       { "truncated", "declares 3 layers", "ends after 2" } },
-    { "too_many_numbers", HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5 9\nlayer 2 1\n1 -1\n0\n", 7,
+    { "too_many_numbers",
+      HDR "layers 2\nlayer 2 2\n1 2\n3 4\n0.5 0.5 9\nlayer 2 1\n1 -1\n0\n",
+      7,
       { "layer 1 has more than 6 numbers", "'9'" } },
     /* after the last layer */
     { "trailing_garbage", HDR GOODBODY "junk\n", 11, { "trailing garbage", "'junk'" } },
@@ -322,16 +358,14 @@ static const bad_case BAD[] = {
     { "extra_layer", HDR GOODBODY "layer 1 1\n1\n0\n", 11, { "trailing garbage", "declares only 2" } },
 };
 
-static void check_error(const char *path, const char *err, int line, const char *const *keys,
-                        const char *name)
+static void check_error(const char *path, const char *err, int line, const char *const *keys, const char *name)
 {
     char prefix[600];
     snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
-    ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0,
-                  "case %s: message should start with '%s': %s", name, prefix, err);
+    ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "case %s: message should start with '%s': %s", name,
+                  prefix, err);
     ck_assert_msg(strchr(err, '\n') == NULL, "case %s: message has a newline: %s", name, err);
-    ck_assert_msg(strstr(err + strlen(prefix), "; ") != NULL,
-                  "case %s: message lacks '; how to fix': %s", name, err);
+    ck_assert_msg(strstr(err + strlen(prefix), "; ") != NULL, "case %s: message lacks '; how to fix': %s", name, err);
     for (int k = 0; k < 4 && keys[k]; k++)
         ck_assert_msg(strstr(err, keys[k]) != NULL, "case %s: message lacks '%s': %s", name, keys[k], err);
 }
@@ -379,8 +413,7 @@ END_TEST
 
 START_TEST(test_unreadable)
 {
-    if (geteuid() == 0)
-        return;   /* root reads anything */
+    if (geteuid() == 0) return; /* root reads anything */
     char path[512], err[1024];
     write_file("unreadable.txt", HDR GOODBODY, path, sizeof path);
     ck_assert_int_eq(chmod(path, 0), 0);
@@ -421,7 +454,7 @@ START_TEST(test_too_large_total)
         buf[n++] = '0';
         buf[n++] = i % 100 == 99 ? '\n' : ' ';
     }
-    n += (size_t)snprintf(buf + n, cap - n, "layer 10000 10000\n");   /* line 5 + 200 */
+    n += (size_t)snprintf(buf + n, cap - n, "layer 10000 10000\n"); /* line 5 + 200 */
     char path[512], err[1024];
     write_file_n("too_large_total.txt", buf, n, path, sizeof path);
     free(buf);
@@ -444,8 +477,10 @@ START_TEST(test_valid_variants)
     ck_assert(net->W[0][0] == 0.5 && net->W[0][1] == -2.0 && net->b[0][1] == 4.0);
     ck_assert_int_eq(net->spec.in_dim, 1);
     mlpv_net_free(net);
-    write_file("crlf.txt", "mlpvar-weights 1\r\nactivation\tabs\r\nlayers 2\r\nlayer 1 1\r\n2\r\n0\r\n"
-               "layer 1 3\r\n1 2 3\r\n0 0 0\r\n", path, sizeof path);
+    write_file("crlf.txt",
+               "mlpvar-weights 1\r\nactivation\tabs\r\nlayers 2\r\nlayer 1 1\r\n2\r\n0\r\n"
+               "layer 1 3\r\n1 2 3\r\n0 0 0\r\n",
+               path, sizeof path);
     net = mlpv_weights_read(path, err, sizeof err);
     ck_assert_msg(net != NULL, "%s", err);
     ck_assert_int_eq(net->spec.out_dim, 3);
@@ -459,18 +494,18 @@ END_TEST
 static double naive_phi(mlpv_activation a, double x)
 {
     switch (a) {
-    case MLPV_RELU:       return x > 0 ? x : 0;
-    case MLPV_ABS:        return x < 0 ? -x : x;
+    case MLPV_RELU: return x > 0 ? x : 0;
+    case MLPV_ABS: return x < 0 ? -x : x;
     case MLPV_LEAKY_RELU: return x > 0 ? x : 0.01 * x;
-    case MLPV_TANH:       return tanh(x);
-    case MLPV_GELU:       return 0.5 * x * (1 + erf(x / sqrt(2.0)));
-    case MLPV_SIN:        return sin(x);
-    case MLPV_SOFTPLUS:   return log(1 + exp(x));
-    case MLPV_SIGMOID:    return 1 / (1 + exp(-x));
-    case MLPV_SILU:       return x / (1 + exp(-x));
-    case MLPV_ELU:        return x > 0 ? x : exp(x) - 1;
-    case MLPV_IDENTITY:   return x;
-    default:              return NAN;
+    case MLPV_TANH: return tanh(x);
+    case MLPV_GELU: return 0.5 * x * (1 + erf(x / sqrt(2.0)));
+    case MLPV_SIN: return sin(x);
+    case MLPV_SOFTPLUS: return log(1 + exp(x));
+    case MLPV_SIGMOID: return 1 / (1 + exp(-x));
+    case MLPV_SILU: return x / (1 + exp(-x));
+    case MLPV_ELU: return x > 0 ? x : exp(x) - 1;
+    case MLPV_IDENTITY: return x;
+    default: return NAN;
     }
 }
 
@@ -479,25 +514,22 @@ static void naive_forward(const mlpv_net *net, const double *x, double *y)
 {
     const mlpv_spec *s = &net->spec;
     double a[64], b[64];
-    for (int k = 0; k < s->in_dim; k++)
-        a[k] = x[k];
+    for (int k = 0; k < s->in_dim; k++) a[k] = x[k];
     for (int l = 0; l < net->n_layers; l++) {
         int fi = mlpv_layer_fan_in(s, l), fo = mlpv_layer_fan_out(s, l);
         for (int o = 0; o < fo; o++) {
             double z = net->b[l][o];
-            for (int i = 0; i < fi; i++)
-                z += net->W[l][o * fi + i] * a[i];
+            for (int i = 0; i < fi; i++) z += net->W[l][o * fi + i] * a[i];
             b[o] = l < s->depth ? naive_phi(s->activation, z) : z;
         }
         memcpy(a, b, sizeof(double) * (size_t)fo);
     }
-    for (int o = 0; o < s->out_dim; o++)
-        y[o] = a[o];
+    for (int o = 0; o < s->out_dim; o++) y[o] = a[o];
 }
 
 START_TEST(test_landscape_of_read_net)
 {
-    const mlpv_activation acts[] = { MLPV_RELU, MLPV_ABS, MLPV_TANH, MLPV_GELU, MLPV_SIN,
+    const mlpv_activation acts[] = { MLPV_RELU,       MLPV_ABS,      MLPV_TANH, MLPV_GELU, MLPV_SIN,
                                      MLPV_LEAKY_RELU, MLPV_SOFTPLUS, MLPV_SILU, MLPV_ELU };
     const int g = 13;
     for (size_t c = 0; c < sizeof acts / sizeof acts[0]; c++) {
@@ -513,7 +545,7 @@ START_TEST(test_landscape_of_read_net)
 
         mlpv_grid_opts o = mlpv_grid_defaults(g);
         o.precision = MLPV_DOUBLE;
-        o.chunk = 10;   /* not a divisor of g*g: exercises the last short chunk */
+        o.chunk = 10; /* not a divisor of g*g: exercises the last short chunk */
         const int m = net->spec.out_dim;
         double *F = malloc(sizeof(double) * (size_t)(m * g * g));
         ck_assert_int_eq(mlpv_landscape(net, &o, F, NULL), 0);
@@ -562,13 +594,11 @@ END_TEST
 static void remove_tmpdir(void)
 {
     DIR *d = opendir(g_tmpdir);
-    if (!d)
-        return;
+    if (!d) return;
     struct dirent *e;
     char p[1024];
     while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         snprintf(p, sizeof p, "%s/%s", g_tmpdir, e->d_name);
         unlink(p);
     }
@@ -616,6 +646,7 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    if (!getenv("KEEP_TMP")) remove_tmpdir(); else printf("%s\n", g_tmpdir);
+    if (!getenv("KEEP_TMP")) remove_tmpdir();
+    else printf("%s\n", g_tmpdir);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
