@@ -2,6 +2,7 @@
  * summary.json: each number is printed as %.17g (empty in a CSV cell, null in
  * JSON, when not finite), so the two agree exactly (report_internal.h). */
 #include "report_internal.h"
+#include "csv_out.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -135,30 +136,9 @@ int report_tables(const analysis *a, table_def *t)
     return REPORT_TABLES;
 }
 
-/* The one number format of the CSV files and summary.json. */
-static void exact(char *buf, size_t len, double v, const char *missing)
-{
-    if (isfinite(v)) snprintf(buf, len, "%.17g", v);
-    else snprintf(buf, len, "%s", missing);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 int report_write_csv(const char *dir, const table_def *t)
 {
-    char path[4096], num[40];
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, t->name);
     FILE *f = fopen(path, "w");
     if (!f) return -1;
@@ -178,12 +158,9 @@ int report_write_csv(const char *dir, const table_def *t)
         nc = t->fn((const char *)t->items + (size_t)i * t->size, c);
         for (int j = 0; j < nc; j++) {
             if (j) fputc(',', f);
-            if (c[j].kind == K_STR) csv_str(f, c[j].s);
+            if (c[j].kind == K_STR) csv_write_text(f, c[j].s);
             else if (c[j].kind == K_INT) fprintf(f, "%ld", c[j].l);
-            else {
-                exact(num, sizeof num, c[j].d, "");
-                fputs(num, f);
-            }
+            else csv_write_number(f, c[j].d); /* %.17g, as summary.json's json_num */
         }
         fputc('\n', f);
     }

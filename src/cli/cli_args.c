@@ -24,33 +24,31 @@ int cli_is_secondary_rank(void)
 
 /* The message on one printable line: control characters from the user's
  * input become '?', and a very long value is cut. */
-static void die_line(const char *cmd, const char *fmt, va_list ap)
+/* One printable line "mlpvar CMD: message" (rank 0 only), then exit(code). */
+static _Noreturn void die_with(int code, const char *cmd, const char *fmt, va_list ap)
 {
-    char buf[1200];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    for (char *p = buf; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
-    fprintf(stderr, "mlpvar %s: %s\n", cmd, buf);
+    if (!cli_is_secondary_rank()) {
+        char buf[1200];
+        vsnprintf(buf, sizeof buf, fmt, ap);
+        for (char *p = buf; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+        fprintf(stderr, "mlpvar %s: %s\n", cmd, buf);
+    }
+    exit(code);
 }
 
 void cli_die(const char *cmd, const char *fmt, ...)
 {
-    if (cli_is_secondary_rank()) exit(EXIT_USAGE);
     va_list ap;
     va_start(ap, fmt);
-    die_line(cmd, fmt, ap);
-    va_end(ap);
-    exit(EXIT_USAGE);
+    die_with(EXIT_USAGE, cmd, fmt, ap);
 }
 
 void cli_fail(const char *cmd, const char *fmt, ...)
 {
-    if (cli_is_secondary_rank()) exit(EXIT_FAILURE);
     va_list ap;
     va_start(ap, fmt);
-    die_line(cmd, fmt, ap);
-    va_end(ap);
-    exit(EXIT_FAILURE);
+    die_with(EXIT_FAILURE, cmd, fmt, ap);
 }
 
 void cli_write_error(const char *cmd, const char *what, const char *path, int err)

@@ -3,6 +3,7 @@
  * (results.h). */
 #include "cli_args.h"
 #include "commands.h"
+#include "csv_out.h"
 #include "results.h"
 #include "task_label.h"
 
@@ -62,25 +63,6 @@ static int add(group *g, const record *r)
     return 0;
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_num(FILE *f, double v)
-{
-    if (isfinite(v)) fprintf(f, "%.17g", v);
-}
-
 /* One column per schema field (rival_<name> for each rival any record has);
  * lists joined by ';'; null and absent values empty. */
 static void write_csv(FILE *f, const results *res)
@@ -108,22 +90,22 @@ static void write_csv(FILE *f, const results *res)
                 for (int k = 0; k < MLPV_RIVAL_COUNT; k++)
                     if (rivals & (1u << k)) {
                         fputc(',', f);
-                        if (r->rivals & (1u << k)) csv_num(f, r->rival[k]);
+                        if (r->rivals & (1u << k)) csv_write_number(f, r->rival[k]);
                     }
                 continue;
             }
             if (i) fputc(',', f);
             if (!record_has(r, (record_field_id)i)) continue;
             switch (d->type) {
-            case RF_STR: csv_text(f, *(const char *const *)p); break;
+            case RF_STR: csv_write_text(f, *(const char *const *)p); break;
             case RF_INT: fprintf(f, "%ld", *(const long *)p); break;
-            case RF_NUM: csv_num(f, *(const double *)p); break;
+            case RF_NUM: csv_write_number(f, *(const double *)p); break;
             case RF_BOOL: fputs(*(const int *)p ? "true" : "false", f); break;
             case RF_ARR: {
                 const record_array *a = (const record_array *)p;
                 for (int k = 0; k < a->n; k++) {
                     if (k) fputc(';', f);
-                    csv_num(f, a->v[k]);
+                    csv_write_number(f, a->v[k]);
                 }
                 break;
             }

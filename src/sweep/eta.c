@@ -56,10 +56,11 @@ static double pooled(const eta_model *m)
 
 double eta_rate(const eta_model *m, int kind)
 {
-    /* shrinkage: a kind's own rate counts once its items weigh more than two
-     * average items of that kind */
+    /* shrinkage: the pooled rate weighs as half an average item of the kind,
+     * so the kind's own items dominate from the first (every kind is sampled
+     * early, sweep_run.c) */
     double n = m->left_n[kind], avg = n > 0 ? m->left_cost[kind] / n : m->seen_cost[kind];
-    double w = 2.0 * avg;
+    double w = 0.5 * avg;
     double num = m->seen_sec[kind] + pooled(m) * w, den = m->seen_cost[kind] + w;
     return den > 0 ? num / den : pooled(m);
 }

@@ -22,8 +22,4 @@ const char *flat_json_str(const flat_json *o, const char *key);
 int flat_json_num(const flat_json *o, const char *key, double *out);
 void flat_json_free(flat_json *o);
 
-/* Reads a whole small file (at most max bytes) into a malloc'd, NUL-terminated
- * buffer. NULL with errno set on failure (EFBIG when larger than max). */
-char *read_small_file(const char *path, size_t max, size_t *len);
-
 #endif

@@ -1,6 +1,7 @@
 #include "manifest.h"
 #include "flat_json.h"
 #include "json_out.h"
+#include "sweep_source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +36,8 @@ int manifest_read(const char *dir, manifest *m, char *err, size_t errlen)
         return -1;
     }
     size_t len;
-    char *text = read_small_file(path, 65536, &len);
-    if (!text) {
+    char *text;
+    if (read_whole_file(path, 65536, &text, &len) != 0) {
         int e = errno;
         if (e == ENOENT) {
             free(path);

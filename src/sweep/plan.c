@@ -72,13 +72,19 @@ double plan_item_cost(const plan *p, long item)
     const sweep_config *c = &p->configs[it->config];
     const mlpv_sweep *s = &p->parts[c->part];
     double params = (double)mlpv_spec_params(&c->spec);
-    double cost = 2.0 * s->grid * s->grid * params;
+    /* the GEMMs, plus the passes over every unit's values (bias, activation,
+     * the per-layer diagnostics; backprop's phi'), memory-bound, counted as
+     * UNIT_PASS flops per value: at one budget a deep narrow network does the
+     * same GEMM flops as a shallow wide one, in more, smaller steps */
+    const double UNIT_PASS = 10.0;
+    double units = (double)c->spec.depth * c->spec.width;
+    double cost = (2.0 * params + UNIT_PASS * units) * s->grid * s->grid;
     if (it->train) {
         double points = (double)s->points;
         const mlpv_dataset *csv = &p->data[c->part].csv;
         if (s->task == MLPV_TASK_CSV && csv->n > 0) points = (double)csv->n * (1.0 - s->test_fraction);
         if (s->train.batch > 0 && (double)s->train.batch < points) points = (double)s->train.batch;
-        cost += 6.0 * points * params * s->train.steps;
+        cost += (6.0 * params + 2 * UNIT_PASS * units) * points * s->train.steps;
     }
     return cost;
 }

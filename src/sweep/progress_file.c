@@ -2,6 +2,7 @@
 #include "flat_json.h"
 #include "json_out.h"
 #include "manifest.h"
+#include "sweep_source.h"
 
 #include <errno.h>
 #include <math.h>
@@ -159,8 +160,8 @@ int progress_file_read(const char *dir, progress_info *p, char *err, size_t errl
         return -1;
     }
     size_t len;
-    char *buf = read_small_file(path, 1 << 20, &len);
-    if (!buf) {
+    char *buf;
+    if (read_whole_file(path, 1 << 20, &buf, &len) != 0) {
         int e = errno;
         if (e == ENOENT) {
             free(path);

@@ -138,9 +138,9 @@ static int by_cost_desc(const void *x, const void *y)
     return (i > j) - (i < j);
 }
 
-/* So that the ETA sees every kind of item early: each kind's most expensive,
- * median and cheapest item go first (w->item sorted by cost, descending),
- * then the rest in cost order. 0, or -1 (out of memory). */
+/* So that the ETA sees every kind of item early: each kind's items at its
+ * cost quantiles 0, 1/4, 1/2, 3/4 and 1 go first (w->item sorted by cost,
+ * descending), then the rest in cost order. 0, or -1 (out of memory). */
 static int sample_kinds_first(const plan *p, work_list *w)
 {
     int kinds = plan_kinds(p);

@@ -29,8 +29,9 @@ const source_file *source_find(const sweep_source *s, const char *path);
 /* Keeps a copy of bytes[len] under path. 0, or -1 (out of memory). */
 int source_add(sweep_source *s, const char *path, const char *bytes, size_t len);
 
-/* Reads a whole file of at most max bytes into a malloc'd, NUL-terminated
- * buffer. 0; -1 with errno set (EISDIR for a folder, EFBIG over max). */
+/* Reads a whole regular file of at most max bytes into a malloc'd,
+ * NUL-terminated buffer. 0; -1 with errno set (EISDIR for a folder, EINVAL
+ * for anything else that is not a regular file, EFBIG over max). */
 int read_whole_file(const char *path, size_t max, char **bytes, size_t *len);
 
 /* 64-bit FNV-1a of bytes, as 16 hex digits in hex[17]: a file's content hash. */

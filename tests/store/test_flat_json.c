@@ -5,6 +5,7 @@
 #include "store_test.h"
 
 #include "flat_json.h"
+#include "sweep_source.h"
 #include "manifest.h"
 
 static char err[1024];
@@ -183,17 +184,18 @@ START_TEST(test_small_files)
     scratch_dir(dir);
     put_text(in_dir(dir, "f"), "0123456789");
     size_t len = 0;
-    char *b = read_small_file(in_dir(dir, "f"), 10, &len);
+    char *b = NULL;
+    ck_assert_int_eq(read_whole_file(in_dir(dir, "f"), 10, &b, &len), 0);
     ck_assert_ptr_nonnull(b);
     ck_assert_uint_eq(len, 10);
     ck_assert_str_eq(b, "0123456789");
     free(b);
     errno = 0;
-    ck_assert_ptr_null(read_small_file(in_dir(dir, "f"), 9, &len));
+    ck_assert_int_eq(read_whole_file(in_dir(dir, "f"), 9, &b, &len), -1);
     ck_assert_int_eq(errno, EFBIG);
-    ck_assert_ptr_null(read_small_file(dir, 1 << 20, &len));
+    ck_assert_int_eq(read_whole_file(dir, 1 << 20, &b, &len), -1);
     ck_assert_int_eq(errno, EISDIR);
-    ck_assert_ptr_null(read_small_file(in_dir(dir, "none"), 1 << 20, &len));
+    ck_assert_int_eq(read_whole_file(in_dir(dir, "none"), 1 << 20, &b, &len), -1);
     ck_assert_int_eq(errno, ENOENT);
     char *p = path_join("a/b", "c.json");
     ck_assert_str_eq(p, "a/b/c.json");
