@@ -91,7 +91,7 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* ---- grouping: records with equal keys, groups in order of first appearance ---- */
+/* ---- grouping: records with equal keys, groups in the sweep file's order ---- */
 
 static const analysis *sort_a; /* qsort has no context argument */
 
@@ -110,7 +110,7 @@ static int cmp_shape(const void *x, const void *y)
 }
 
 /* The trained configuration: task (an_task_label), measure, activation, depth,
- * width, budget; then file order. */
+ * width, budget; then seed, then file order. */
 static int cmp_task(const an_record *r, const an_record *q)
 {
     int c = strcmp(task_labels_of(&sort_a->tasks, r), task_labels_of(&sort_a->tasks, q));
@@ -127,6 +127,7 @@ static int cmp_trained(const void *x, const void *y)
     if (r->depth != q->depth) return r->depth < q->depth ? -1 : 1;
     if (r->width != q->width) return r->width < q->width ? -1 : 1;
     if (r->budget != q->budget) return r->budget < q->budget ? -1 : 1;
+    if (r->seed != q->seed) return r->seed < q->seed ? -1 : 1;
     return (*(const long *)x > *(const long *)y) - (*(const long *)x < *(const long *)y);
 }
 
@@ -134,15 +135,27 @@ typedef struct {
     long first, start, n;
 } group; /* a run of idx[start .. start+n-1] */
 
+/* Where a record stands in the sweep file: part, configuration, seed (then
+ * its line), so that groups come out in the sweep's order whatever the order
+ * of the lines in results.jsonl (1 rank or many, resumed or not). */
+static int sweep_order(const analysis *a, long i, long j)
+{
+    const an_record *r = &a->rec[i], *q = &a->rec[j];
+    if (r->part != q->part) return r->part < q->part ? -1 : 1;
+    if (r->config != q->config) return r->config < q->config ? -1 : 1;
+    if (r->seed != q->seed) return r->seed < q->seed ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
 static int by_first(const void *x, const void *y)
 {
     const group *g = x, *h = y;
-    return (g->first > h->first) - (g->first < h->first);
+    return sweep_order(sort_a, g->first, h->first);
 }
 
 /* Sorts the eligible record indices idx[n] with cmp and cuts them into groups
  * (runs equal under cmp up to its last, tie-breaking keys: `keys` levels compared
- * by same()), ordered by each group's first record in the file. */
+ * by same()), ordered by each group's first record in the sweep (sweep_order). */
 static group *group_records(const analysis *a, long *idx, long n, int (*cmp)(const void *, const void *),
                             int (*same)(const an_record *, const an_record *), long *n_groups)
 {
@@ -155,7 +168,7 @@ static group *group_records(const analysis *a, long *idx, long n, int (*cmp)(con
     for (long i = 0; i < n; i++) {
         if (k && same(&a->rec[idx[g[k - 1].start]], &a->rec[idx[i]])) {
             g[k - 1].n++;
-            if (idx[i] < g[k - 1].first) g[k - 1].first = idx[i];
+            if (sweep_order(a, idx[i], g[k - 1].first) < 0) g[k - 1].first = idx[i];
         } else {
             g[k++] = (group){ idx[i], i, 1 };
         }

@@ -1,10 +1,10 @@
 /* The ETA of a sweep, learned from measured item times. The cost model
- * (plan_item_cost, in flops) is the prior; for each kind of item (part x
- * trained or not) an item's seconds are learned from the items done so far:
- * a x flops + b (least squares) once the kind has 3 items of different costs,
- * else b = 0 and a its seconds per flop, shrunk towards the pooled rate while
- * it has few observations. The wall-clock rate of the whole run corrects for
- * idle workers and overheads. */
+ * (plan_item_cost, in flop-equivalents) is the prior; for each kind of item
+ * (plan_item_kind: part x trained or not x activation) an item's seconds are
+ * learned from the items done so far: a x flops + b (least squares) once the
+ * kind has 3 items of different costs, else b = 0 and a its seconds per flop,
+ * shrunk towards the pooled rate while it has few observations. The
+ * wall-clock rate of the whole run corrects for idle workers and overheads. */
 #ifndef MLPVAR_ETA_H
 #define MLPVAR_ETA_H
 

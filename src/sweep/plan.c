@@ -72,19 +72,24 @@ double plan_item_cost(const plan *p, long item)
     const sweep_config *c = &p->configs[it->config];
     const mlpv_sweep *s = &p->parts[c->part];
     double params = (double)mlpv_spec_params(&c->spec);
-    /* the GEMMs, plus the passes over every unit's values (bias, activation,
-     * the per-layer diagnostics; backprop's phi'), memory-bound, counted as
-     * UNIT_PASS flops per value: at one budget a deep narrow network does the
-     * same GEMM flops as a shallow wide one, in more, smaller steps */
-    const double UNIT_PASS = 10.0;
-    double units = (double)c->spec.depth * c->spec.width;
-    double cost = (2.0 * params + UNIT_PASS * units) * s->grid * s->grid;
+    /* The GEMMs (2 flops per weight per point forward, 6 forward and back),
+     * plus, in flop-equivalents, the passes over every unit's values (bias,
+     * activation, the per-layer diagnostics; backprop's phi'), which are
+     * memory-bound, and a per-layer overhead per point. At one budget a deep
+     * narrow network does the same GEMM flops as a shallow wide one, in more,
+     * smaller steps. The constants were fitted by least squares to the item
+     * times of sweeps/reproduce-small.yaml on a 2-core Zen VM (relu, abs, tanh,
+     * gelu; the fit leaves the largest item 30% off where flops alone leave it
+     * 90% off); the ETA rescales them per kind of item as it measures. */
+    const double MEASURE_UNIT = 200, MEASURE_LAYER = 300, TRAIN_UNIT = 200, TRAIN_LAYER = 800;
+    double units = (double)c->spec.depth * c->spec.width, layers = (double)c->spec.depth;
+    double cost = (2.0 * params + MEASURE_UNIT * units + MEASURE_LAYER * layers) * s->grid * s->grid;
     if (it->train) {
         double points = (double)s->points;
         const mlpv_dataset *csv = &p->data[c->part].csv;
         if (s->task == MLPV_TASK_CSV && csv->n > 0) points = (double)csv->n * (1.0 - s->test_fraction);
         if (s->train.batch > 0 && (double)s->train.batch < points) points = (double)s->train.batch;
-        cost += (6.0 * params + 2 * UNIT_PASS * units) * points * s->train.steps;
+        cost += (6.0 * params + TRAIN_UNIT * units + TRAIN_LAYER * layers) * points * s->train.steps;
     }
     return cost;
 }
@@ -92,7 +97,8 @@ double plan_item_cost(const plan *p, long item)
 int plan_item_kind(const plan *p, long item)
 {
     const sweep_item *it = &p->items[item];
-    return 2 * p->configs[it->config].part + (it->train != 0);
+    const sweep_config *c = &p->configs[it->config];
+    return (2 * c->part + (it->train != 0)) * MLPV_ACTIVATION_COUNT + (int)c->spec.activation;
 }
 
-int plan_kinds(const plan *p) { return 2 * p->n_parts; }
+int plan_kinds(const plan *p) { return 2 * p->n_parts * MLPV_ACTIVATION_COUNT; }

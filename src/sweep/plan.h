@@ -30,14 +30,17 @@ void plan_free(plan *p);
 const mlpv_sweep *plan_part(const plan *p, const sweep_item *it);
 uint64_t plan_key(const plan *p, long item); /* = record_key of the item */
 
-/* Estimated cost of an item in flops: the landscape forward pass (2 flops per
- * weight per grid point, and 10 per hidden unit value for the memory-bound
- * passes), plus training (6 per weight and 20 per unit value, per training
- * point per step, with a CSV task's real number of training rows). Orders the
- * work (expensive first, so ranks finish together) and is the ETA's prior. */
+/* Estimated cost of an item in flop-equivalents: the landscape forward pass
+ * (2 flops per weight, 200 per hidden unit value for the memory-bound passes,
+ * 300 per layer, per grid point), plus training (6 per weight, 200 per unit
+ * value and 800 per layer, per training point per step, with a CSV task's real
+ * number of training rows). Orders the work (expensive first, so ranks finish
+ * together) and is the ETA's prior. */
 double plan_item_cost(const plan *p, long item);
 
-/* The kind of an item for the ETA's learning: part x (measured only, trained). */
+/* The kind of an item for the ETA's learning: part x (measured only, trained)
+ * x activation (the cost model counts flops alike for every activation; an
+ * erf or a tanh per unit value costs more than a max). */
 int plan_item_kind(const plan *p, long item);
 int plan_kinds(const plan *p);
 

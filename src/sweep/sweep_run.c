@@ -153,7 +153,8 @@ static int sample_kinds_first(const plan *p, work_list *w)
     for (long i = 0; !rc && i < w->n; i++) {
         int k = plan_item_kind(p, w->item[i]);
         long j = seen[k]++; /* its rank within its kind */
-        if (j == 0 || j == count[k] / 2 || j == count[k] - 1) {
+        long last = count[k] - 1; /* the ranks of the quantiles 0, 1/4, 1/2, 3/4, 1 */
+        if (j == 0 || j == last / 4 || j == last / 2 || j == 3 * last / 4 || j == last) {
             front[i] = 1;
             out[n++] = w->item[i];
         }

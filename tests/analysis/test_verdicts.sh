@@ -100,6 +100,19 @@ grep -q '"gnuplot": false' "$R/summary.json" && ok || bad "summary.json does not
 grep -q "report: $R/report.md" "$T/out2" && ok || bad "analyze does not print the report path"
 [ "$(wc -l <"$T/out2")" -le 25 ] && ok || bad "the summary of the tiny sweep has $(wc -l <"$T/out2") lines, want <= 25"
 grep -qE "^  checkerboard:4 \(accuracy\): least " "$T/out2" && ok || bad "the summary lacks the least regret of the task: $(cat "$T/out2")"
+# The order of the lines in results.jsonl (1 rank or many, resumed or not) changes no number:
+# the same records reversed give the same tables and summary.json, the source path aside.
+mkdir -p "$T/rev"
+cp "$T/tiny/manifest.json" "$T/rev/"
+tac "$T/tiny/results.jsonl" >"$T/rev/results.jsonl"
+cmp -s "$T/tiny/results.jsonl" "$T/rev/results.jsonl" && bad "reversing results.jsonl changed nothing: the check would be empty"
+PATH=/nonexistent "$MLPVAR" analyze "$T/rev" --bootstrap 200 >/dev/null 2>"$T/err3" || bad "analyze reversed: $(cat "$T/err3")"
+for f in claims.csv predictive.csv regret.csv init_configs.csv trained_configs.csv; do
+    cmp -s "$R/$f" "$T/rev/report/$f" && ok || bad "$f depends on the order of results.jsonl: $(diff "$R/$f" "$T/rev/report/$f" | head -3)"
+done
+grep -v '"source"' "$R/summary.json" >"$T/s1"
+grep -v '"source"' "$T/rev/report/summary.json" >"$T/s2"
+cmp -s "$T/s1" "$T/s2" && ok || bad "summary.json depends on the order of results.jsonl"
 # every number of claims.csv and predictive.csv appears verbatim in summary.json
 missing=0
 for f in claims.csv predictive.csv regret.csv init_configs.csv; do
