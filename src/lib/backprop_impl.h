@@ -115,7 +115,9 @@ static void BP(backward)(BP(ws_t) * w, const REAL *P, int rows, REAL *G)
         GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, fo, fi, rows, (REAL)1, delta, rows, hp, rows, (REAL)1, G + oW,
              fi);
         if (l == 0) break;
-        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fi, rows, fo, (REAL)1, P + oW, fi, delta, rows, (REAL)0, next,
+        /* next = 0, then += W^T delta: beta = 1 skips OpenBLAS's slow beta = 0 pass (forward.c) */
+        memset(next, 0, sizeof(REAL) * (size_t)fi * (size_t)rows);
+        GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, fi, rows, fo, (REAL)1, P + oW, fi, delta, rows, (REAL)1, next,
              rows);
         mlpv_param_offset(s, l - 1, NULL, &ob_prev);
         BP(mlpv_dphi_mul)(s->activation, w->t.Z[l - 1], w->t.H[l - 1], next, fi, rows, G + ob_prev);

@@ -21,14 +21,18 @@ static void layer_step(mlpv_precision p, const mlpv_spec *s, int l, const void *
     mlpv_param_offset(s, l, &oW, &ob);
     mlpv_activation a = l == s->depth ? MLPV_IDENTITY : s->activation;
     assert(in != z && in != h);
+    /* z = 0, then z += W in (beta = 1): the same values as beta = 0, but
+     * OpenBLAS's beta = 0 pass over C (sgemm_beta) cost a quarter of a
+     * landscape's time on Zen, where a memset costs little. */
+    memset(z, 0, elem_size(p) * (size_t)fo * (size_t)rows);
     if (p == MLPV_FLOAT) {
         const float *Pf = P;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0f, Pf + oW, fi, in, rows, 0.0f, z,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0f, Pf + oW, fi, in, rows, 1.0f, z,
                     rows);
         mlpv_bias_phi_f(a, z, h, fo, rows, Pf + ob);
     } else {
         const double *Pd = P;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0, Pd + oW, fi, in, rows, 0.0, z, rows);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, rows, fi, 1.0, Pd + oW, fi, in, rows, 1.0, z, rows);
         mlpv_bias_phi_d(a, z, h, fo, rows, Pd + ob);
     }
 }
