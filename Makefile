@@ -33,6 +33,7 @@ test: build
 	@meson test -C $(BUILD) --print-errorlogs; rc=$$?; \
 	  log=$(BUILD)/meson-logs/testlog.json; \
 	  p=$$(grep -c '"result": "OK"' $$log); f=$$(grep -vc '"result": "\(OK\|SKIP\)"' $$log); \
+	  grep -ho 'fuzz: [0-9]* cases[^"]*' $(BUILD)/meson-logs/testlog.txt | tail -1; \
 	  echo "$$p passed, $$f failed"; exit $$rc
 
 # The main job: the reproduction sweep on this machine's cores, then the
@@ -52,7 +53,8 @@ bench: build
 # The suite under AddressSanitizer and UBSan.
 asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Dbuildtype=debug
-	ninja -C build-asan && meson test -C build-asan --print-errorlogs
+	ninja -C build-asan && meson test -C build-asan --print-errorlogs; rc=$$?; \
+	  grep -ho 'fuzz: [0-9]* cases[^"]*' build-asan/meson-logs/testlog.txt | tail -1; exit $$rc
 
 clean:
 	rm -rf $(BUILD) build-asan
