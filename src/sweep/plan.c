@@ -79,8 +79,9 @@ double plan_item_cost(const plan *p, long item)
      * narrow network does the same GEMM flops as a shallow wide one, in more,
      * smaller steps. The constants were fitted by least squares to the item
      * times of sweeps/reproduce-small.yaml on a 2-core Zen VM (relu, abs, tanh,
-     * gelu; the fit leaves the largest item 30% off where flops alone leave it
-     * 90% off); the ETA rescales them per kind of item as it measures. */
+     * gelu): the worst configuration's time is 59% off for measuring and 30%
+     * for training, where 10 and 20 flops per unit value left 89% and 64%; the
+     * ETA rescales them per kind of item as it measures. */
     const double MEASURE_UNIT = 200, MEASURE_LAYER = 300, TRAIN_UNIT = 200, TRAIN_LAYER = 800;
     double units = (double)c->spec.depth * c->spec.width, layers = (double)c->spec.depth;
     double cost = (2.0 * params + MEASURE_UNIT * units + MEASURE_LAYER * layers) * s->grid * s->grid;
