@@ -5,9 +5,11 @@
 #include "analysis.h"
 #include "analysis_internal.h"
 #include "results.h"
+#include "store.h"
 
 #include "mlpvar/correlation.h"
 #include "mlpvar/grow.h"
+#include "mlpvar/rng.h"
 #include "mlpvar/rivals.h"
 #include "mlpvar/stats.h"
 
@@ -89,6 +91,14 @@ static int cmp_double(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
     return (a > b) - (a < b);
+}
+
+uint64_t an_bootstrap_seed(const analysis *a, const char *stat, const char *slice, an_measure m)
+{
+    char measure[16];
+    snprintf(measure, sizeof measure, "%d", (int)m);
+    uint64_t h = store_fnv(store_fnv(store_fnv(STORE_FNV_START, stat), slice), measure);
+    return mlpv_mix64((uint64_t)a->seed ^ h);
 }
 
 /* ---- grouping: records with equal keys, groups in the sweep file's order ---- */

@@ -11,7 +11,13 @@
  * 0, or -1 when out of memory. */
 int analysis_claims(analysis *a);
 /* C5 per task and pooled per measure (claims_trained.c); a->failed on OOM. */
-void analysis_claims_c5(analysis *a, uint64_t stream);
+void analysis_claims_c5(analysis *a);
+/* The bootstrap seed of a rank correlation with the measure m over trained
+ * configurations: a->seed mixed with the statistic's name (a score's name) and
+ * the slice ("all", an activation, a task label), so one statistic on one
+ * slice gets the same resamples wherever it is computed (C5 = predictive
+ * power's V3 row) and the tables do not depend on which rows come first. */
+uint64_t an_bootstrap_seed(const analysis *a, const char *stat, const char *slice, an_measure m);
 /* The predictive-power table into a->predict (predict.c). 0, or -1 (OOM). */
 int analysis_predict(analysis *a);
 /* The regret of advice into a->regret (regret.c). 0, or -1 (OOM). */

@@ -543,7 +543,7 @@ int analysis_claims(analysis *a)
             if (s.n >= 3) claim_c3w(a, &s, wstream);
             wstream += 10;
         }
-    analysis_claims_c5(a, stream);
+    analysis_claims_c5(a);
     free(budgets);
     free(acts);
     const char *names[] = { "C1", "C2", "C3", "C3w", "C4", "C5" };

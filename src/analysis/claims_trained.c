@@ -18,7 +18,7 @@ static int in_slice(const an_trained *t, const an_trained *ref, an_measure m)
 }
 
 /* C5 on the configurations of task ref, or (ref NULL) of every task judged by m. */
-static void claim_c5(analysis *a, const an_trained *ref, an_measure m, uint64_t stream)
+static void claim_c5(analysis *a, const an_trained *ref, an_measure m)
 {
     size_t cap = (size_t)a->n_trained + 1;
     double *x = malloc(sizeof(double) * cap), *y = malloc(sizeof(double) * cap), *d = malloc(sizeof(double) * cap);
@@ -61,9 +61,10 @@ static void claim_c5(analysis *a, const an_trained *ref, an_measure m, uint64_t 
     }
     snprintf(stat, sizeof stat, "Spearman(V3 at init, %s) over configurations", an_measure_words(m));
     double lo = NAN, hi = NAN;
-    double v = n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, a->seed + stream, 0.95, &lo,
-                                          &hi, NULL)
-                      : NAN;
+    /* the seed of predictive power's V3 row on the same slice: the same interval */
+    uint64_t seed = an_bootstrap_seed(a, "V3", ref ? ref->task_label : "all", m);
+    double v =
+        n >= 4 ? mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, seed, 0.95, &lo, &hi, NULL) : NAN;
     an_claim *c = an_add_claim(a, "C5", ref ? AN_SLICE_TASK : AN_SLICE_POOLED, slice, stat, v, lo, hi,
                                n < 4 ? AN_NO_DATA : an_verdict_of(v, lo, hi, +1, 0));
     if (best >= 0)
@@ -78,15 +79,15 @@ static void claim_c5(analysis *a, const an_trained *ref, an_measure m, uint64_t 
     free(d);
 }
 
-void analysis_claims_c5(analysis *a, uint64_t stream)
+void analysis_claims_c5(analysis *a)
 {
     int *tasks, nt = an_tasks(a, &tasks);
     if (nt < 0) {
         a->failed = 1;
         return;
     }
-    for (int k = 0; k < nt; k++) claim_c5(a, &a->trained[tasks[k]], a->trained[tasks[k]].measure, stream++);
+    for (int k = 0; k < nt; k++) claim_c5(a, &a->trained[tasks[k]], a->trained[tasks[k]].measure);
     free(tasks);
     for (int m = 0; m < AN_MEASURE_COUNT; m++)
-        if (an_has_measure(a, (an_measure)m)) claim_c5(a, NULL, (an_measure)m, stream++);
+        if (an_has_measure(a, (an_measure)m)) claim_c5(a, NULL, (an_measure)m);
 }

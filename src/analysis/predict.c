@@ -53,7 +53,7 @@ static void predict_slice(analysis *a, const char *slice, an_measure m, slice_fn
         snprintf(p->slice, sizeof p->slice, "%s", slice);
         p->measure = m;
         p->n = (int)n;
-        uint64_t seed = a->seed + 7919 * (uint64_t)a->n_predict;
+        uint64_t seed = an_bootstrap_seed(a, scores[k].name, slice, m);
         p->spearman =
             mlpv_bootstrap_ci(mlpv_stat_spearman, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->sp_lo, &p->sp_hi, NULL);
         p->kendall = mlpv_bootstrap_ci(mlpv_stat_kendall_tau_b, x, y, NULL, n, a->bootstrap, seed, 0.95, &p->kd_lo,

@@ -100,6 +100,22 @@ grep -q '"gnuplot": false' "$R/summary.json" && ok || bad "summary.json does not
 grep -q "report: $R/report.md" "$T/out2" && ok || bad "analyze does not print the report path"
 [ "$(wc -l <"$T/out2")" -le 25 ] && ok || bad "the summary of the tiny sweep has $(wc -l <"$T/out2") lines, want <= 25"
 grep -qE "^  checkerboard:4 \(accuracy\): least " "$T/out2" && ok || bad "the summary lacks the least regret of the task: $(cat "$T/out2")"
+# C5 on a task is predictive power's V3 row on that task: the same value and the same interval.
+c5=$(python3 - "$R" <<'PY'
+import csv, sys
+d = sys.argv[1]
+claims = [r for r in csv.DictReader(open(d + "/claims.csv")) if r["claim"] == "C5" and r["slice"].startswith("task ")]
+pred = {(r["score"], r["slice"]): r for r in csv.DictReader(open(d + "/predictive.csv"))}
+for c in claims:
+    task = c["slice"][len("task "):].rsplit(" (", 1)[0]
+    p = pred.get(("V3", task))
+    got = (c["value"], c["lo"], c["hi"])
+    want = (p["spearman"], p["spearman_lo"], p["spearman_hi"]) if p else None
+    print("same" if got == want else "differ %s: C5 %s, predictive V3 %s" % (task, got, want))
+PY
+)
+[ -n "$c5" ] && ! grep -q differ <<<"$c5" && ok || bad "C5 rows and predictive V3 rows: ${c5:-no C5 task row}"
+
 # The order of the lines in results.jsonl (1 rank or many, resumed or not) changes no number:
 # the same records reversed give the same tables and summary.json, the source path aside.
 mkdir -p "$T/rev"
