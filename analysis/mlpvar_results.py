@@ -106,7 +106,7 @@ SCHEMA = [
     ("train_seconds", "NUM", "TRAINED", 1),
 ]
 
-# A generated task's knob field (src/sweep/sweep_file.c, KNOBS).
+# A generated task's knob field (src/sweep/sweep_part.c, KNOBS).
 KNOB_FIELD = {"checkerboard": "cells", "rings": "rings", "sines": "frequency", "spirals": "turns"}
 
 # The rival scores, stored as rival_<name>: the names of src/lib/rivals.c, in order.

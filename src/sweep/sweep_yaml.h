@@ -1,4 +1,4 @@
-/* Private to the sweep reader (sweep_file.c, sweep_yaml.c): typed values out of a
+/* Private to the sweep reader (sweep_file.c, sweep_part.c, sweep_yaml.c): typed values out of a
  * libyaml document, each failure written as one line "FILE:LINE: key 'K': what; fix". */
 #ifndef MLPVAR_SWEEP_YAML_H
 #define MLPVAR_SWEEP_YAML_H
