@@ -1,4 +1,4 @@
-/* Check tests of the sweep-file reader (src/cli/sweep_file.c, sweep_yaml.c,
+/* Check tests of the sweep-file reader (src/sweep/sweep_file.c and sweep_part.c, sweep_yaml.c,
  * sweep_expand.c): the shipped sweeps, every default, range strings, one broken
  * fixture per error class (file, line and key in a one-line message),
  * configurations against mlpv_width_for_budget, and work items. */
