@@ -192,7 +192,7 @@ void analysis_free(analysis *a);
  * Returns 0, or -1 with one line in err. */
 int report_write(const analysis *a, const char *out_dir, char *err, size_t errlen);
 
-/* ---- report: shared by report.c and report_plots.c (added by the report writer) ---- */
+/* ---- report: shared by report.c, report_sections.c and report_plots.c (added by the report writer) ---- */
 typedef enum {
     RP_GALLERY,
     RP_V3_DEPTH,

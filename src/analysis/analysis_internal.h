@@ -3,6 +3,7 @@
 #define MLPVAR_ANALYSIS_INTERNAL_H
 
 #include "analysis.h"
+#include "record_schema.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,35 @@ an_claim *an_add_claim(analysis *a, const char *claim, an_slice kind, const char
     do {                                                                                                               \
         if (c) snprintf((c)->detail, sizeof(c)->detail, __VA_ARGS__);                                                  \
     } while (0)
+
+/* ---- the at-init series and their bootstrap (claims_series.c), shared with claims.c ---- */
+
+#define MAX_SERIES_DEPTHS RECORD_MAX_DEPTH /* the reader refuses deeper records; a budget fixes the width */
+
+/* The at-init aggregates of one (activation, budget), by depth; or, for C3w,
+ * of one (activation, depth) at fixed widths, by width. */
+typedef struct {
+    const an_init *g[MAX_SERIES_DEPTHS];
+    int n;
+    char activation[24];
+    long budget; /* 0 for a fixed-width series */
+    int width; /* the fixed width, 0 for a budget series */
+    int depth; /* a series over widths: its fixed depth; 0 for a series over depths */
+} series;
+/* A statistic of ns series given their per-depth medians and C2C fractions. */
+typedef double (*series_stat)(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx);
+
+/* qsort's comparison of doubles, ascending. */
+int an_cmp_double(const void *x, const void *y);
+/* A series' size: its budget, or minus its width for fixed-width sweeps (budget 0). */
+long an_size_key(const an_init *g);
+/* The series of (activation, size key) by depth, at the largest grid present for them. */
+series an_series_of(const analysis *a, const char *act, long key);
+/* The fixed-width series of (activation, depth) by width, at the largest grid present for them. */
+series an_widths_of(const analysis *a, const char *act, int depth);
+/* Point estimate and 95% percentile interval of f over a->bootstrap resamples of ns (1 or 2) series. */
+double an_boot_series(analysis *a, const series *s, int ns, series_stat f, const void *ctx, uint64_t stream, double *lo,
+                      double *hi);
 
 /* ---- the at-init scores (scores.c) ---- */
 

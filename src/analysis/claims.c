@@ -3,8 +3,8 @@
  * 95% percentile bootstrap interval and a verdict computed from it; then C5
  * (claims_trained.c) and every claim's overall row.
  *
- * Resampling. At-init statistics resample the draws of every depth (or width;
- * with replacement, each on its own) and recompute medians and C2C fractions.
+ * The series and the bootstrap over them (resampling the draws of every depth
+ * or width) are in claims_series.c.
  *
  * Verdict rule, for a statistic whose claimed sign is positive: holds when the
  * interval's lower end is > 0, does not hold when its upper end is < 0 (for C1,
@@ -29,154 +29,6 @@
 #include <string.h>
 
 #define EPS 1e-12 /* floor under medians before taking logs (V can be exactly 0) */
-#define MAX_SERIES_DEPTHS RECORD_MAX_DEPTH /* the reader refuses deeper records; a budget fixes the width */
-
-/* ---- a small reproducible generator for resampling ---- */
-
-typedef struct {
-    uint64_t key, ctr;
-} boot_rng;
-
-static double rng_u(boot_rng *r) { return (double)(mlpv_mix64(r->key + r->ctr++) >> 11) * 0x1p-53; }
-
-/* ---- series: the at-init aggregates of one (activation, budget), by depth;
- * or, for C3w, of one (activation, depth) at fixed widths, by width ---- */
-
-typedef struct {
-    const an_init *g[MAX_SERIES_DEPTHS];
-    int n;
-    char activation[24];
-    long budget; /* 0 for a fixed-width series */
-    int width; /* the fixed width, 0 for a budget series */
-    int depth; /* a series over widths: its fixed depth; 0 for a series over depths */
-} series;
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static int cmp_depth(const void *x, const void *y)
-{
-    const an_init *a = *(const an_init *const *)x, *b = *(const an_init *const *)y;
-    return (a->depth > b->depth) - (a->depth < b->depth);
-}
-
-/* A series' size: its budget, or minus its width for fixed-width sweeps (budget 0). */
-static long size_key(const an_init *g) { return g->budget > 0 ? g->budget : -(long)g->width; }
-
-/* The aggregates of (activation, size key) by depth, at the largest grid
- * present for them: one grid per series. */
-static series series_of(const analysis *a, const char *act, long key)
-{
-    series s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.activation, sizeof s.activation, "%s", act);
-    s.budget = key > 0 ? key : 0;
-    s.width = key > 0 ? 0 : (int)-key;
-    int grid = 0;
-    for (int i = 0; i < a->n_init; i++)
-        if (!strcmp(a->init[i].activation, act) && size_key(&a->init[i]) == key && a->init[i].grid > grid)
-            grid = a->init[i].grid;
-    for (int i = 0; i < a->n_init; i++) {
-        const an_init *g = &a->init[i];
-        if (strcmp(g->activation, act) || size_key(g) != key || g->grid != grid) continue;
-        assert(s.n < MAX_SERIES_DEPTHS); /* one aggregate per depth: the reader refuses deeper records */
-        if (s.n < MAX_SERIES_DEPTHS) s.g[s.n++] = g;
-    }
-    qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_depth);
-    return s;
-}
-
-static int cmp_width(const void *x, const void *y)
-{
-    const an_init *a = *(const an_init *const *)x, *b = *(const an_init *const *)y;
-    return (a->width > b->width) - (a->width < b->width);
-}
-
-/* The fixed-width aggregates (budget 0) of (activation, depth) by width, at the
- * largest grid present for them. */
-static series widths_of(const analysis *a, const char *act, int depth)
-{
-    series s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.activation, sizeof s.activation, "%s", act);
-    s.depth = depth;
-    int grid = 0;
-    for (int i = 0; i < a->n_init; i++) {
-        const an_init *g = &a->init[i];
-        if (!strcmp(g->activation, act) && g->budget <= 0 && g->depth == depth && g->grid > grid) grid = g->grid;
-    }
-    for (int i = 0; i < a->n_init && s.n < MAX_SERIES_DEPTHS; i++) {
-        const an_init *g = &a->init[i];
-        if (!strcmp(g->activation, act) && g->budget <= 0 && g->depth == depth && g->grid == grid) s.g[s.n++] = g;
-    }
-    qsort(s.g, (size_t)s.n, sizeof s.g[0], cmp_width);
-    return s;
-}
-
-/* Point estimates (resample = 0) or one bootstrap resample of a series. */
-static void series_values(const series *s, boot_rng *r, double *med, double *c2c, double *tmp)
-{
-    for (int k = 0; k < s->n; k++) {
-        const an_init *g = s->g[k];
-        if (!r) {
-            med[k] = g->v_median;
-            c2c[k] = g->c2c;
-            continue;
-        }
-        long hits = 0;
-        for (int i = 0; i < g->n; i++) {
-            tmp[i] = g->v[(int)(rng_u(r) * g->n)];
-            hits += rng_u(r) < g->c2c; /* a resampled collapse flag */
-        }
-        qsort(tmp, (size_t)g->n, sizeof(double), cmp_double);
-        med[k] = mlpv_quantile_sorted(tmp, (size_t)g->n, 0.5);
-        c2c[k] = (double)hits / g->n;
-    }
-}
-
-/* A statistic of ns series given their per-depth medians and C2C fractions. */
-typedef double (*series_stat)(const series *s, int ns, double *const *med, double *const *c2c, const void *ctx);
-
-/* Point estimate and percentile interval over a->bootstrap resamples. */
-static double boot_series(analysis *a, const series *s, int ns, series_stat f, const void *ctx, uint64_t stream,
-                          double *lo, double *hi)
-{
-    double med[2][MAX_SERIES_DEPTHS] = { { 0 } }, c2c[2][MAX_SERIES_DEPTHS] = { { 0 } };
-    double *mp[2] = { med[0], med[1] }, *cp[2] = { c2c[0], c2c[1] };
-    int maxn = 1;
-    assert(ns >= 1 && ns <= 2);
-    for (int k = 0; k < ns; k++)
-        for (int d = 0; d < s[k].n; d++)
-            if (s[k].g[d]->n > maxn) maxn = s[k].g[d]->n;
-    double *tmp = malloc(sizeof(double) * (size_t)maxn), *stats = malloc(sizeof(double) * (size_t)a->bootstrap);
-    *lo = *hi = NAN;
-    if (!tmp || !stats) {
-        free(tmp);
-        free(stats);
-        a->failed = 1;
-        return NAN;
-    }
-    for (int k = 0; k < ns; k++) series_values(&s[k], NULL, mp[k], cp[k], tmp);
-    double value = f(s, ns, mp, cp, ctx);
-    boot_rng r = { mlpv_mix64(a->seed ^ (stream * 0x9E3779B97F4A7C15ull)), 0 };
-    int used = 0;
-    for (int b = 0; b < a->bootstrap; b++) {
-        for (int k = 0; k < ns; k++) series_values(&s[k], &r, mp[k], cp[k], tmp);
-        double v = f(s, ns, mp, cp, ctx);
-        if (!isnan(v)) stats[used++] = v;
-    }
-    qsort(stats, (size_t)used, sizeof(double), cmp_double);
-    if (used) {
-        *lo = mlpv_quantile_sorted(stats, (size_t)used, 0.025);
-        *hi = mlpv_quantile_sorted(stats, (size_t)used, 0.975);
-    }
-    free(tmp);
-    free(stats);
-    return value;
-}
 
 static int argmax(const double *v, int n)
 {
@@ -267,7 +119,7 @@ static double stat_c4_v(const series *s, int ns, double *const *med, double *con
     const common_depths *c = ctx;
     double d[MAX_SERIES_DEPTHS];
     for (int k = 0; k < c->n; k++) d[k] = log((med[1][c->ia[k]] + EPS) / (med[0][c->ir[k]] + EPS));
-    qsort(d, (size_t)c->n, sizeof(double), cmp_double);
+    qsort(d, (size_t)c->n, sizeof(double), an_cmp_double);
     return mlpv_quantile_sorted(d, (size_t)c->n, 0.5);
 }
 
@@ -376,7 +228,7 @@ static int distinct(const analysis *a, int by_budget, int **out)
     for (int i = 0; i < a->n_init; i++) {
         int seen = 0;
         for (int k = 0; k < n && !seen; k++)
-            seen = by_budget ? size_key(&a->init[(*out)[k]]) == size_key(&a->init[i])
+            seen = by_budget ? an_size_key(&a->init[(*out)[k]]) == an_size_key(&a->init[i])
                              : !strcmp(a->init[(*out)[k]].activation, a->init[i].activation);
         if (seen) continue;
         if (MLPV_GROW(*out, cap, n + 1)) {
@@ -417,25 +269,25 @@ static void claims_per_series(analysis *a, const series *s, uint64_t stream)
     for (int k = 0; k < n; k++) med[k] = s->g[k]->v_median;
     int p = argmax(med, n);
 
-    v = boot_series(a, s, 1, stat_c1, NULL, stream + 1, &lo, &hi);
+    v = an_boot_series(a, s, 1, stat_c1, NULL, stream + 1, &lo, &hi);
     an_claim *c = series_claim(a, s, "C1", slice, "min log(V3 peak / V3 at the shallowest, / V3 at the deepest depth)",
                                v, lo, hi, an_verdict_of(v, lo, hi, +1, 1));
     AN_DETAIL(c, "median V3 %.3g at depth %d, peak %.3g at depth %d, %.3g at depth %d", med[0], s->g[0]->depth, med[p],
               s->g[p]->depth, med[n - 1], s->g[n - 1]->depth);
 
-    v = boot_series(a, s, 1, stat_c2_rise, NULL, stream + 2, &lo, &hi);
+    v = an_boot_series(a, s, 1, stat_c2_rise, NULL, stream + 2, &lo, &hi);
     c = series_claim(a, s, "C2", slice, "C2C probability at the deepest minus at the shallowest depth", v, lo, hi,
                      an_verdict_of(v, lo, hi, +1, 0));
     AN_DETAIL(c, "C2C %.3f at depth %d, %.3f at depth %d", s->g[0]->c2c, s->g[0]->depth, s->g[n - 1]->c2c,
               s->g[n - 1]->depth);
-    v = boot_series(a, s, 1, stat_c2_corr, NULL, stream + 3, &lo, &hi);
+    v = an_boot_series(a, s, 1, stat_c2_corr, NULL, stream + 3, &lo, &hi);
     c = series_claim(a, s, "C2", slice, "Spearman(median V3, C2C probability) across depths", v, lo, hi,
                      an_verdict_of(v, lo, hi, -1, 0));
     AN_DETAIL(c, "%d depths%s", n, isnan(v) ? "; C2C is constant (no collapse seen)" : "");
 
     const char *c3 = "Spearman(number of activations L*n, median V3) over depths up to the peak";
     if (p >= 2) {
-        v = boot_series(a, s, 1, stat_c3, &p, stream + 4, &lo, &hi);
+        v = an_boot_series(a, s, 1, stat_c3, &p, stream + 4, &lo, &hi);
         c = series_claim(a, s, "C3", slice, c3, v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
         AN_DETAIL(c, "depths %d..%d: activations %ld..%ld", s->g[0]->depth, s->g[p]->depth, s->g[0]->activations,
                   s->g[p]->activations);
@@ -450,7 +302,7 @@ static void claim_c3w(analysis *a, const series *s, uint64_t stream)
 {
     char slice[96];
     snprintf(slice, sizeof slice, "%s, depth %d", s->activation, s->depth);
-    double lo, hi, v = boot_series(a, s, 1, stat_c3w, NULL, stream, &lo, &hi);
+    double lo, hi, v = an_boot_series(a, s, 1, stat_c3w, NULL, stream, &lo, &hi);
     an_claim *c =
         series_claim(a, s, "C3w", slice, "Spearman(number of activations L*n, median V3) over widths at a fixed depth",
                      v, lo, hi, an_verdict_of(v, lo, hi, +1, 0));
@@ -485,16 +337,16 @@ static void claim_c4_rows(analysis *a, const series *r, const series *ab, uint64
         return;
     }
     double lo, hi, v;
-    v = boot_series(a, two, 2, stat_c4_v, &cd, stream + 1, &lo, &hi);
+    v = an_boot_series(a, two, 2, stat_c4_v, &cd, stream + 1, &lo, &hi);
     an_claim *c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "median over depths of log(V3 abs / V3 relu)", v, lo, hi,
                                an_verdict_of(v, lo, hi, +1, 0));
     AN_DETAIL(c, "abs/relu median-V3 ratio %.3g over %d common depths", exp(v), cd.n);
-    v = boot_series(a, two, 2, stat_c4_c2c, &cd, stream + 2, &lo, &hi);
+    v = an_boot_series(a, two, 2, stat_c4_c2c, &cd, stream + 2, &lo, &hi);
     c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "C2C(abs) - C2C(relu) at the deepest common depth", v, lo, hi,
                      an_verdict_of(v, lo, hi, -1, 0));
     AN_DETAIL(c, "depth %d: abs %.3f, relu %.3f", r->g[cd.ir[cd.n - 1]]->depth, ab->g[cd.ia[cd.n - 1]]->c2c,
               r->g[cd.ir[cd.n - 1]]->c2c);
-    v = boot_series(a, two, 2, stat_c4_peak, &cd, stream + 3, &lo, &hi);
+    v = an_boot_series(a, two, 2, stat_c4_peak, &cd, stream + 3, &lo, &hi);
     c = an_add_claim(a, "C4", AN_SLICE_PAIR, slice, "log2(depth of abs's V3 peak / depth of relu's)", v, lo, hi,
                      an_verdict_of(v, lo, hi, +1, 0));
     double vr[MAX_SERIES_DEPTHS], va[MAX_SERIES_DEPTHS];
@@ -519,13 +371,13 @@ int analysis_claims(analysis *a)
     int first = a->n_claims;
     for (int b = 0; b < nb; b++)
         for (int i = 0; i < na; i++) {
-            series s = series_of(a, a->init[acts[i]].activation, size_key(&a->init[budgets[b]]));
+            series s = an_series_of(a, a->init[acts[i]].activation, an_size_key(&a->init[budgets[b]]));
             if (s.n >= 3) claims_per_series(a, &s, stream);
             stream += 10;
         }
     for (int b = 0; b < nb; b++) {
-        long key = size_key(&a->init[budgets[b]]);
-        series r = series_of(a, "relu", key), ab = series_of(a, "abs", key);
+        long key = an_size_key(&a->init[budgets[b]]);
+        series r = an_series_of(a, "relu", key), ab = an_series_of(a, "abs", key);
         if (r.n >= 3 && ab.n >= 3) claim_c4(a, &r, &ab, stream);
         stream += 10;
     }
@@ -539,7 +391,7 @@ int analysis_claims(analysis *a)
             for (int k = 0; k < j && !seen; k++)
                 seen = a->init[k].budget <= 0 && a->init[k].depth == g->depth &&
                        !strcmp(a->init[k].activation, g->activation);
-            series s = seen ? (series){ .n = 0 } : widths_of(a, g->activation, g->depth);
+            series s = seen ? (series){ .n = 0 } : an_widths_of(a, g->activation, g->depth);
             if (s.n >= 3) claim_c3w(a, &s, wstream);
             wstream += 10;
         }

@@ -1,6 +1,7 @@
-/* Private to the report writer: report.c (the documents and summary.json),
- * report_doc.c (report.md and report.html side by side) and report_tables.c
- * (the rows of the CSV files and summary.json). */
+/* Private to the report writer: report.c (the run's facts, summary.json and
+ * the order of writing), report_sections.c (the text of report.md and
+ * report.html), report_doc.c (report.md and report.html side by side) and
+ * report_tables.c (the rows of the CSV files and summary.json). */
 #ifndef MLPVAR_REPORT_INTERNAL_H
 #define MLPVAR_REPORT_INTERNAL_H
 
@@ -60,5 +61,30 @@ int report_tables(const analysis *a, table_def *t);
 int report_write_csv(const char *dir, const table_def *t);
 /* A row as one JSON object (the same numbers as its CSV row). */
 void report_json_row(json_obj *j, const cell *c, int nc);
+
+/* ---- the run's facts (report.c), read by the documents (report_sections.c) ---- */
+
+typedef struct {
+    long *v;
+    int n, cap;
+} lset; /* a sorted set of longs */
+
+#define MAX_NAMES 64
+typedef struct {
+    char v[MAX_NAMES][AN_TASK_LABEL + 32];
+    int n;
+} sset; /* a set of names in order of appearance */
+
+typedef struct {
+    long n_trained_rec, n_diverged_rec, n_init_rec, draws_total;
+    int draws_min, draws_max, seeds_min, seeds_max;
+    lset parts, budgets, depths, grids, orders;
+    sset acts, tasks;
+    int verdicts[4];
+    char vk[16]; /* "V3", or "V_k" when the orders differ */
+} run_facts;
+
+/* Writes report.md and report.html, every section, to md and html (report_sections.c). */
+void report_write_doc(const analysis *a, const run_facts *r, const report_figures *fg, FILE *md, FILE *html);
 
 #endif
