@@ -3,7 +3,7 @@
  * Pair expectations: closed forms for relu, abs, leaky_relu, sin, identity;
  * Gauss-Hermite (analytic activations at small q) or split Gauss-Legendre
  * panels (elu, and analytic ones at larger q) otherwise; relative accuracy
- * ~1e-11 or better throughout (theory.c, tests/theory). */
+ * ~1e-11 or better throughout (theory_gauss.c, tests/theory). */
 #ifndef MLPVAR_THEORY_H
 #define MLPVAR_THEORY_H
 
