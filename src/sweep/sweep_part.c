@@ -32,16 +32,29 @@ static int get_precision(sy_ctx *c, const yaml_node_t *n, const char *key, mlpv_
     return 0;
 }
 
+/* The items of a list node in [*start, *top); a scalar is a one-item list
+ * whose one item (*one = 0) stands for the node itself. A mapping is refused
+ * with an example of the list (`example`). */
+static int list_items(sy_ctx *c, const yaml_node_t *n, const char *key, const char *example, yaml_node_item_t *one,
+                      yaml_node_item_t **start, yaml_node_item_t **top)
+{
+    *one = 0;
+    *start = one;
+    *top = one + 1;
+    if (n->type == YAML_MAPPING_NODE)
+        return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. %s", example);
+    if (n->type == YAML_SEQUENCE_NODE) {
+        *start = n->data.sequence.items.start;
+        *top = n->data.sequence.items.top;
+    }
+    return 0;
+}
+
 static int get_activations(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
 {
     const char *key = "activations";
-    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (n->type == YAML_MAPPING_NODE)
-        return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [relu, abs]");
-    if (n->type == YAML_SEQUENCE_NODE) {
-        start = n->data.sequence.items.start;
-        top = n->data.sequence.items.top;
-    }
+    yaml_node_item_t one, *start, *top;
+    if (list_items(c, n, key, "[relu, abs]", &one, &start, &top)) return -1;
     if (top == start) return SY_FAIL(c, n, key, "empty list; give at least one activation, e.g. [relu, abs]");
     s->acts = calloc((size_t)(top - start), sizeof *s->acts);
     if (!s->acts) return SY_FAIL(c, n, key, "out of memory");
@@ -228,13 +241,8 @@ static int parse_train(sy_ctx *c, sy_section *top, mlpv_sweep *s)
 static int get_rivals(sy_ctx *c, const yaml_node_t *n, mlpv_sweep *s)
 {
     const char *key = "rivals";
-    yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
-    if (n->type == YAML_MAPPING_NODE)
-        return SY_FAIL(c, n, key, "a mapping where a list belongs; give e.g. [snip, naswot]");
-    if (n->type == YAML_SEQUENCE_NODE) {
-        start = n->data.sequence.items.start;
-        top = n->data.sequence.items.top;
-    }
+    yaml_node_item_t one, *start, *top;
+    if (list_items(c, n, key, "[snip, naswot]", &one, &start, &top)) return -1;
     for (yaml_node_item_t *it = start; it < top; it++) {
         const yaml_node_t *m = it == &one ? n : sy_node_at(c, *it);
         const char *name;
