@@ -2,9 +2,12 @@
 #include "commands.h"
 #include "mlpvar/openblas_core.h"
 
+#include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 static void usage(FILE *f)
@@ -24,9 +27,21 @@ static void usage(FILE *f)
                "'mlpvar COMMAND --help' for a command's options.\n");
 }
 
+/* At exit, whatever the path (return, cli_die, exit): output that could not
+ * be written is a system failure, exit 1 with the reason, never a silent 0
+ * (stdout to a full disk or a closed pipe's file). */
+static void check_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return;
+    fprintf(stderr, "mlpvar: cannot write the output: %s\n", errno ? strerror(errno) : "write error");
+    _exit(1);
+}
+
 int main(int argc, char **argv)
 {
     openblas_core_fix(argv);
+    atexit(check_stdout);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -128,6 +128,15 @@ else bad "train --json failed: $(cat "$T/err")"; fi
 # System failures exit 1 with the reason (a full disk: /dev/full); an output path
 # through a missing folder or a file is bad input (exit 2).
 expect_system_error "No space left on device" $M --activation relu --depth 1 --width 4 --csv /dev/full
+# Standard output on a full disk: exit 1 and one line with the reason, for every
+# command (it was exit 0, the output silently lost).
+for cmd in "$M --activation relu --depth 1 --width 4" "version" "--help" "measure --help" "theory --activation relu,abs" \
+    "advise --budget 300 --depth 1,2 --draws 4 --activation relu --quiet"; do
+    # shellcheck disable=SC2086
+    "$MLPVAR" $cmd >/dev/full 2>"$T/err"; rc=$?
+    [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -qE "cannot write the output: (No space left on device|write error)" "$T/err" \
+        && ok || bad "mlpvar $cmd >/dev/full -> exit $rc: $(cat "$T/err")"
+done
 expect_usage_error "Not a directory; check the folder exists" $M --activation relu --depth 1 --width 4 --csv "$T/one_row.csv/x.csv"
 expect_usage_error "No such file or directory; check the folder" landscape --activation relu --depth 1 --width 4 --grid 4 --csv "$T/no/l.csv"
 
