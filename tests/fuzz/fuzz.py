@@ -9,7 +9,8 @@ Five categories of cases, each case derived from (seed, category, index) alone:
            read by fuzz_read and, for some, by `mlpvar sweep FILE --dry-run`
   csv      CSV data mutated, read by fuzz_read and `mlpvar train --task csv:F`
   weights  weight files mutated, read by fuzz_read and `mlpvar measure --weights`
-  options  command lines of every command with values mutated
+  options  command lines of every command with values mutated (measure --weights
+           --rivals --task and train --save among them)
   store    results folders damaged (garbage, blank lines, duplicates, the file
            appended to itself, cut lines, flipped bytes, bad UTF-8, folders where
            files belong, manifests missing or wrong), read by `mlpvar results`;
@@ -260,9 +261,9 @@ WTOKENS = [b"nan", b"inf", b"1e400", b"1e300", b"-0", b"0x1p-3", b"1e-400", b"ab
            b"2147483648", b"100000000", b"layer", b"layers", b"activation", b"mlpvar-weights", b"2", b"#"]
 
 
-def weights_text(rng):
+def weights_text(rng, d=None, m=None):
     depth, width = rng.randrange(1, 4), rng.randrange(1, 5)
-    d, m = rng.randrange(1, 4), rng.randrange(1, 3)
+    d, m = d or rng.randrange(1, 4), m or rng.randrange(1, 3)
     act = rng.choice(["relu", "abs", "tanh", "sin", "identity", "gelu"])
     out = ["mlpvar-weights 1", "activation " + act, "layers %d" % (depth + 1)]
     dims = [d] + [width] * depth + [m]
@@ -306,6 +307,9 @@ INTS = ["0", "-1", "1", "2", "3", "x", "", "1.5", "1e3", "99999999999999999999",
 REALS = ["0", "-1", "0.5", "1e-3", "nan", "inf", "1e400", "x", "", "1e-400", "0.99", "1.0", "-0"]
 NAMES = ["relu", "abs", "relu,abs", "relu,relu", "", "x", ",", "relu,", "sgd", "adam", "float", "double",
          "checkerboard:0", "csv", "csv:", "csv:/nonexistent", "rings:99999999", "spirals:3", "half", "he", "torch"]
+RIVALS = ["snip", "grad_norm,snip", "snip,snip", "snip,", ",", "", "bogus", "naswot,ntk_cond,jacob_cov",
+          "linear_regions,trajectory", "synflow,synflow"]
+PATHS = ["{d}/saved", "{d}", "{d}/w.txt", "{d}/w.txt/x", "/dev/null", "/nonexistent/x", "", "{d}/a b"]
 BASES = [
     ["measure", "--quiet", "--n", "1", "--grid", "8", "--depth", "1", "--width", "2", "--activation", "relu",
      "--threads", "1"],
@@ -318,16 +322,24 @@ BASES = [
     ["theory", "--compare", "--activation", "relu", "--depth", "2", "--wide", "8", "--budget", "100", "--draws", "2"],
     ["results", "{store}"],
     ["results", "{store}", "--csv", "{d}/r.csv"],
+    ["measure", "--weights", "{d}/w.txt", "--rivals", "grad_norm,snip,synflow", "--task", "rings", "--points", "16",
+     "--grid", "4", "--threads", "1", "--json"],
+    ["train", "--quiet", "--task", "rings", "--steps", "2", "--points", "16", "--test-grid", "4", "--grid", "8",
+     "--depth", "1", "--width", "2", "--activation", "relu", "--threads", "1", "--n", "1", "--save", "{d}/saved"],
     ["version"],
 ]
 REAL_OPTS = {"--bias-std", "--tau", "--lr", "--momentum", "--target-accuracy", "--test-fraction", "--sw2", "--sb2"}
 NAME_OPTS = {"--activation", "--init", "--precision", "--task", "--optimizer", "--train-precision"}
 EXTRA = ["--bogus", "--json", "--help", "-h", "--order", "--seed", "--in-dim", "--out-dim", "--chunk", "--bias-std",
          "--init", "--precision", "--tau", "--n", "--budget", "--width", "--weights", "--pair", "--batch", "--lr",
-         "--max", "--dry-run", "--csv", "--png"]
+         "--max", "--dry-run", "--csv", "--png", "--rivals", "--save", "--task"]
 
 
 def option_value(rng, opt):
+    if opt == "--rivals":
+        return rng.choice(RIVALS)
+    if opt == "--save":
+        return rng.choice(PATHS)
     if opt in LIST_OPTS and opt != "--activation" and rng.random() < 0.5:
         return rng.choice(["1,", ",1", "1,,2", "1,1", "1..3,2", "2", "1..2", "1,2", "2,1", "3..3,3"])
     if opt in REAL_OPTS:
@@ -356,6 +368,8 @@ def options_case(rng, name):
                 i = rng.choice(opts)
                 argv += [argv[i], option_value(rng, argv[i])]
     c = Case("options", name)
+    if any("{d}/w.txt" in a for a in argv):                           # a network for --weights
+        c.files["w.txt"] = weights_text(random.Random(rng.random()), d=2, m=1)  # 2 inputs, as the 2-D tasks
     c.step(["{mlpvar}"] + argv, ok=(2,) if bad_list(argv) else (0, 2))
     return c
 
