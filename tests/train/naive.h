@@ -132,6 +132,20 @@ static inline void nv_perm(uint64_t seed, long epoch, long n, long *perm)
     }
 }
 
+/* The rows of Adam/SGD step t (1-based) over n rows in batches of `batch`
+ * (<= 0 or >= n: full batch, *rows = NULL, all n): batch b of epoch e of the
+ * documented order (nv_perm into perm[n]). Returns the row count. */
+static inline long nv_step_rows(uint64_t seed, long t, long n, long batch, long *perm, const long **rows)
+{
+    long B = batch <= 0 || batch >= n ? n : batch, per_epoch = (n + B - 1) / B;
+    long e = (t - 1) / per_epoch, b = (t - 1) % per_epoch;
+    *rows = NULL;
+    if (B >= n) return n;
+    nv_perm(seed, e, n, perm);
+    *rows = perm + b * B;
+    return n - b * B < B ? n - b * B : B;
+}
+
 /* Deterministic uniforms in [-1, 1). */
 static inline double nv_lcg(uint64_t *st)
 {

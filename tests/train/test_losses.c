@@ -144,16 +144,9 @@ static void check_losses(long batch)
     double *m = calloc(np, sizeof(double)), *v = calloc(np, sizeof(double)), want[K];
     long *perm = malloc(sizeof(long) * n);
     memcpy(p, net->store, sizeof(double) * np);
-    long B = batch <= 0 || batch >= n ? n : batch, per_epoch = (n + B - 1) / B;
     for (int t = 1; t <= K; t++) {
-        long e = (t - 1) / per_epoch, b = (t - 1) % per_epoch;
-        const long *rows = NULL;
-        long cnt = n;
-        if (B < n) {
-            nv_perm(seed, e, n, perm);
-            rows = perm + b * B;
-            cnt = n - b * B < B ? n - b * B : B;
-        }
+        const long *rows;
+        long cnt = nv_step_rows(seed, t, n, batch, perm, &rows);
         want[t - 1] = nv_loss_grad(&s, p, &d, rows, cnt, g);
         nv_adam(p, g, m, v, np, t, o.lr, o.beta1, o.beta2, o.eps);
     }

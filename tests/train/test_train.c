@@ -114,16 +114,9 @@ static void check_naive_trajectory(mlpv_activation act, mlpv_optimizer opt, long
     double *traj = malloc(sizeof(double) * np * K);
     long *perm = malloc(sizeof(long) * n);
     memcpy(p, net0->store, sizeof(double) * np);
-    long B = batch <= 0 || batch >= n ? n : batch, per_epoch = (n + B - 1) / B;
     for (int t = 1; t <= K; t++) {
-        long e = (t - 1) / per_epoch, b = (t - 1) % per_epoch;
-        const long *rows = NULL;
-        long cnt = n;
-        if (B < n) {
-            nv_perm(seed, e, n, perm);
-            rows = perm + b * B;
-            cnt = n - b * B < B ? n - b * B : B;
-        }
+        const long *rows;
+        long cnt = nv_step_rows(seed, t, n, batch, perm, &rows);
         nv_loss_grad(&s, p, &d, rows, cnt, g);
         if (opt == MLPV_OPT_ADAM) nv_adam(p, g, m, v, np, t, o.lr, o.beta1, o.beta2, o.eps);
         else nv_sgd(p, g, m, np, o.lr, o.momentum);
