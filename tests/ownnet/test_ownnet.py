@@ -22,7 +22,6 @@ Exits 77 (a skip) where numpy cannot be imported.
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -32,22 +31,10 @@ except ImportError as e:
     print(f"numpy cannot be imported ({e}): skipped")
     sys.exit(77)
 
-failures = []
+from ownnet_check import check, failures, run  # noqa: E402  (the helpers beside this file)
+
 ALL_RIVALS = ["grad_norm", "snip", "synflow", "jacob_cov", "naswot", "ntk_cond", "linear_regions",
               "trajectory"]
-
-
-def check(ok, msg):
-    print(("ok:   " if ok else "FAIL: ") + msg, flush=True)
-    if not ok:
-        failures.append(msg)
-
-
-def run(cmd):
-    r = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {r.returncode}:\n{r.stderr}{r.stdout}")
-    return r.stdout
 
 
 def read_weights(path):

@@ -33,7 +33,6 @@ Exits 77 (a skip) where torch cannot be imported.
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -52,20 +51,8 @@ import export_torch               # noqa: E402
 STEPS = 50
 LOSS_TOL = 1e-6
 RIVAL_TOL = 1e-9
-failures = []
 
-
-def check(ok, msg):
-    print(("ok:   " if ok else "FAIL: ") + msg, flush=True)
-    if not ok:
-        failures.append(msg)
-
-
-def run(cmd):
-    r = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {r.returncode}:\n{r.stderr}{r.stdout}")
-    return r.stdout
+from ownnet_check import check, failures, run  # noqa: E402  (the helpers beside this file)
 
 
 def read_rows(path, targets):
